@@ -1,0 +1,28 @@
+//! apicli: a command-line client and server for the `api.Api` gRPC service.
+//!
+//! `main` hands the command line to [`run`], which returns the exit code; everything else is
+//! here so tests can reach it.
+
+pub mod app;
+pub mod call;
+pub mod cli;
+pub mod client;
+pub mod exit;
+pub mod headers;
+pub mod output;
+pub mod server;
+pub mod settings;
+pub mod stop;
+
+/// The stub, messages and proto3 JSON mapping generated at build time from `proto/api.proto`.
+pub mod api {
+    #![allow(clippy::all, missing_docs, non_camel_case_types)]
+    tonic::include_proto!("api");
+    include!(concat!(env!("OUT_DIR"), "/api.serde.rs"));
+
+    /// The encoded `FileDescriptorSet` of every file in `proto/`, for server reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
+}
+
+pub use app::run;
