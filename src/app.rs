@@ -1,0 +1,135 @@
+//! The whole program behind `main`: parse the command line, do the job, and turn the outcome
+//! into an exit code, printing an error once if there is one.
+
+use std::{ffi::OsString, io::Write as _};
+
+use clap::{CommandFactory as _, Parser as _, error::ErrorKind};
+
+use crate::{
+    call,
+    cli::{Cli, ColorChoice},
+    exit::{self, Interrupted},
+    server,
+    settings::{Colors, Job},
+};
+
+/// Runs apicli with these arguments (the first is the program name) and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    quiet_panics();
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(&err, &args),
+    };
+    let colors = Colors::resolve(cli.global.color);
+    match Job::from_cli(cli)
+        .map_err(anyhow::Error::from)
+        .and_then(execute)
+    {
+        Ok(()) => exit::SUCCESS,
+        Err(err) => report(&err, colors),
+    }
+}
+
+fn execute(job: Job) -> anyhow::Result<()> {
+    match job {
+        Job::Call(settings, call) => {
+            // One call needs one thread: a current-thread runtime starts fastest.
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(call::run(&settings, &call))
+        }
+        Job::Serve(settings) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(server::run(settings))
+        }
+        Job::Completions(shell) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "apicli", &mut out);
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Prints the error once, on one line, and decides the exit code.
+fn report(err: &anyhow::Error, colors: Colors) -> u8 {
+    let verdict = exit::verdict(err);
+    if !verdict.quiet {
+        let message = format!("{err:#}");
+        if let Some(interrupted) = err.downcast_ref::<Interrupted>() {
+            eprintln!("apicli: {interrupted}");
+        } else {
+            eprintln!("apicli: {}{message}", error_prefix(colors));
+        }
+    }
+    verdict.code
+}
+
+/// Help and version go to stdout with exit 0; a usage mistake is one line on stderr, exit 2.
+fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            exit::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            exit::USAGE
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            let command = match subcommand_named(args) {
+                Some(name) => format!("apicli {name}"),
+                None => "apicli".to_owned(),
+            };
+            let colors = Colors::resolve(ColorChoice::Auto);
+            eprintln!(
+                "apicli: {}{message}; see '{command} --help'",
+                error_prefix(colors)
+            );
+            exit::USAGE
+        }
+    }
+}
+
+/// The first argument that names a subcommand, to point the user at its help.
+fn subcommand_named(args: &[OsString]) -> Option<String> {
+    let cli = Cli::command();
+    args.iter().skip(1).find_map(|arg| {
+        let arg = arg.to_str()?;
+        cli.find_subcommand(arg)
+            .map(|sub| sub.get_name().to_owned())
+    })
+}
+
+fn error_prefix(colors: Colors) -> String {
+    if colors.stderr {
+        let red = anstyle::AnsiColor::Red.on_default().bold();
+        format!("{}error:{} ", red.render(), red.render_reset())
+    } else {
+        "error: ".to_owned()
+    }
+}
+
+/// A bug must still end in one line, never a backtrace, whatever RUST_BACKTRACE says.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("apicli: internal error{location}: {payload} (this is a bug; please report it)");
+    }));
+}

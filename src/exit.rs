@@ -1,0 +1,154 @@
+//! Exit codes, and how an error decides the one the process ends with.
+//!
+//! | exit | when |
+//! |---|---|
+//! | 0 | success, or stdout closed early (`apicli stream | head -1`) |
+//! | 1 | a failure outside an RPC status: cannot connect, I/O error |
+//! | 2 | usage: unknown flag, bad header, bad duration, bad address, length out of range |
+//! | 64 + gRPC code | the call ended with a non-OK status (67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED…) |
+//! | 130 | interrupted by Ctrl-C |
+
+use std::io;
+
+use tonic::Code;
+
+pub const SUCCESS: u8 = 0;
+pub const FAILURE: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const STATUS_BASE: u8 = 64;
+pub const INTERRUPTED: u8 = 130;
+
+/// A bad command line: exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// A call that ended with a non-OK gRPC status: exit 64 + code.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {message}", code_name(*.code))]
+pub struct StatusError {
+    pub code: Code,
+    /// The status message, with whatever the user needs to act on it.
+    pub message: String,
+}
+
+/// Ctrl-C: exit 130. Holds what had arrived by then, if anything.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted{}", if .0.is_empty() { String::new() } else { format!(" ({})", .0) })]
+pub struct Interrupted(pub String);
+
+/// What the process does with an error: the exit code, and whether to say anything.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub code: u8,
+    pub quiet: bool,
+}
+
+/// Decides the exit code for an error that ended the run.
+pub fn verdict(err: &anyhow::Error) -> Verdict {
+    let loud = |code| Verdict { code, quiet: false };
+    for cause in err.chain() {
+        if let Some(io) = cause.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            // The reader went away (`| head`): not an error, and nothing to say.
+            return Verdict {
+                code: SUCCESS,
+                quiet: true,
+            };
+        }
+        if cause.is::<UsageError>() {
+            return loud(USAGE);
+        }
+        if let Some(status) = cause.downcast_ref::<StatusError>() {
+            return loud(status_exit_code(status.code));
+        }
+        if cause.is::<Interrupted>() {
+            return loud(INTERRUPTED);
+        }
+    }
+    loud(FAILURE)
+}
+
+/// 64 + the numeric gRPC status code.
+pub fn status_exit_code(code: Code) -> u8 {
+    STATUS_BASE + code as u8
+}
+
+/// The canonical name of a status code, as gRPC's documentation spells it.
+pub fn code_name(code: Code) -> &'static str {
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    #[test]
+    fn status_codes_map_to_64_plus_code() {
+        assert_eq!(status_exit_code(Code::InvalidArgument), 67);
+        assert_eq!(status_exit_code(Code::DeadlineExceeded), 68);
+        assert_eq!(status_exit_code(Code::Unauthenticated), 80);
+        assert_eq!(status_exit_code(Code::Cancelled), 65);
+    }
+
+    #[test]
+    fn verdicts() {
+        let status = anyhow::Error::new(StatusError {
+            code: Code::NotFound,
+            message: "no such thing".into(),
+        });
+        assert_eq!(status.to_string(), "NOT_FOUND: no such thing");
+        assert_eq!(
+            verdict(&status),
+            Verdict {
+                code: 69,
+                quiet: false
+            }
+        );
+
+        let usage = anyhow::Error::new(UsageError("bad".into()));
+        assert_eq!(verdict(&usage).code, USAGE);
+
+        let pipe: anyhow::Result<()> = Err(io::Error::from(io::ErrorKind::BrokenPipe).into());
+        let pipe = pipe.context("writing the output").unwrap_err();
+        assert_eq!(
+            verdict(&pipe),
+            Verdict {
+                code: SUCCESS,
+                quiet: true
+            }
+        );
+
+        assert_eq!(
+            verdict(&anyhow::Error::new(Interrupted(String::new()))).code,
+            INTERRUPTED
+        );
+        assert_eq!(verdict(&anyhow::anyhow!("cannot connect")).code, FAILURE);
+    }
+
+    #[test]
+    fn code_names_are_canonical() {
+        assert_eq!(code_name(Code::DeadlineExceeded), "DEADLINE_EXCEEDED");
+        assert_eq!(code_name(Code::Unauthenticated), "UNAUTHENTICATED");
+    }
+}
