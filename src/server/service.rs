@@ -1,0 +1,175 @@
+//! The api.Api service: sayHello, getAll and getStream.
+
+use std::{pin::Pin, time::Duration};
+
+use futures_util::Stream;
+use tokio::time::Instant;
+use tonic::{Request, Response, Status};
+
+use super::deadline;
+use crate::api::{ApiRequest, Hello, HelloRequest, Item, Items, api_server::Api};
+
+#[derive(Debug, Clone)]
+pub struct ApiService {
+    /// Wait before each getStream item.
+    stream_interval: Duration,
+    /// The longest getAll served: its response is built in memory.
+    max_items: u32,
+}
+
+impl ApiService {
+    pub fn new(stream_interval: Duration, max_items: u32) -> ApiService {
+        ApiService {
+            stream_interval,
+            max_items,
+        }
+    }
+}
+
+type ItemStream = Pin<Box<dyn Stream<Item = Result<Item, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Api for ApiService {
+    async fn say_hello(&self, request: Request<HelloRequest>) -> Result<Response<Hello>, Status> {
+        let name = request.into_inner().name;
+        Ok(Response::new(Hello {
+            message: format!("Hello {name}!"),
+        }))
+    }
+
+    async fn get_all(&self, request: Request<ApiRequest>) -> Result<Response<Items>, Status> {
+        let length = request.into_inner().length;
+        if length < 0 || length as u32 > self.max_items {
+            return Err(Status::invalid_argument(format!(
+                "length {length} is out of range: getAll serves 0 to {} items \
+                 (the server's --max-items); use getStream for more",
+                self.max_items
+            )));
+        }
+        let items = (1..=length).map(item).collect();
+        Ok(Response::new(Items { items }))
+    }
+
+    type getStreamStream = ItemStream;
+
+    async fn get_stream(
+        &self,
+        request: Request<ApiRequest>,
+    ) -> Result<Response<Self::getStreamStream>, Status> {
+        let deadline = deadline::timeout(request.metadata()).map(|t| Instant::now() + t);
+        let length = request.into_inner().length;
+        if length < 0 {
+            return Err(Status::invalid_argument(format!(
+                "length {length} is out of range: it must be 0 or more"
+            )));
+        }
+        Ok(Response::new(Box::pin(items(
+            length,
+            self.stream_interval,
+            deadline,
+        ))))
+    }
+}
+
+fn item(id: i32) -> Item {
+    Item {
+        id,
+        name: format!("name {id}"),
+    }
+}
+
+/// Items 1..=length, made one at a time as the client takes them: nothing runs ahead of the
+/// client, and dropping the stream (the client left) stops the work.
+fn items(
+    length: i32,
+    interval: Duration,
+    deadline: Option<Instant>,
+) -> impl Stream<Item = Result<Item, Status>> + Send {
+    let ids = 1..=length;
+    futures_util::stream::unfold(Some(ids), move |ids| async move {
+        let mut ids = ids?;
+        let id = ids.next()?;
+        if !interval.is_zero() {
+            let wake = Instant::now() + interval;
+            if let Some(deadline) = deadline.filter(|d| *d < wake) {
+                tokio::time::sleep_until(deadline).await;
+                return Some((Err(deadline_exceeded(id - 1, length)), None));
+            }
+            tokio::time::sleep_until(wake).await;
+        } else if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some((Err(deadline_exceeded(id - 1, length)), None));
+        }
+        Some((Ok(item(id)), Some(ids)))
+    })
+}
+
+fn deadline_exceeded(sent: i32, length: i32) -> Status {
+    Status::deadline_exceeded(format!("deadline exceeded after {sent} of {length} items"))
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn hello_and_get_all() {
+        let api = ApiService::new(Duration::ZERO, 3);
+        let hello = api
+            .say_hello(Request::new(HelloRequest {
+                name: "Gonzalo".into(),
+            }))
+            .await;
+        assert_eq!(hello.unwrap().into_inner().message, "Hello Gonzalo!");
+        let items = api
+            .get_all(Request::new(ApiRequest { length: 3 }))
+            .await
+            .unwrap();
+        let names: Vec<_> = items
+            .into_inner()
+            .items
+            .into_iter()
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(names, ["name 1", "name 2", "name 3"]);
+    }
+
+    #[tokio::test]
+    async fn get_all_refuses_lengths_out_of_range() {
+        let api = ApiService::new(Duration::ZERO, 3);
+        for length in [4, -1, i32::MAX] {
+            let status = api
+                .get_all(Request::new(ApiRequest { length }))
+                .await
+                .unwrap_err();
+            assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            assert!(
+                status.message().contains("0 to 3 items"),
+                "{}",
+                status.message()
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn stream_ends_at_length() {
+        let all: Vec<_> = items(3, Duration::ZERO, None).collect().await;
+        let ids: Vec<_> = all.into_iter().map(|i| i.unwrap().id).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert_eq!(items(0, Duration::ZERO, None).count().await, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn paced_stream_stops_at_the_deadline() {
+        let deadline = Instant::now() + Duration::from_millis(2500);
+        let all: Vec<_> = items(5, Duration::from_secs(1), Some(deadline))
+            .collect()
+            .await;
+        assert_eq!(all.len(), 3, "two items, then the deadline");
+        assert_eq!(all[1].as_ref().unwrap().id, 2);
+        let status = all[2].as_ref().unwrap_err();
+        assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
+        assert!(status.message().contains("2 of 5"), "{}", status.message());
+    }
+}
