@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs the third-party interop peers into target/interop/ (git-ignored), idempotently:
+#   - a Python venv with grpcio and friends, plus stubs generated from proto/api.proto;
+#   - buf, from its npm package (the native binary, not the node wrapper).
+# Prints one line per peer ("name: path"); exits non-zero with a message when an install fails.
+# Usage: tests/interop/setup.sh   (from anywhere; paths are relative to the repository root)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+root=target/interop
+venv=$root/venv
+gen=$root/gen
+npm_prefix=$root/npm
+requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection"
+
+fail() {
+    echo "interop setup failed: $*" >&2
+    exit 1
+}
+trap 'fail "line $LINENO: $BASH_COMMAND"' ERR
+
+mkdir -p "$root" || fail "cannot create $root"
+
+# --- Python venv -------------------------------------------------------------------------------
+python=$venv/bin/python
+stamp=$venv/.requirements
+if [[ ! -x $python || ! -f $stamp || "$(cat "$stamp")" != "$requirements" ]]; then
+    command -v python3 >/dev/null || fail "python3 not found"
+    python3 -m venv "$venv" || fail "python3 -m venv $venv (is the venv module installed?)"
+    # shellcheck disable=SC2086 # the list is meant to split into words
+    "$python" -m pip install --quiet --disable-pip-version-check $requirements \
+        || fail "pip install $requirements"
+    echo "$requirements" >"$stamp"
+fi
+
+# --- Python stubs ------------------------------------------------------------------------------
+stub=$gen/api_pb2_grpc.py
+if [[ ! -f $stub || proto/api.proto -nt $stub ]]; then
+    mkdir -p "$gen"
+    "$python" -m grpc_tools.protoc -I proto --python_out="$gen" --pyi_out="$gen" \
+        --grpc_python_out="$gen" proto/api.proto || fail "protoc could not compile proto/api.proto"
+    touch "$stub"
+fi
+
+# --- buf ---------------------------------------------------------------------------------------
+find_buf() {
+    local candidate
+    for candidate in "$npm_prefix"/node_modules/@bufbuild/buf-linux-*/bin/buf; do
+        [[ -x $candidate ]] && { echo "$candidate"; return 0; }
+    done
+    return 1
+}
+if ! buf=$(find_buf); then
+    command -v npm >/dev/null || fail "npm not found (needed to install buf)"
+    npm install --prefix "$npm_prefix" --no-audit --no-fund --silent @bufbuild/buf >&2 \
+        || fail "npm install @bufbuild/buf"
+    buf=$(find_buf) || fail "buf installed, but no native binary under $npm_prefix/node_modules/@bufbuild/"
+fi
+"$buf" --version >/dev/null 2>&1 || fail "$buf does not run"
+
+echo "python: $python"
+echo "buf: $buf"
