@@ -81,9 +81,15 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
             exit::USAGE
         }
         _ => {
+            // clap's first paragraph, on one line: "error: … provided:\n  --key <FILE>".
             let rendered = err.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            let message = first.strip_prefix("error: ").unwrap_or(first);
+            let paragraph: Vec<_> = rendered
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let paragraph = paragraph.join(" ");
+            let message = paragraph.strip_prefix("error: ").unwrap_or(&paragraph);
             let command = match subcommand_named(args) {
                 Some(name) => format!("apicli {name}"),
                 None => "apicli".to_owned(),

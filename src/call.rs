@@ -10,11 +10,15 @@ use anyhow::Context as _;
 use futures_util::{FutureExt as _, StreamExt as _};
 use tonic::{Response, Status};
 
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+
 use crate::{
-    api::{ApiRequest, HelloRequest},
+    api::{ApiRequest, HelloRequest, api_client::ApiClient},
     cli::OutputFormat,
     client,
-    exit::{Interrupted, StatusError},
+    exit::{Interrupted, NotServing, StatusError},
     output::{JsonPrinter, Printer, Progress, TablePrinter, verbose},
     settings::{Call, ClientSettings},
     stop::{Stop, Stopped},
@@ -48,10 +52,15 @@ struct CallRun<'a> {
 impl CallRun<'_> {
     async fn call(&mut self, call: &Call, printer: &mut dyn Printer) -> anyhow::Result<()> {
         let settings = self.settings;
-        let mut client = match self.stop.race(client::connect(settings)).await {
-            Ok(client) => client?,
+        let channel = match self.stop.race(client::connect(settings)).await {
+            Ok(channel) => channel?,
             Err(stopped) => return Err(self.stopped(stopped, "")),
         };
+        let mut client =
+            ApiClient::new(channel.clone()).max_decoding_message_size(settings.max_message_size);
+        if let Some(encoding) = client::compression(settings) {
+            client = client.send_compressed(encoding).accept_compressed(encoding);
+        }
         match call {
             Call::Hello { name } => {
                 let message = HelloRequest { name: name.clone() };
@@ -71,6 +80,25 @@ impl CallRun<'_> {
                 let response = self.stop.race(client.get_stream(request)).await;
                 let stream = self.response(response, "response headers")?.into_inner();
                 self.stream(stream, *length, printer).await
+            }
+            Call::Health { service } => {
+                let mut health = HealthClient::new(channel);
+                let request = self.request(HealthCheckRequest {
+                    service: service.clone(),
+                });
+                let response = self.stop.race(health.check(request)).await;
+                let status = self.unary(response)?.status();
+                let name = status.as_str_name();
+                printer.health(name).context("writing to stdout")?;
+                if status != ServingStatus::Serving {
+                    let service = match service.as_str() {
+                        "" => "the server".to_owned(),
+                        name => name.to_owned(),
+                    };
+                    let status = name.to_owned();
+                    return Err(NotServing { service, status }.into());
+                }
+                Ok(())
             }
         }
     }
@@ -108,7 +136,7 @@ impl CallRun<'_> {
             let item = match next {
                 Ok(Some(Ok(item))) => item,
                 Ok(None) => break,
-                Ok(Some(Err(status))) => return Err(self.status(&status, &arrived(received))),
+                Ok(Some(Err(status))) => return Err(self.failed(&status, &arrived(received))),
                 Err(stopped) => return Err(self.stopped(stopped, &arrived(received))),
             };
             progress
@@ -156,21 +184,17 @@ impl CallRun<'_> {
                 }
                 Ok(response)
             }
-            Ok(Err(status)) => Err(self.status(&status, "")),
+            Ok(Err(status)) => Err(self.failed(&status, "")),
             Err(stopped) => Err(self.stopped(stopped, "")),
         }
     }
 
-    fn status(&self, status: &Status, progress: &str) -> anyhow::Error {
+    fn failed(&self, status: &Status, progress: &str) -> anyhow::Error {
         if self.settings.verbose {
             verbose::metadata(&mut io::stderr(), "response trailers", status.metadata());
             verbose::status(&mut io::stderr(), status.code(), self.started.elapsed());
         }
-        let mut error = client::status_error(status, self.settings);
-        if !progress.is_empty() {
-            error.message = format!("{} ({progress})", error.message);
-        }
-        error.into()
+        client::call_error(status, self.settings, progress)
     }
 
     fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {

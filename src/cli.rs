@@ -1,9 +1,11 @@
 //! The command-line interface: the clap definition and nothing else.
 //! Values are checked and resolved in `settings.rs`.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// The address clients connect to and `serve` listens on when `--addr` is not given.
+/// The port clients connect to and `serve` listens on when `--addr` is not given.
 pub const DEFAULT_PORT: u16 = 50051;
 
 /// A command-line client and server for the api.Api gRPC service.
@@ -36,6 +38,12 @@ pub enum Command {
         #[arg(long, default_value_t = 5, value_parser = length_parser(), allow_negative_numbers = true)]
         length: i32,
     },
+    /// Check the server's health like a Kubernetes probe: exit 0 only when SERVING
+    Health {
+        /// The service to check; the whole server when omitted
+        #[arg(default_value = "")]
+        service: String,
+    },
     /// Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)
     Serve(ServeArgs),
     /// Print a shell completion script to stdout
@@ -48,13 +56,15 @@ pub enum Command {
 /// Options of every command, accepted before or after the subcommand.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Server address: host:port or http://host:port (for serve: where to listen)
-    /// [default: http://127.0.0.1:50051]
+    /// Server address: host:port, http://host:port, https://host:port or unix:/path
+    /// (for serve: where to listen) [default: 127.0.0.1:50051]
     #[arg(long, global = true, env = "APICLI_ADDR", value_name = "ADDR")]
     pub addr: Option<String>,
 
-    /// Request metadata, 'name: value' (repeatable); a name ending in -bin takes base64
+    /// Request metadata, 'name: value' (repeatable; a name ending in -bin takes base64), or
+    /// @FILE for one header per line
     #[arg(
+        help_heading = "Client options",
         short = 'H',
         long = "header",
         global = true,
@@ -63,26 +73,109 @@ pub struct GlobalArgs {
     pub headers: Vec<String>,
 
     /// The call's deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout
-    #[arg(long, global = true, value_name = "DURATION")]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "DURATION"
+    )]
     pub timeout: Option<String>,
 
     /// How long connecting may take [default: 10s]
-    #[arg(long, global = true, value_name = "DURATION")]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "DURATION"
+    )]
     pub connect_timeout: Option<String>,
 
     /// Output format [default: table]
-    #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
+    #[arg(
+        help_heading = "Client options",
+        short,
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub output: Option<OutputFormat>,
 
     /// The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]
-    #[arg(long, global = true, value_name = "BYTES")]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "BYTES"
+    )]
     pub max_message_size: Option<String>,
 
-    /// Show on stderr the metadata sent, the response headers and trailers, the status and timing
+    /// Send 'authorization: Bearer TOKEN' with the token read from FILE; for serve: require it
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Trust this CA certificate (PEM) besides the system roots, for https:// addresses
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "FILE"
+    )]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Present this client certificate (PEM) for mutual TLS; needs --key
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "FILE",
+        requires = "key"
+    )]
+    pub cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --cert
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "FILE",
+        requires = "cert"
+    )]
+    pub key: Option<PathBuf>,
+
+    /// The :authority and TLS server name to use instead of the address's host
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "NAME"
+    )]
+    pub authority: Option<String>,
+
+    /// Do not verify the server's TLS certificate (a warning says so every time)
+    #[arg(help_heading = "Client TLS options", long, global = true)]
+    pub insecure: bool,
+
+    /// Compress requests with this encoding and accept responses compressed with it
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_enum,
+        value_name = "ENCODING"
+    )]
+    pub compress: Option<Compression>,
+
+    /// Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub keepalive: Option<String>,
+
+    /// Show on stderr the metadata sent, the response headers and trailers, the status and
+    /// timing (serve: also log each request's metadata)
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
-    /// No progress bar
+    /// No progress bar (serve: log only warnings and errors)
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
@@ -92,6 +185,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Server options")]
 pub struct ServeArgs {
     /// Wait this long before each getStream item (e.g. 1s, 200ms)
     #[arg(long, default_value = "0s", value_name = "DURATION")]
@@ -100,6 +194,51 @@ pub struct ServeArgs {
     /// The largest getAll length served; longer requests get INVALID_ARGUMENT
     #[arg(long, default_value_t = 1_000_000, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
     pub max_items: u32,
+
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM: PKCS#8, RSA or SEC1) of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Require client certificates signed by this CA (PEM): mutual TLS
+    #[arg(long, value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
+
+    /// Make a CA and a localhost/127.0.0.1 certificate in DIR (or reuse them), and serve TLS
+    #[arg(long, value_name = "DIR")]
+    pub tls_self_signed: Option<PathBuf>,
+
+    /// Do not serve gRPC reflection
+    #[arg(long)]
+    pub no_reflection: bool,
+
+    /// The log's format on stderr
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+
+    /// After SIGINT/SIGTERM, how long calls in flight may finish before they are cancelled
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub grace: String,
+
+    /// The most concurrent calls (HTTP/2 streams) on one connection
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_streams: u32,
+
+    /// The largest request message accepted (units optional: 64KiB)
+    #[arg(long, default_value = "4MiB", value_name = "BYTES")]
+    pub max_request_size: String,
+
+    /// Do not set TCP_NODELAY on accepted connections
+    #[arg(long)]
+    pub no_tcp_nodelay: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,6 +254,20 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event
+    Text,
+    /// One JSON object per event
+    Json,
 }
 
 fn length_parser() -> clap::builder::RangedI64ValueParser<i32> {

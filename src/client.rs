@@ -1,24 +1,89 @@
-//! Talking to the server: the channel, the generated stub, and the metadata and deadline that
-//! go on every call. Failures become errors that say what the user can do about them.
+//! Talking to the server: the channel (TCP, TLS or a unix socket), and the metadata and deadline
+//! that go on every call. Failures become errors that say what the user can do about them.
 
-use std::{error::Error as _, io, time::Duration};
+use std::{error::Error as _, io, sync::Arc, time::Duration};
 
 use anyhow::anyhow;
-use tonic::{Request, Status, transport::Channel};
+use tonic::{
+    Request, Status,
+    codec::CompressionEncoding,
+    transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity},
+};
 
-use crate::{api::api_client::ApiClient, exit::StatusError, settings::ClientSettings};
+use crate::{
+    cli::Compression,
+    exit::{StatusError, UsageError},
+    settings::{ClientSettings, ClientTls, Target, io_words},
+    tls,
+};
 
-/// Connects within `--connect-timeout` and returns the stub, ready to call.
-pub async fn connect(settings: &ClientSettings) -> anyhow::Result<ApiClient<Channel>> {
-    let endpoint = Channel::builder(settings.target.clone())
+/// Connects within `--connect-timeout`.
+pub async fn connect(settings: &ClientSettings) -> anyhow::Result<Channel> {
+    let endpoint = endpoint(settings)?;
+    match tokio::time::timeout(settings.connect_timeout, endpoint.connect()).await {
+        Ok(Ok(channel)) => Ok(channel),
+        Ok(Err(err)) => Err(connect_error(settings, &err)),
+        Err(_) => Err(timed_out(settings)),
+    }
+}
+
+fn endpoint(settings: &ClientSettings) -> anyhow::Result<Endpoint> {
+    let endpoint = match &settings.target {
+        Target::Tcp { uri, .. } => Endpoint::from(uri.clone()),
+        Target::Unix(path) => Endpoint::from_shared(format!("unix:{}", path.display()))?,
+    };
+    let mut endpoint = endpoint
         .connect_timeout(settings.connect_timeout)
         .tcp_nodelay(true);
-    let channel = match tokio::time::timeout(settings.connect_timeout, endpoint.connect()).await {
-        Ok(Ok(channel)) => channel,
-        Ok(Err(err)) => return Err(connect_error(settings, &err)),
-        Err(_) => return Err(timed_out(settings)),
-    };
-    Ok(ApiClient::new(channel).max_decoding_message_size(settings.max_message_size))
+    if let Some(interval) = settings.keepalive {
+        endpoint = endpoint
+            .http2_keep_alive_interval(interval)
+            .keep_alive_while_idle(true);
+    }
+    if let Some(authority) = &settings.authority {
+        let scheme = if settings.target.is_tls() {
+            "https"
+        } else {
+            "http"
+        };
+        endpoint = endpoint.origin(format!("{scheme}://{authority}").parse()?);
+    }
+    match &settings.tls {
+        Some(config) => with_tls(endpoint, config, settings.authority.as_deref()),
+        None => Ok(endpoint),
+    }
+}
+
+fn with_tls(
+    endpoint: Endpoint,
+    config: &ClientTls,
+    authority: Option<&str>,
+) -> anyhow::Result<Endpoint> {
+    let mut tls = ClientTlsConfig::new();
+    if let Some(authority) = authority {
+        let host = authority.parse::<http::uri::Authority>()?.host().to_owned();
+        tls = tls.domain_name(host.trim_start_matches('[').trim_end_matches(']'));
+    }
+    if let Some((cert, key)) = &config.identity {
+        tls = tls.identity(Identity::from_pem(cert, key));
+    }
+    if config.insecure {
+        eprintln!("apicli: warning: --insecure: the server's certificate is not verified");
+        return Ok(endpoint.tls_config_with_verifier(tls, Arc::new(tls::NoVerifier::new()))?);
+    }
+    if tls::system_roots_exist() {
+        tls = tls.with_native_roots();
+    } else if config.ca_cert.is_none() {
+        return Err(UsageError(
+            "this machine has no CA certificates to trust; give the server's CA with --ca-cert"
+                .into(),
+        )
+        .into());
+    }
+    if let Some(ca) = &config.ca_cert {
+        tls = tls.ca_certificate(Certificate::from_pem(ca));
+    }
+    Ok(endpoint.tls_config(tls)?)
 }
 
 /// A request carrying the user's metadata and the time left before the deadline, which is sent
@@ -38,9 +103,31 @@ pub fn request<T>(
     request
 }
 
-/// Turns a non-OK status into the error the user sees, adding what they can do about it.
-pub fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
-    let message = status.message();
+/// The encoding `--compress` asks for.
+pub fn compression(settings: &ClientSettings) -> Option<CompressionEncoding> {
+    settings.compress.map(|c| match c {
+        Compression::Gzip => CompressionEncoding::Gzip,
+        Compression::Zstd => CompressionEncoding::Zstd,
+    })
+}
+
+/// Turns a failed call into the error the user sees. A status the server sent maps to exit
+/// 64 + code; a broken connection (which tonic also reports as a status) is exit 1.
+pub fn call_error(status: &Status, settings: &ClientSettings, progress: &str) -> anyhow::Error {
+    let progress = if progress.is_empty() {
+        String::new()
+    } else {
+        format!(" ({progress})")
+    };
+    if let Some(reason) = transport_failure(status, settings) {
+        return anyhow!("{reason}{progress}");
+    }
+    let mut error = status_error(status, settings);
+    error.message.push_str(&progress);
+    error.into()
+}
+
+fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
     if let Some(found) = oversized_response(status) {
         return StatusError {
             code: tonic::Code::ResourceExhausted,
@@ -52,15 +139,38 @@ pub fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
             ),
         };
     }
-    let message = if message.is_empty() {
-        "the server sent no message".to_owned()
-    } else {
-        message.to_owned()
+    let message = match status.message() {
+        "" => "the server sent no message".to_owned(),
+        message => message.to_owned(),
     };
     StatusError {
         code: status.code(),
         message,
     }
+}
+
+/// Why the connection failed, when a status came from the transport rather than the server.
+fn transport_failure(status: &Status, settings: &ClientSettings) -> Option<String> {
+    let source = status.source()?;
+    let addr = settings.target.display();
+    if let Some(err) = tls::find_tls_error(source) {
+        return Some(format!("TLS with {addr} failed: {}", tls::describe(err)));
+    }
+    let mut reason = source.to_string();
+    let mut next = Some(source);
+    while let Some(cause) = next {
+        reason = match cause.downcast_ref::<io::Error>() {
+            Some(io) => io_words(io),
+            None => cause.to_string(),
+        };
+        next = cause.source();
+    }
+    let hint = if settings.target.is_tls() || matches!(settings.target, Target::Unix(_)) {
+        ""
+    } else {
+        "; if the server uses TLS, use https://"
+    };
+    Some(format!("the connection to {addr} failed: {reason}{hint}"))
 }
 
 /// The size of a response that tonic refused for being over the decoding limit.
@@ -75,6 +185,10 @@ fn oversized_response(status: &Status) -> Option<u64> {
 }
 
 fn connect_error(settings: &ClientSettings, err: &tonic::transport::Error) -> anyhow::Error {
+    let addr = settings.target.display();
+    if let Some(tls_err) = tls::find_tls_error(err) {
+        return anyhow!("cannot connect to {addr}: {}", tls::describe(tls_err));
+    }
     let mut reason = err.to_string();
     let mut refused = false;
     let mut source = err.source();
@@ -84,8 +198,11 @@ fn connect_error(settings: &ClientSettings, err: &tonic::transport::Error) -> an
             if io.kind() == io::ErrorKind::TimedOut {
                 return timed_out(settings);
             }
-            refused = io.kind() == io::ErrorKind::ConnectionRefused;
-            reason = describe_io(io);
+            refused = matches!(
+                io.kind(),
+                io::ErrorKind::ConnectionRefused | io::ErrorKind::NotFound
+            );
+            reason = io_words(io);
         }
         source = cause.source();
     }
@@ -94,26 +211,13 @@ fn connect_error(settings: &ClientSettings, err: &tonic::transport::Error) -> an
     } else {
         ""
     };
-    anyhow!("cannot connect to {}: {reason}{hint}", settings.authority)
-}
-
-/// `Connection refused (os error 111)` → `connection refused`.
-fn describe_io(err: &io::Error) -> String {
-    let text = err.to_string();
-    let text = match text.find(" (os error") {
-        Some(at) => &text[..at],
-        None => &text,
-    };
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_lowercase().chain(chars).collect()
-    })
+    anyhow!("cannot connect to {addr}: {reason}{hint}")
 }
 
 fn timed_out(settings: &ClientSettings) -> anyhow::Error {
     anyhow!(
         "cannot connect to {} within {:?} (--connect-timeout); is the address right?",
-        settings.authority,
+        settings.target.display(),
         settings.connect_timeout
     )
 }
@@ -121,12 +225,6 @@ fn timed_out(settings: &ClientSettings) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn io_errors_read_as_words() {
-        let refused = io::Error::from_raw_os_error(111);
-        assert_eq!(describe_io(&refused), "connection refused");
-    }
 
     #[test]
     fn oversized_responses_are_recognised() {

@@ -5,6 +5,7 @@
 //! | 0 | success, or stdout closed early (`apicli stream | head -1`) |
 //! | 1 | a failure outside an RPC status: cannot connect, I/O error |
 //! | 2 | usage: unknown flag, bad header, bad duration, bad address, length out of range |
+//! | 3 | `apicli health`: the server answered, and the service is not SERVING |
 //! | 64 + gRPC code | the call ended with a non-OK status (67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED…) |
 //! | 130 | interrupted by Ctrl-C |
 
@@ -15,6 +16,7 @@ use tonic::Code;
 pub const SUCCESS: u8 = 0;
 pub const FAILURE: u8 = 1;
 pub const USAGE: u8 = 2;
+pub const NOT_SERVING: u8 = 3;
 pub const STATUS_BASE: u8 = 64;
 pub const INTERRUPTED: u8 = 130;
 
@@ -30,6 +32,15 @@ pub struct StatusError {
     pub code: Code,
     /// The status message, with whatever the user needs to act on it.
     pub message: String,
+}
+
+/// `apicli health` got an answer other than SERVING: exit 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{service} is {status}")]
+pub struct NotServing {
+    /// The service checked, or "the server" for the whole server.
+    pub service: String,
+    pub status: String,
 }
 
 /// Ctrl-C: exit 130. Holds what had arrived by then, if anything.
@@ -62,6 +73,9 @@ pub fn verdict(err: &anyhow::Error) -> Verdict {
         }
         if let Some(status) = cause.downcast_ref::<StatusError>() {
             return loud(status_exit_code(status.code));
+        }
+        if cause.is::<NotServing>() {
+            return loud(NOT_SERVING);
         }
         if cause.is::<Interrupted>() {
             return loud(INTERRUPTED);

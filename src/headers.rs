@@ -77,6 +77,14 @@ impl Header {
         }
     }
 
+    /// The metadata name, lower-case.
+    pub fn name(&self) -> &str {
+        match self {
+            Header::Ascii(key, _) => key.as_str(),
+            Header::Binary(key, _) => key.as_str(),
+        }
+    }
+
     /// Adds this entry to a request's metadata (repeated names are all sent).
     pub fn append_to(&self, metadata: &mut MetadataMap) {
         match self {

@@ -13,6 +13,7 @@ pub mod output;
 pub mod server;
 pub mod settings;
 pub mod stop;
+pub mod tls;
 
 /// The stub, messages and proto3 JSON mapping generated at build time from `proto/api.proto`.
 pub mod api {

@@ -39,6 +39,11 @@ impl<W: Write> Printer for JsonPrinter<W> {
         self.line(item)
     }
 
+    fn health(&mut self, status: &str) -> io::Result<()> {
+        // The proto3 JSON mapping of grpc.health.v1.HealthCheckResponse.
+        self.line(&serde_json::json!({ "status": status }))
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
@@ -81,6 +86,11 @@ mod tests {
             printed(|p| p.stream_item(&item(7))),
             "{\"id\":7,\"name\":\"name 7\"}\n"
         );
+    }
+
+    #[test]
+    fn health_status() {
+        assert_eq!(printed(|p| p.health("SERVING")), "{\"status\":\"SERVING\"}\n");
     }
 
     #[test]

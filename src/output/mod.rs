@@ -22,5 +22,7 @@ pub trait Printer {
     /// Called once before the first stream item; `expected` is the requested length.
     fn stream_start(&mut self, expected: i32) -> io::Result<()>;
     fn stream_item(&mut self, item: &Item) -> io::Result<()>;
+    /// A health check's answer: `SERVING`, `NOT_SERVING`, `UNKNOWN` or `SERVICE_UNKNOWN`.
+    fn health(&mut self, status: &str) -> io::Result<()>;
     fn flush(&mut self) -> io::Result<()>;
 }

@@ -84,6 +84,11 @@ impl<W: Write> Printer for TablePrinter<W> {
         self.row(item, self.id_width)
     }
 
+    fn health(&mut self, status: &str) -> io::Result<()> {
+        self.header("status")?;
+        writeln!(self.out, "{status}")
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }

@@ -1,0 +1,339 @@
+//! Raw command-line values → validated settings. Every check that can fail before the network
+//! is touched happens here, so a bad input ends with exit 2 and one clear line.
+
+mod address;
+mod values;
+
+use std::{io::IsTerminal, path::PathBuf, time::Duration};
+
+pub use address::{Listen, Target, parse_listen, parse_target};
+pub use values::{io_words, parse_duration, parse_size};
+use values::{
+    parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
+};
+
+use crate::{
+    cli::{
+        Cli, ColorChoice, Command, Compression, DEFAULT_PORT, GlobalArgs, LogFormat, OutputFormat,
+        ServeArgs,
+    },
+    exit::UsageError,
+    headers::Header,
+};
+
+/// gRPC's default limit on a received message.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often `serve` pings an idle connection to find dead peers.
+pub const DEFAULT_SERVER_KEEPALIVE: Duration = Duration::from_secs(60);
+
+/// What the process has been asked to do.
+#[derive(Debug)]
+pub enum Job {
+    Call(ClientSettings, Call),
+    Serve(ServeSettings),
+    Completions(clap_complete::Shell),
+}
+
+/// One call to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Hello {
+        name: String,
+    },
+    GetAll {
+        length: i32,
+    },
+    Stream {
+        length: i32,
+    },
+    /// grpc.health.v1.Health/Check; `""` is the whole server.
+    Health {
+        service: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct ClientSettings {
+    pub target: Target,
+    /// TLS settings, for an `https://` target.
+    pub tls: Option<ClientTls>,
+    /// `--authority`: the :authority and TLS server name.
+    pub authority: Option<String>,
+    /// The user's metadata, with `authorization` from `--token-file` if given.
+    pub metadata: Vec<Header>,
+    pub timeout: Option<Duration>,
+    pub connect_timeout: Duration,
+    pub keepalive: Option<Duration>,
+    pub compress: Option<Compression>,
+    pub max_message_size: usize,
+    pub output: OutputFormat,
+    pub verbose: bool,
+    /// Draw a progress bar for streams (stderr is a terminal and --quiet is off).
+    pub progress: bool,
+    pub color: Colors,
+}
+
+#[derive(Debug, Default)]
+pub struct ClientTls {
+    /// `--ca-cert`, trusted besides the system roots.
+    pub ca_cert: Option<Vec<u8>>,
+    /// `--cert` and `--key`, for mutual TLS.
+    pub identity: Option<(Vec<u8>, Vec<u8>)>,
+    pub insecure: bool,
+}
+
+#[derive(Debug)]
+pub struct ServeSettings {
+    pub listen: Listen,
+    pub stream_interval: Duration,
+    pub max_items: u32,
+    pub tls: Option<ServerTls>,
+    /// Calls must carry `authorization: Bearer <token>`.
+    pub token: Option<String>,
+    pub reflection: bool,
+    pub log_format: LogFormat,
+    /// `info`; apicli's `debug` with `-v`; `warn` with `-q`.
+    pub log_level: &'static str,
+    pub grace: Duration,
+    pub limits: ServerLimits,
+    pub color: Colors,
+}
+
+#[derive(Debug)]
+pub enum ServerTls {
+    /// PEM certificate chain and key, and optionally a CA that client certificates must chain to.
+    Files {
+        cert: Vec<u8>,
+        key: Vec<u8>,
+        client_ca: Option<Vec<u8>>,
+    },
+    /// Make (or reuse) a CA and a certificate in this folder.
+    SelfSigned {
+        dir: PathBuf,
+        client_ca: Option<Vec<u8>>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerLimits {
+    pub max_concurrent_streams: u32,
+    pub max_request_size: usize,
+    pub keepalive: Duration,
+    pub tcp_nodelay: bool,
+}
+
+/// Whether to colour what goes to each stream.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Colors {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Colors {
+    /// `auto` colours a stream only when it is a terminal and `NO_COLOR` is unset.
+    pub fn resolve(choice: ColorChoice) -> Colors {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        match choice {
+            ColorChoice::Always => Colors {
+                stdout: true,
+                stderr: true,
+            },
+            ColorChoice::Never => Colors::default(),
+            ColorChoice::Auto if no_color => Colors::default(),
+            ColorChoice::Auto => Colors {
+                stdout: std::io::stdout().is_terminal(),
+                stderr: std::io::stderr().is_terminal(),
+            },
+        }
+    }
+}
+
+impl Job {
+    pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
+        let global = cli.global;
+        let call = match cli.command {
+            Command::Hello { name } => Call::Hello { name },
+            Command::GetAll { length } => Call::GetAll { length },
+            Command::Stream { length } => Call::Stream { length },
+            Command::Health { service } => Call::Health { service },
+            Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
+            Command::Completions { shell } => return Ok(Job::Completions(shell)),
+        };
+        Ok(Job::Call(client_settings(global)?, call))
+    }
+}
+
+fn client_settings(global: GlobalArgs) -> Result<ClientSettings, UsageError> {
+    let default_addr = format!("127.0.0.1:{DEFAULT_PORT}");
+    let target = parse_target(global.addr.as_deref().unwrap_or(&default_addr))?;
+    let mut metadata = parse_headers(&global.headers)?;
+    if let Some(path) = &global.token_file {
+        if metadata.iter().any(|h| h.name() == "authorization") {
+            return Err(UsageError(
+                "give the token once: --token-file or -H 'authorization: …', not both".into(),
+            ));
+        }
+        let token = read_token(path)?;
+        metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
+    }
+    let tls = client_tls(&global, &target)?;
+    if let Some(authority) = &global.authority {
+        http::uri::Authority::try_from(authority.as_str()).map_err(|_| {
+            UsageError(format!(
+                "bad --authority '{authority}': expected host[:port]"
+            ))
+        })?;
+    }
+    let duration = |flag, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| parse_duration(flag, v))
+            .transpose()
+    };
+    Ok(ClientSettings {
+        target,
+        tls,
+        authority: global.authority.clone(),
+        metadata,
+        timeout: duration("--timeout", &global.timeout)?,
+        connect_timeout: duration("--connect-timeout", &global.connect_timeout)?
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+        keepalive: duration("--keepalive", &global.keepalive)?,
+        compress: global.compress,
+        max_message_size: global
+            .max_message_size
+            .as_deref()
+            .map(|v| parse_size("--max-message-size", v))
+            .transpose()?
+            .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE),
+        output: global.output.unwrap_or(OutputFormat::Table),
+        verbose: global.verbose,
+        progress: !global.quiet && std::io::stderr().is_terminal(),
+        color: Colors::resolve(global.color),
+    })
+}
+
+/// TLS flags make sense only with an `https://` address.
+fn client_tls(global: &GlobalArgs, target: &Target) -> Result<Option<ClientTls>, UsageError> {
+    let tls_flag = [
+        (global.ca_cert.is_some(), "--ca-cert"),
+        (global.cert.is_some(), "--cert"),
+        (global.insecure, "--insecure"),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag));
+    if !target.is_tls() {
+        return match tls_flag {
+            Some(flag) => Err(UsageError(format!(
+                "{flag} needs an https:// address (the address is {})",
+                target.display()
+            ))),
+            None => Ok(None),
+        };
+    }
+    if global.insecure && global.ca_cert.is_some() {
+        return Err(UsageError(
+            "--insecure and --ca-cert contradict each other".into(),
+        ));
+    }
+    let ca_cert = global
+        .ca_cert
+        .as_deref()
+        .map(|p| read_certificates("--ca-cert", p))
+        .transpose()?;
+    let identity = match (&global.cert, &global.key) {
+        (Some(cert), Some(key)) => Some((
+            read_certificates("--cert", cert)?,
+            read_private_key("--key", key)?,
+        )),
+        _ => None,
+    };
+    Ok(Some(ClientTls {
+        ca_cert,
+        identity,
+        insecure: global.insecure,
+    }))
+}
+
+fn serve_settings(global: GlobalArgs, args: ServeArgs) -> Result<ServeSettings, UsageError> {
+    let client_only = [
+        (!global.headers.is_empty(), "--header"),
+        (global.timeout.is_some(), "--timeout"),
+        (global.connect_timeout.is_some(), "--connect-timeout"),
+        (global.output.is_some(), "--output"),
+        (global.max_message_size.is_some(), "--max-message-size"),
+        (
+            global.ca_cert.is_some(),
+            "--ca-cert (the server's is --client-ca)",
+        ),
+        (global.cert.is_some(), "--cert (the server's is --tls-cert)"),
+        (global.authority.is_some(), "--authority"),
+        (global.insecure, "--insecure"),
+        (
+            global.compress.is_some(),
+            "--compress (serve accepts gzip and zstd)",
+        ),
+    ];
+    if let Some((_, flag)) = client_only.iter().find(|(given, _)| *given) {
+        return Err(UsageError(format!(
+            "{flag} applies to client calls, not to 'serve'"
+        )));
+    }
+    let listen = match global.addr.as_deref() {
+        Some(addr) => parse_listen(addr)?,
+        None => Listen::Tcp(format!("127.0.0.1:{DEFAULT_PORT}")),
+    };
+    let client_ca = args
+        .client_ca
+        .as_deref()
+        .map(|p| read_certificates("--client-ca", p))
+        .transpose()?;
+    let tls = match (&args.tls_cert, &args.tls_key, &args.tls_self_signed) {
+        (Some(cert), Some(key), _) => Some(ServerTls::Files {
+            cert: read_certificates("--tls-cert", cert)?,
+            key: read_private_key("--tls-key", key)?,
+            client_ca,
+        }),
+        (_, _, Some(dir)) => Some(ServerTls::SelfSigned {
+            dir: dir.clone(),
+            client_ca,
+        }),
+        _ if client_ca.is_some() => {
+            return Err(UsageError(
+                "--client-ca needs TLS: add --tls-cert and --tls-key, or --tls-self-signed".into(),
+            ));
+        }
+        _ => None,
+    };
+    if tls.is_some() && matches!(listen, Listen::Unix(_)) {
+        return Err(UsageError(
+            "TLS over a unix: socket is not supported".into(),
+        ));
+    }
+    Ok(ServeSettings {
+        listen,
+        stream_interval: parse_duration_allow_zero("--stream-interval", &args.stream_interval)?,
+        max_items: args.max_items,
+        tls,
+        token: global.token_file.as_deref().map(read_token).transpose()?,
+        reflection: !args.no_reflection,
+        log_format: args.log_format,
+        log_level: match (global.verbose, global.quiet) {
+            (true, _) => "info,apicli=debug",
+            (false, true) => "warn",
+            (false, false) => "info",
+        },
+        grace: parse_duration_allow_zero("--grace", &args.grace)?,
+        limits: ServerLimits {
+            max_concurrent_streams: args.max_concurrent_streams,
+            max_request_size: parse_size("--max-request-size", &args.max_request_size)?,
+            keepalive: match &global.keepalive {
+                Some(value) => parse_duration("--keepalive", value)?,
+                None => DEFAULT_SERVER_KEEPALIVE,
+            },
+            tcp_nodelay: !args.no_tcp_nodelay,
+        },
+        color: Colors::resolve(global.color),
+    })
+}
