@@ -1,62 +1,163 @@
-//! `apicli serve`: api.Api over HTTP/2, one log line per call, a clean stop on SIGINT/SIGTERM.
+//! `apicli serve`: api.Api with health, reflection, TLS, bearer tokens and compression; one log
+//! line per call; and on SIGINT/SIGTERM a drain that lets calls in flight finish.
 
+mod auth;
 mod call_log;
 mod deadline;
+mod listen;
+mod logging;
 mod service;
+mod tls;
 
 use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::FutureExt as _;
-use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::transport::Server;
+use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
+use tonic::{
+    codec::CompressionEncoding, service::interceptor::InterceptedService, transport::Server,
+};
+use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
+pub use auth::BearerAuth;
 pub use call_log::CallLogLayer;
 pub use service::ApiService;
 
-use crate::{api::api_server::ApiServer, settings::ServeSettings};
+use crate::{
+    api::{self, api_server::ApiServer},
+    settings::ServeSettings,
+};
+use listen::Listener;
 
-/// How long calls in flight may run on after a shutdown signal before they are cancelled.
-const GRACE: Duration = Duration::from_secs(10);
+/// How long a keepalive ping may go unanswered before the connection is closed.
+const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+/// HTTP/2 streams a client may reset before they are accepted (the "rapid reset" attack).
+const MAX_PENDING_RESETS: usize = 100;
+/// The largest header block a client may send.
+const MAX_HEADER_LIST_SIZE: u32 = 16 * 1024;
 
-/// Serves until SIGINT or SIGTERM, then lets calls in flight finish for up to [`GRACE`].
+/// Serves until SIGINT or SIGTERM, then drains: health turns NOT_SERVING, the listener closes,
+/// and calls in flight may finish for up to `--grace` before they are cancelled.
 pub async fn run(settings: ServeSettings) -> anyhow::Result<()> {
-    init_logging(settings.color.stderr);
-    let listener = TcpListener::bind(&settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
-    let local = listener.local_addr().context("reading the bound address")?;
-    info!("listening on {local}");
+    logging::init(
+        settings.log_format,
+        settings.log_level,
+        settings.color.stderr,
+    );
+    let listener = Listener::bind(&settings.listen).await?;
+    let local = listener.local_addr()?;
 
-    let service = ApiService::new(settings.stream_interval, settings.max_items);
-    let signal = shutdown_signal().boxed().shared();
-    let serve = Server::builder()
-        .tcp_nodelay(true)
-        .layer(CallLogLayer)
-        .add_service(ApiServer::new(service))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal.clone());
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_service_status("", ServingStatus::Serving).await;
+    health.set_serving::<ApiServer<ApiService>>().await;
+
+    let auth = BearerAuth::new(settings.token.as_deref());
+    let limits = &settings.limits;
+    let api = ApiServer::new(ApiService::new(
+        settings.stream_interval,
+        settings.max_items,
+    ))
+    .max_decoding_message_size(limits.max_request_size)
+    .accept_compressed(CompressionEncoding::Gzip)
+    .accept_compressed(CompressionEncoding::Zstd)
+    .send_compressed(CompressionEncoding::Gzip)
+    .send_compressed(CompressionEncoding::Zstd);
+    let (reflection_v1, reflection_v1alpha) = if settings.reflection {
+        let (v1, v1alpha) = reflection()?;
+        (Some(v1), Some(v1alpha))
+    } else {
+        (None, None)
+    };
+
+    let mut builder = Server::builder();
+    let mut trusted_ca = None;
+    if let Some(tls) = &settings.tls {
+        let (config, made_ca) = tls::config(tls)?;
+        builder = builder
+            .tls_config(config)
+            .context("the TLS certificate and key")?;
+        trusted_ca = made_ca;
+    }
+    let call_log = CallLogLayer::default();
+    let router = builder
+        .tcp_nodelay(limits.tcp_nodelay)
+        .max_concurrent_streams(limits.max_concurrent_streams)
+        .http2_keepalive_interval(Some(limits.keepalive))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
+        .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
+        .layer(call_log.clone())
+        // Health stays open, so probes work without the token.
+        .add_service(health_service)
+        .add_service(InterceptedService::new(api, auth.clone()))
+        .add_optional_service(reflection_v1.map(|s| InterceptedService::new(s, auth.clone())))
+        .add_optional_service(reflection_v1alpha.map(|s| InterceptedService::new(s, auth.clone())));
+
+    info!("listening on {local}");
+    if let Some(ca) = trusted_ca {
+        info!(
+            "clients trust this server with: apicli --addr https://{local} --ca-cert {} hello you",
+            ca.display()
+        );
+    }
+
+    // Resolves once a signal came and health says NOT_SERVING; tonic then closes the listener.
+    let draining = async move {
+        shutdown_signal().await;
+        health
+            .set_service_status("", ServingStatus::NotServing)
+            .await;
+        health.set_not_serving::<ApiServer<ApiService>>().await;
+    }
+    .boxed()
+    .shared();
+    let serve = async {
+        match listener {
+            Listener::Tcp(listener) => {
+                let incoming = TcpListenerStream::new(listener);
+                router
+                    .serve_with_incoming_shutdown(incoming, draining.clone())
+                    .await
+            }
+            Listener::Unix(listener, _socket_file) => {
+                let incoming = UnixListenerStream::new(listener);
+                router
+                    .serve_with_incoming_shutdown(incoming, draining.clone())
+                    .await
+            }
+        }
+    };
+    let grace = settings.grace;
     tokio::select! {
         served = serve => served.context("serving")?,
-        () = signal.then(|()| tokio::time::sleep(GRACE)) => {
-            warn!("calls still running after {GRACE:?}: cancelling them");
+        () = draining.clone().then(|()| tokio::time::sleep(grace)) => {
+            let running = call_log.in_flight();
+            warn!("cancelling {running} call(s) still running after the {grace:?} grace");
         }
     }
     info!("stopped");
     Ok(())
 }
 
-/// The server's log goes to stderr, one line per event.
-fn init_logging(ansi: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .with_target(false)
-        .with_env_filter(filter)
-        .try_init();
+/// Reflection v1 and v1alpha, describing api.Api and the health service.
+fn reflection() -> anyhow::Result<(
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+    tonic_reflection::server::v1alpha::ServerReflectionServer<
+        impl tonic_reflection::server::v1alpha::ServerReflection,
+    >,
+)> {
+    let builder = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(api::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    Ok((
+        builder().build_v1().context("building reflection")?,
+        builder().build_v1alpha().context("building reflection")?,
+    ))
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -72,13 +173,13 @@ async fn shutdown_signal() {
             return std::future::pending().await;
         };
         tokio::select! {
-            _ = int.recv() => info!("SIGINT: shutting down"),
-            _ = term.recv() => info!("SIGTERM: shutting down"),
+            _ = int.recv() => info!("SIGINT: draining"),
+            _ = term.recv() => info!("SIGTERM: draining"),
         }
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
-        info!("Ctrl-C: shutting down");
+        info!("Ctrl-C: draining");
     }
 }
