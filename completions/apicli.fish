@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_apicli_global_optspecs
-    string join \n addr= H/header= timeout= connect-timeout= o/output= max-message-size= v/verbose q/quiet color= h/help V/version
+    string join \n addr= H/header= timeout= connect-timeout= o/output= max-message-size= token-file= ca-cert= cert= key= authority= insecure compress= keepalive= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_apicli_needs_command
@@ -24,98 +24,187 @@ function __fish_apicli_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port or http://host:port (for serve: where to listen) [default: http://127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_needs_command" -s H -l header -d 'Request metadata, \'name: value\' (repeatable); a name ending in -bin takes base64' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_needs_command" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_needs_command" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_needs_command" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_needs_command" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_needs_command" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
 complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_needs_command" -s V -l version -d 'Print version'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port or http://host:port (for serve: where to listen) [default: http://127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -s H -l header -d 'Request metadata, \'name: value\' (repeatable); a name ending in -bin takes base64' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l length -d 'How many items to ask for (0 to 2147483647)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port or http://host:port (for serve: where to listen) [default: http://127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s H -l header -d 'Request metadata, \'name: value\' (repeatable); a name ending in -bin takes base64' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l length -d 'How many items to ask for (0 to 2147483647)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port or http://host:port (for serve: where to listen) [default: http://127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -s H -l header -d 'Request metadata, \'name: value\' (repeatable); a name ending in -bin takes base64' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item (e.g. 1s, 200ms)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-items -d 'The largest getAll length served; longer requests get INVALID_ARGUMENT' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port or http://host:port (for serve: where to listen) [default: http://127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable); a name ending in -bin takes base64' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-cert -d 'Serve TLS with this certificate chain (PEM); needs --tls-key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-key -d 'The private key (PEM: PKCS#8, RSA or SEC1) of --tls-cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l client-ca -d 'Require client certificates signed by this CA (PEM): mutual TLS' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-self-signed -d 'Make a CA and a localhost/127.0.0.1 certificate in DIR (or reuse them), and serve TLS' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l log-format -d 'The log\'s format on stderr' -r -f -a "text\t'One human-readable line per event'
+json\t'One JSON object per event'"
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l grace -d 'After SIGINT/SIGTERM, how long calls in flight may finish before they are cancelled' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-streams -d 'The most concurrent calls (HTTP/2 streams) on one connection' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC reflection'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port or http://host:port (for serve: where to listen) [default: http://127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable); a name ending in -bin takes base64' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream serve completions help" -f -a "serve" -d 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "serve" -d 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -528,6 +528,17 @@ fn usage_errors_exit_2_with_one_clear_line() {
             "bad --stream-interval",
         ),
         (&["completions", "tcsh"][..], "invalid value 'tcsh'"),
+        (&["hello", "x", "--ca-cert", "ca.pem"][..], "--ca-cert needs an https:// address"),
+        (&["hello", "x", "--addr", "https://h:1", "--cert", "c.pem"][..], "--key"),
+        (&["hello", "x", "--token-file", "/nonexistent/t"][..], "cannot read --token-file"),
+        (&["hello", "x", "-H", "@/nonexistent/h"][..], "cannot read -H"),
+        (&["hello", "x", "--addr", "https://h:1", "--ca-cert", "Cargo.toml"][..], "bad --ca-cert: no PEM certificate"),
+        (&["hello", "x", "--keepalive", "often"][..], "bad --keepalive"),
+        (&["hello", "x", "--compress", "brotli"][..], "invalid value 'brotli'"),
+        (&["serve", "--client-ca", "Cargo.toml"][..], "bad --client-ca"),
+        (&["serve", "--tls-cert", "Cargo.toml", "--tls-key", "Cargo.toml"][..], "bad --tls-cert"),
+        (&["serve", "--grace", "forever"][..], "bad --grace"),
+        (&["serve", "--insecure"][..], "--insecure applies to client calls"),
     ] {
         let output = run(args);
         assert_exit(&output, 2);
@@ -540,7 +551,7 @@ fn usage_errors_exit_2_with_one_clear_line() {
 fn help_lists_every_subcommand_and_version_prints() {
     let help = run(&["--help"]);
     assert_exit(&help, 0);
-    for sub in ["hello", "get-all", "stream", "serve", "completions"] {
+    for sub in ["hello", "get-all", "stream", "health", "serve", "completions"] {
         assert!(
             stdout(&help).contains(&format!("  {sub} ")),
             "{sub} missing:\n{}",

@@ -619,7 +619,6 @@ fn buf_curl_headers_to_apicli_serve() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "needs apicli serve reflection/token/request-id (issue 3)"]
 fn buf_curl_reflect_hello_to_apicli_serve() {
     let peers = peers_or_skip!();
     let server = Server::start(&[]);
@@ -635,7 +634,6 @@ fn buf_curl_reflect_hello_to_apicli_serve() {
 }
 
 #[test]
-#[ignore = "needs apicli serve reflection/token/request-id (issue 3)"]
 fn apicli_serve_token_rejects_buf_curl_without_token() {
     let peers = peers_or_skip!();
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -664,7 +662,6 @@ fn apicli_serve_token_rejects_buf_curl_without_token() {
 }
 
 #[test]
-#[ignore = "needs apicli serve reflection/token/request-id (issue 3)"]
 fn grpcio_client_sees_request_id_echoed_by_apicli_serve() {
     let peers = peers_or_skip!();
     let server = Server::start(&[]);
@@ -691,7 +688,33 @@ fn grpcio_client_sees_request_id_echoed_by_apicli_serve() {
 }
 
 #[test]
-#[ignore = "needs apicli serve reflection/token/request-id (issue 3)"]
+fn grpcio_client_metadata_reaches_apicli_serve() {
+    let peers = peers_or_skip!();
+    // -v makes the server log each request's metadata.
+    let server = Server::start(&["-v"]);
+    let ran = run(peers.python("client.py").args([
+        server.addr.as_str(),
+        "hello",
+        "Gonzalo",
+        "--metadata",
+        "x-trace=abc",
+        "--metadata",
+        "x-blob-bin=AAEC",
+    ]));
+    ran.assert_code(0);
+    assert!(
+        server.wait_for_log("x-trace: abc", LIMIT),
+        "metadata not seen by the server:\n{}",
+        server.log()
+    );
+    assert!(
+        server.log().contains("x-blob-bin: AAEC"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
 fn grpcio_health_check_on_apicli_serve() {
     let peers = peers_or_skip!();
     let server = Server::start(&[]);
@@ -703,7 +726,6 @@ fn grpcio_health_check_on_apicli_serve() {
 }
 
 #[test]
-#[ignore = "needs apicli serve reflection/token/request-id (issue 3)"]
 fn grpcio_reflection_lists_apicli_serve_services() {
     let peers = peers_or_skip!();
     let server = Server::start(&[]);
