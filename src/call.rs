@@ -136,7 +136,9 @@ impl CallRun<'_> {
             let item = match next {
                 Ok(Some(Ok(item))) => item,
                 Ok(None) => break,
-                Ok(Some(Err(status))) => return Err(self.failed(&status, &arrived(received))),
+                Ok(Some(Err(status))) => {
+                    return Err(self.failed(&status, &arrived(received), received > 0));
+                }
                 Err(stopped) => return Err(self.stopped(stopped, &arrived(received))),
             };
             progress
@@ -184,17 +186,18 @@ impl CallRun<'_> {
                 }
                 Ok(response)
             }
-            Ok(Err(status)) => Err(self.failed(&status, "")),
+            Ok(Err(status)) => Err(self.failed(&status, "", false)),
             Err(stopped) => Err(self.stopped(stopped, "")),
         }
     }
 
-    fn failed(&self, status: &Status, progress: &str) -> anyhow::Error {
+    /// `received_any`: messages arrived before the failure, so the connection itself was fine.
+    fn failed(&self, status: &Status, progress: &str, received_any: bool) -> anyhow::Error {
         if self.settings.verbose {
             verbose::metadata(&mut io::stderr(), "response trailers", status.metadata());
             verbose::status(&mut io::stderr(), status.code(), self.started.elapsed());
         }
-        client::call_error(status, self.settings, progress)
+        client::call_error(status, self.settings, progress, received_any)
     }
 
     fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {

@@ -113,13 +113,19 @@ pub fn compression(settings: &ClientSettings) -> Option<CompressionEncoding> {
 
 /// Turns a failed call into the error the user sees. A status the server sent maps to exit
 /// 64 + code; a broken connection (which tonic also reports as a status) is exit 1.
-pub fn call_error(status: &Status, settings: &ClientSettings, progress: &str) -> anyhow::Error {
+/// `received_any` says messages had arrived, so the connection had been working.
+pub fn call_error(
+    status: &Status,
+    settings: &ClientSettings,
+    progress: &str,
+    received_any: bool,
+) -> anyhow::Error {
     let progress = if progress.is_empty() {
         String::new()
     } else {
         format!(" ({progress})")
     };
-    if let Some(reason) = transport_failure(status, settings) {
+    if let Some(reason) = transport_failure(status, settings, received_any) {
         return anyhow!("{reason}{progress}");
     }
     let mut error = status_error(status, settings);
@@ -150,25 +156,45 @@ fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
 }
 
 /// Why the connection failed, when a status came from the transport rather than the server.
-fn transport_failure(status: &Status, settings: &ClientSettings) -> Option<String> {
+fn transport_failure(
+    status: &Status,
+    settings: &ClientSettings,
+    received_any: bool,
+) -> Option<String> {
     let source = status.source()?;
     let addr = settings.target.display();
     if let Some(err) = tls::find_tls_error(source) {
         return Some(format!("TLS with {addr} failed: {}", tls::describe(err)));
     }
     let mut reason = source.to_string();
+    let mut chain = reason.clone();
     let mut next = Some(source);
     while let Some(cause) = next {
         reason = match cause.downcast_ref::<io::Error>() {
             Some(io) => io_words(io),
             None => cause.to_string(),
         };
+        chain.push_str(&reason);
         next = cause.source();
     }
-    let hint = if settings.target.is_tls() || matches!(settings.target, Target::Unix(_)) {
-        ""
-    } else {
-        "; if the server uses TLS, use https://"
+    // Under TLS 1.3 a server refuses a client certificate after the handshake; the alert then
+    // reaches us only as text inside the HTTP/2 error, if at all.
+    if settings.target.is_tls()
+        && let Some(refusal) = tls::client_certificate_refusal(&chain)
+    {
+        return Some(format!("TLS with {addr} failed: {refusal}"));
+    }
+    let gave_certificate = settings.tls.as_ref().is_some_and(|t| t.identity.is_some());
+    let hint = match &settings.target {
+        _ if received_any => "",
+        Target::Tcp { tls: false, .. } => "; if the server uses TLS, use https://",
+        Target::Tcp { tls: true, .. } if gave_certificate => {
+            "; the server may have refused the client certificate"
+        }
+        Target::Tcp { tls: true, .. } => {
+            "; if the server requires a client certificate, give one with --cert and --key"
+        }
+        Target::Unix(_) => "",
     };
     Some(format!("the connection to {addr} failed: {reason}{hint}"))
 }

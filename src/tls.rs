@@ -88,11 +88,34 @@ pub fn describe(err: &rustls::Error) -> String {
         Error::AlertReceived(Alert::CertificateRequired | Alert::HandshakeFailure) => {
             "the server requires a client certificate; give one with --cert FILE --key FILE".into()
         }
-        Error::AlertReceived(Alert::UnknownCA | Alert::BadCertificate | Alert::DecryptError) => {
-            "the server rejected the client certificate".into()
-        }
+        Error::AlertReceived(
+            Alert::UnknownCA
+            | Alert::BadCertificate
+            | Alert::DecryptError
+            | Alert::CertificateUnknown,
+        ) => "the server rejected the client certificate (not signed by a CA it trusts)".into(),
         Error::NoApplicationProtocol => "the server does not offer HTTP/2 (h2) over TLS".into(),
         other => format!("TLS failed: {other}"),
+    }
+}
+
+/// A server's refusal of the client certificate, recognised by the alert's name in an error's
+/// text (where HTTP/2 errors keep the TLS error they carry).
+pub fn client_certificate_refusal(text: &str) -> Option<&'static str> {
+    if text.contains("CertificateRequired") || text.contains("HandshakeFailure") {
+        Some("the server requires a client certificate; give one with --cert FILE --key FILE")
+    } else if [
+        "UnknownCA",
+        "BadCertificate",
+        "DecryptError",
+        "CertificateUnknown",
+    ]
+    .iter()
+    .any(|alert| text.contains(alert))
+    {
+        Some("the server rejected the client certificate (not signed by a CA it trusts)")
+    } else {
+        None
     }
 }
 
@@ -171,6 +194,23 @@ mod tests {
         );
         let err = check_private_key("--key", cert.pem().as_bytes()).unwrap_err();
         assert!(err.0.contains("bad --key: no PEM private key"), "{}", err.0);
+    }
+
+    #[test]
+    fn recognises_client_certificate_refusals_in_text() {
+        let required = "connection error: received fatal alert: CertificateRequired";
+        assert!(
+            client_certificate_refusal(required)
+                .unwrap()
+                .contains("--cert")
+        );
+        let unknown = "received fatal alert: UnknownCA";
+        assert!(
+            client_certificate_refusal(unknown)
+                .unwrap()
+                .contains("rejected")
+        );
+        assert_eq!(client_certificate_refusal("connection reset"), None);
     }
 
     #[test]
