@@ -6,7 +6,7 @@ mod common;
 use std::{
     io::{BufRead, BufReader, Read},
     net::TcpListener as StdListener,
-    process::{Output, Stdio},
+    process::Stdio,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -15,64 +15,12 @@ use apicli::api::{
     ApiRequest, Hello, HelloRequest, Item, Items,
     api_server::{Api, ApiServer},
 };
-use common::{Server, apicli, send_signal, wait_with_limit};
+use common::{
+    LIMIT, Server, apicli, assert_exit, assert_one_error_line, items_json, json_lines, run,
+    send_signal, stderr, stdout, wait_with_limit,
+};
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status, metadata::MetadataMap};
-
-const LIMIT: Duration = Duration::from_secs(30);
-
-fn run(args: &[&str]) -> Output {
-    let child = apicli()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run apicli");
-    child.wait_with_output().expect("wait for apicli")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
-}
-
-/// Asserts the exit code, showing the streams when it is wrong.
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
-}
-
-/// Asserts a failure is one `apicli: error:` line, with no panic or backtrace.
-fn assert_one_error_line(output: &Output, needle: &str) {
-    let err = stderr(output);
-    assert_eq!(err.lines().count(), 1, "one line expected:\n{err}");
-    assert!(err.starts_with("apicli: error: "), "{err}");
-    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace"),
-        "{err}"
-    );
-}
-
-fn json_lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|line| serde_json::from_str(line).expect("each line is one JSON value"))
-        .collect()
-}
-
-fn items_json(n: i32) -> Vec<Value> {
-    (1..=n)
-        .map(|id| json!({"id": id, "name": format!("name {id}")}))
-        .collect()
-}
 
 // --- every command × both outputs --------------------------------------------------------------
 
@@ -528,17 +476,60 @@ fn usage_errors_exit_2_with_one_clear_line() {
             "bad --stream-interval",
         ),
         (&["completions", "tcsh"][..], "invalid value 'tcsh'"),
-        (&["hello", "x", "--ca-cert", "ca.pem"][..], "--ca-cert needs an https:// address"),
-        (&["hello", "x", "--addr", "https://h:1", "--cert", "c.pem"][..], "--key"),
-        (&["hello", "x", "--token-file", "/nonexistent/t"][..], "cannot read --token-file"),
-        (&["hello", "x", "-H", "@/nonexistent/h"][..], "cannot read -H"),
-        (&["hello", "x", "--addr", "https://h:1", "--ca-cert", "Cargo.toml"][..], "bad --ca-cert: no PEM certificate"),
-        (&["hello", "x", "--keepalive", "often"][..], "bad --keepalive"),
-        (&["hello", "x", "--compress", "brotli"][..], "invalid value 'brotli'"),
-        (&["serve", "--client-ca", "Cargo.toml"][..], "bad --client-ca"),
-        (&["serve", "--tls-cert", "Cargo.toml", "--tls-key", "Cargo.toml"][..], "bad --tls-cert"),
+        (
+            &["hello", "x", "--ca-cert", "ca.pem"][..],
+            "--ca-cert needs an https:// address",
+        ),
+        (
+            &["hello", "x", "--addr", "https://h:1", "--cert", "c.pem"][..],
+            "--key",
+        ),
+        (
+            &["hello", "x", "--token-file", "/nonexistent/t"][..],
+            "cannot read --token-file",
+        ),
+        (
+            &["hello", "x", "-H", "@/nonexistent/h"][..],
+            "cannot read -H",
+        ),
+        (
+            &[
+                "hello",
+                "x",
+                "--addr",
+                "https://h:1",
+                "--ca-cert",
+                "Cargo.toml",
+            ][..],
+            "bad --ca-cert: no PEM certificate",
+        ),
+        (
+            &["hello", "x", "--keepalive", "often"][..],
+            "bad --keepalive",
+        ),
+        (
+            &["hello", "x", "--compress", "brotli"][..],
+            "invalid value 'brotli'",
+        ),
+        (
+            &["serve", "--client-ca", "Cargo.toml"][..],
+            "bad --client-ca",
+        ),
+        (
+            &[
+                "serve",
+                "--tls-cert",
+                "Cargo.toml",
+                "--tls-key",
+                "Cargo.toml",
+            ][..],
+            "bad --tls-cert",
+        ),
         (&["serve", "--grace", "forever"][..], "bad --grace"),
-        (&["serve", "--insecure"][..], "--insecure applies to client calls"),
+        (
+            &["serve", "--insecure"][..],
+            "--insecure applies to client calls",
+        ),
     ] {
         let output = run(args);
         assert_exit(&output, 2);
@@ -551,7 +542,14 @@ fn usage_errors_exit_2_with_one_clear_line() {
 fn help_lists_every_subcommand_and_version_prints() {
     let help = run(&["--help"]);
     assert_exit(&help, 0);
-    for sub in ["hello", "get-all", "stream", "health", "serve", "completions"] {
+    for sub in [
+        "hello",
+        "get-all",
+        "stream",
+        "health",
+        "serve",
+        "completions",
+    ] {
         assert!(
             stdout(&help).contains(&format!("  {sub} ")),
             "{sub} missing:\n{}",

@@ -3,11 +3,16 @@
 
 use std::{
     io::{BufRead, BufReader, Read},
-    process::{Child, ChildStderr, Command, Stdio},
-    sync::{Arc, Mutex},
+    process::{Child, ChildStderr, Command, Output, Stdio},
+    sync::{
+        Arc, Mutex,
+        mpsc::{self, Receiver},
+    },
     thread,
     time::{Duration, Instant},
 };
+
+use serde_json::{Value, json};
 
 /// A command for the `apicli` binary under test, with an environment that cannot leak into it.
 pub fn apicli() -> Command {
@@ -150,5 +155,99 @@ fn read_listen_addr(stderr: ChildStderr, log: Arc<Mutex<String>>) -> Option<Stri
         let mut rest = String::new();
         let _ = reader.read_to_string(&mut rest);
     });
-    rx.recv_timeout(Duration::from_secs(30)).ok()
+    rx.recv_timeout(LIMIT).ok()
+}
+
+// --- running the client and reading what it printed -----------------------------------------
+
+/// How long any one command may run before a test gives up on it.
+pub const LIMIT: Duration = Duration::from_secs(30);
+
+/// A child process that is killed when the test ends, passed or failed.
+pub struct ChildGuard(pub Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `cmd` with its output collected, killing it (and failing) if it runs past [`LIMIT`].
+pub fn output_of(cmd: &mut Command) -> Output {
+    let mut child = ChildGuard(
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run apicli"),
+    );
+    let out = read_all_in_background(child.0.stdout.take().expect("piped stdout"));
+    let err = read_all_in_background(child.0.stderr.take().expect("piped stderr"));
+    let status = wait_with_limit(&mut child.0, LIMIT);
+    Output {
+        status,
+        stdout: out.recv().expect("stdout read"),
+        stderr: err.recv().expect("stderr read"),
+    }
+}
+
+/// Reads a pipe to its end on a thread, so that a full pipe can never block the child.
+pub fn read_all_in_background(mut pipe: impl Read + Send + 'static) -> Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// Runs `apicli ARGS…` to the end (at most [`LIMIT`]) and returns what it printed.
+pub fn run(args: &[&str]) -> Output {
+    output_of(apicli().args(args))
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// Asserts the exit code, showing the streams when it is wrong.
+pub fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+/// Asserts a failure is one `apicli: error:` line, with no panic or backtrace.
+pub fn assert_one_error_line(output: &Output, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(err.lines().count(), 1, "one line expected:\n{err}");
+    assert!(err.starts_with("apicli: error: "), "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
+
+/// Parses JSON lines, failing the test on a line that is not one JSON value.
+pub fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).expect("each line is one JSON value"))
+        .collect()
+}
+
+/// The api.Api items 1..=n, as proto3 JSON.
+pub fn items_json(n: i32) -> Vec<Value> {
+    (1..=n)
+        .map(|id| json!({"id": id, "name": format!("name {id}")}))
+        .collect()
 }
