@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn health_status() {
-        assert_eq!(printed(|p| p.health("SERVING")), "{\"status\":\"SERVING\"}\n");
+        assert_eq!(
+            printed(|p| p.health("SERVING")),
+            "{\"status\":\"SERVING\"}\n"
+        );
     }
 
     #[test]
