@@ -1218,6 +1218,49 @@ fn calls_still_running_after_the_grace_are_cancelled() {
     );
 }
 
+// --- limits ------------------------------------------------------------------------------------
+
+#[test]
+fn a_stalled_client_does_not_hold_up_others() {
+    let server = Server::start(&[]);
+    // A client that asks for ten million items and never reads its stdout: its pipe fills,
+    // it stops reading the socket, and HTTP/2 flow control stops the server's stream.
+    let mut stalled = ChildGuard(
+        apicli()
+            .args([
+                "stream",
+                "--length",
+                "10000000",
+                "-o",
+                "json",
+                "--addr",
+                &server.url(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start apicli"),
+    );
+    thread::sleep(Duration::from_millis(500));
+    assert!(
+        stalled.0.try_wait().unwrap().is_none(),
+        "the stalled client is still waiting"
+    );
+    for name in ["one", "two", "three"] {
+        assert_hello(&run(&["hello", name, "--addr", &server.url()]), name);
+    }
+    let items = run(&[
+        "get-all",
+        "--length",
+        "1000",
+        "--addr",
+        &server.url(),
+        "-o",
+        "json",
+    ]);
+    assert_exit(&items, 0);
+}
+
 // --- 10. unix sockets --------------------------------------------------------------------------
 
 #[test]
