@@ -571,7 +571,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__serve)
-            opts="-H -o -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --no-tcp-nodelay --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,6 +614,10 @@ _apicli() {
                     return 0
                     ;;
                 --max-request-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,7 +44,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_needs_command" -s V -l version -d 'Print version'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "hello" -d 'Call sayHello: greet NAME'
@@ -74,7 +74,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l length -d 'How many items to ask for (0 to 2147483647)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
@@ -97,7 +97,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l length -d 'How many items to ask for (0 to 2147483647)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
@@ -120,7 +120,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
@@ -142,7 +142,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item (e.g. 1s, 200ms)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-items -d 'The largest getAll length served; longer requests get INVALID_ARGUMENT' -r
@@ -155,6 +155,7 @@ json\t'One JSON object per event'"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l grace -d 'After SIGINT/SIGTERM, how long calls in flight may finish before they are cancelled' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-streams -d 'The most concurrent calls (HTTP/2 streams) on one connection' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -177,7 +178,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
@@ -199,7 +200,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: log only warnings and errors)'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'

@@ -40,12 +40,7 @@ fn execute(job: Job) -> anyhow::Result<()> {
                 .build()?;
             runtime.block_on(call::run(&settings, &call))
         }
-        Job::Serve(settings) => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(server::run(settings))
-        }
+        Job::Serve(settings) => server::serve(settings),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "apicli", &mut out);

@@ -175,7 +175,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
-    /// No progress bar (serve: log only warnings and errors)
+    /// No progress bar (serve: no line per call)
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
@@ -235,6 +235,10 @@ pub struct ServeArgs {
     /// The largest request message accepted (units optional: 64KiB)
     #[arg(long, default_value = "4MiB", value_name = "BYTES")]
     pub max_request_size: String,
+
+    /// Threads serving calls, each with the connections it was given [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 
     /// Do not set TCP_NODELAY on accepted connections
     #[arg(long)]

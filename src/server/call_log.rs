@@ -6,16 +6,18 @@
 //! response headers.
 
 use std::{
+    fmt,
+    future::Future,
+    net::SocketAddr,
     pin::Pin,
     sync::{
         Arc,
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
-    task::{Context, Poll},
+    task::{Context, Poll, ready},
     time::Instant,
 };
 
-use futures_util::future::BoxFuture;
 use http::{Extensions, HeaderMap, HeaderValue, Request, Response};
 use http_body::{Body, Frame, SizeHint};
 use tonic::{
@@ -29,10 +31,14 @@ use crate::exit::code_name;
 
 const REQUEST_ID: &str = "x-request-id";
 
+/// The log target of the per-call lines, so `-q` can turn them off and keep the rest.
+pub const CALLS: &str = "apicli::calls";
+
 /// Wraps every call of the server in a [`CallLog`], and counts the calls in flight.
 #[derive(Debug, Clone, Default)]
 pub struct CallLogLayer {
     in_flight: Arc<AtomicUsize>,
+    ids: Arc<RequestIds>,
 }
 
 impl CallLogLayer {
@@ -49,6 +55,7 @@ impl<S> Layer<S> for CallLogLayer {
         CallLog {
             inner,
             in_flight: Arc::clone(&self.in_flight),
+            ids: Arc::clone(&self.ids),
         }
     }
 }
@@ -57,48 +64,73 @@ impl<S> Layer<S> for CallLogLayer {
 pub struct CallLog<S> {
     inner: S,
     in_flight: Arc<AtomicUsize>,
+    ids: Arc<RequestIds>,
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for CallLog<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Future: Send + 'static,
 {
     type Response = Response<LoggedBody<ResBody>>;
     type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, S::Error>>;
+    type Future = CallFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        if tracing::enabled!(tracing::Level::DEBUG) {
+        if tracing::enabled!(target: CALLS, tracing::Level::DEBUG) {
             let metadata = shown_metadata(request.headers());
-            debug!(method = %request.uri().path(), %metadata, "request");
+            debug!(target: CALLS, method = %request.uri().path(), %metadata, "request");
         }
-        let request_id = request_id(request.headers());
+        let request_id = request_id(request.headers(), &self.ids);
         request.headers_mut().insert(REQUEST_ID, request_id.clone());
         self.in_flight.fetch_add(1, Ordering::Relaxed);
-        let mut record = CallRecord {
-            method: request.uri().path().to_owned(),
-            peer: peer(request.extensions()),
-            request_id: request_id.clone(),
+        let record = CallRecord {
+            // A Uri clone shares its bytes: nothing is formatted unless the line is logged.
+            uri: request.uri().clone(),
+            peer: Peer::of(request.extensions()),
+            request_id,
             started: Instant::now(),
             status: None,
             in_flight: Arc::clone(&self.in_flight),
         };
-        let response = self.inner.call(request);
-        Box::pin(async move {
-            let mut response = response.await?;
-            response.headers_mut().insert(REQUEST_ID, request_id);
-            // A trailers-only response (an error before any message) has its status here.
-            record.status = grpc_status(response.headers());
-            Ok(response.map(|inner| LoggedBody {
-                inner,
-                record: Some(record),
-            }))
-        })
+        CallFuture {
+            inner: self.inner.call(request),
+            record: Some(record),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future: adds the request id and hands the record to the body.
+    pub struct CallFuture<F> {
+        #[pin]
+        inner: F,
+        record: Option<CallRecord>,
+    }
+}
+
+impl<F, ResBody, E> Future for CallFuture<F>
+where
+    F: Future<Output = Result<Response<ResBody>, E>>,
+{
+    type Output = Result<Response<LoggedBody<ResBody>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = ready!(this.inner.poll(cx))?;
+        let mut record = this.record.take().expect("polled after completion");
+        response
+            .headers_mut()
+            .insert(REQUEST_ID, record.request_id.clone());
+        // A trailers-only response (an error before any message) has its status here.
+        record.status = grpc_status(response.headers());
+        Poll::Ready(Ok(response.map(|inner| LoggedBody {
+            inner,
+            record: Some(record),
+        })))
     }
 }
 
@@ -149,8 +181,8 @@ impl<B: Body + Unpin> Body for LoggedBody<B> {
 
 /// What the log line says about a call; written when dropped.
 struct CallRecord {
-    method: String,
-    peer: String,
+    uri: http::Uri,
+    peer: Peer,
     request_id: HeaderValue,
     started: Instant,
     /// None until the call ends: a record dropped without one was abandoned by the client.
@@ -164,13 +196,79 @@ impl Drop for CallRecord {
         let status = code_name(self.status.unwrap_or(Code::Cancelled));
         let duration = self.started.elapsed();
         let request_id = self.request_id.to_str().unwrap_or_default();
-        info!(method = %self.method, peer = %self.peer, status = %status, ?duration, request_id = %request_id, "call");
+        info!(
+            target: CALLS,
+            method = %self.uri.path(),
+            peer = %self.peer,
+            status = %status,
+            ?duration,
+            request_id = %request_id,
+            "call"
+        );
+    }
+}
+
+/// Who called.
+enum Peer {
+    Tcp(SocketAddr),
+    Unix,
+    Unknown,
+}
+
+impl Peer {
+    fn of(extensions: &Extensions) -> Peer {
+        let tcp = extensions.get::<TcpConnectInfo>().or_else(|| {
+            extensions
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .map(TlsConnectInfo::get_ref)
+        });
+        match tcp.and_then(TcpConnectInfo::remote_addr) {
+            Some(addr) => Peer::Tcp(addr),
+            None if extensions.get::<UdsConnectInfo>().is_some() => Peer::Unix,
+            None => Peer::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Peer::Tcp(addr) => addr.fmt(f),
+            Peer::Unix => f.write_str("unix"),
+            Peer::Unknown => f.write_str("-"),
+        }
+    }
+}
+
+/// Makes request ids: a random prefix for this process and a counter, 32 hex digits in all.
+/// Unique without asking the OS for randomness on every call.
+#[derive(Debug)]
+struct RequestIds {
+    prefix: u64,
+    next: AtomicU64,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let random = uuid::Uuid::new_v4().as_u64_pair();
+        RequestIds {
+            prefix: random.0,
+            next: AtomicU64::new(random.1),
+        }
+    }
+}
+
+impl RequestIds {
+    fn next(&self) -> HeaderValue {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{:016x}{n:016x}", self.prefix);
+        HeaderValue::from_str(&id).expect("hex digits are a valid header value")
     }
 }
 
 /// The client's request id if it sent a usable one (printable, at most 128 characters), else
-/// a new random one.
-fn request_id(headers: &HeaderMap) -> HeaderValue {
+/// a new one.
+fn request_id(headers: &HeaderMap, ids: &RequestIds) -> HeaderValue {
     headers
         .get(REQUEST_ID)
         .filter(|id| {
@@ -178,10 +276,7 @@ fn request_id(headers: &HeaderMap) -> HeaderValue {
             !bytes.is_empty() && bytes.len() <= 128 && bytes.iter().all(u8::is_ascii_graphic)
         })
         .cloned()
-        .unwrap_or_else(|| {
-            let id = uuid::Uuid::new_v4().simple().to_string();
-            HeaderValue::from_str(&id).expect("a uuid is a valid header value")
-        })
+        .unwrap_or_else(|| ids.next())
 }
 
 /// Request metadata for the debug log, with credentials redacted: `name: value; name: value`.
@@ -203,20 +298,6 @@ fn shown_metadata(headers: &HeaderMap) -> String {
     shown
 }
 
-/// Who called: `127.0.0.1:40918`, or `unix` for a Unix socket.
-fn peer(extensions: &Extensions) -> String {
-    let tcp = extensions.get::<TcpConnectInfo>().or_else(|| {
-        extensions
-            .get::<TlsConnectInfo<TcpConnectInfo>>()
-            .map(TlsConnectInfo::get_ref)
-    });
-    match tcp.and_then(TcpConnectInfo::remote_addr) {
-        Some(addr) => addr.to_string(),
-        None if extensions.get::<UdsConnectInfo>().is_some() => "unix".to_owned(),
-        None => "-".to_owned(),
-    }
-}
-
 fn grpc_status(headers: &HeaderMap) -> Option<Code> {
     let value = headers.get("grpc-status")?;
     Some(Code::from_bytes(value.as_bytes()))
@@ -230,14 +311,21 @@ mod tests {
     fn request_ids_are_kept_or_made() {
         let mut headers = HeaderMap::new();
         headers.insert(REQUEST_ID, HeaderValue::from_static("abc-123"));
-        assert_eq!(request_id(&headers), "abc-123");
+        let ids = RequestIds::default();
+        assert_eq!(request_id(&headers, &ids), "abc-123");
         headers.insert(REQUEST_ID, HeaderValue::from_static("has space"));
-        let made = request_id(&headers);
-        assert_eq!(made.len(), 32, "a new uuid: {made:?}");
+        let made = request_id(&headers, &ids);
+        assert_eq!(made.len(), 32, "32 hex digits: {made:?}");
+        assert!(made.as_bytes().iter().all(u8::is_ascii_hexdigit));
         assert_ne!(
-            request_id(&HeaderMap::new()),
+            request_id(&HeaderMap::new(), &ids),
             made,
             "each new id is different"
+        );
+        assert_ne!(
+            RequestIds::default().next(),
+            ids.next(),
+            "each process has its own prefix"
         );
     }
 }

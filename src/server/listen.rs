@@ -5,6 +5,7 @@ use std::{io, path::PathBuf};
 use anyhow::Context as _;
 use tokio::net::{TcpListener, UnixListener};
 
+use super::shards::Accepted;
 use crate::settings::{Listen, io_words};
 
 pub enum Listener {
@@ -34,6 +35,25 @@ impl Listener {
                 Ok(Listener::Unix(listener, SocketFile(path.clone())))
             }
         }
+    }
+
+    /// Waits for the next connection, detached from this thread's runtime so that a serving
+    /// thread can take it.
+    pub async fn accept(&self) -> io::Result<Accepted> {
+        match self {
+            Listener::Tcp(listener) => {
+                let (stream, _) = listener.accept().await?;
+                Ok(Accepted::Tcp(stream.into_std()?))
+            }
+            Listener::Unix(listener, _) => {
+                let (stream, _) = listener.accept().await?;
+                Ok(Accepted::Unix(stream.into_std()?))
+            }
+        }
+    }
+
+    pub fn is_unix(&self) -> bool {
+        matches!(self, Listener::Unix(..))
     }
 
     /// What clients connect to: `127.0.0.1:43567` or `unix:/path`.

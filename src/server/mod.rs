@@ -7,13 +7,13 @@ mod deadline;
 mod listen;
 mod logging;
 mod service;
+mod shards;
 mod tls;
 
 use std::time::Duration;
 
 use anyhow::Context as _;
-use futures_util::FutureExt as _;
-use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
+use tokio::sync::watch;
 use tonic::{
     codec::CompressionEncoding, service::interceptor::InterceptedService, transport::Server,
 };
@@ -26,9 +26,10 @@ pub use service::ApiService;
 
 use crate::{
     api::{self, api_server::ApiServer},
-    settings::ServeSettings,
+    settings::{ServeSettings, io_words},
 };
 use listen::Listener;
+use shards::{Shards, Signals};
 
 /// How long a keepalive ping may go unanswered before the connection is closed.
 const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
@@ -37,14 +38,24 @@ const MAX_PENDING_RESETS: usize = 100;
 /// The largest header block a client may send.
 const MAX_HEADER_LIST_SIZE: u32 = 16 * 1024;
 
-/// Serves until SIGINT or SIGTERM, then drains: health turns NOT_SERVING, the listener closes,
-/// and calls in flight may finish for up to `--grace` before they are cancelled.
-pub async fn run(settings: ServeSettings) -> anyhow::Result<()> {
-    logging::init(
+/// Runs the server until it stops: an accepting thread, and `--threads` serving threads
+/// (see `shards.rs`). The log outlives them all, so the lines of calls cancelled at the end
+/// are written too.
+pub fn serve(settings: ServeSettings) -> anyhow::Result<()> {
+    let _log = logging::init(
         settings.log_format,
         settings.log_level,
         settings.color.stderr,
     );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(settings))
+}
+
+/// Serves until SIGINT or SIGTERM, then drains: health turns NOT_SERVING, the listener closes,
+/// and calls in flight may finish for up to `--grace` before they are cancelled.
+async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     let listener = Listener::bind(&settings.listen).await?;
     let local = listener.local_addr()?;
 
@@ -81,7 +92,6 @@ pub async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     }
     let call_log = CallLogLayer::default();
     let router = builder
-        .tcp_nodelay(limits.tcp_nodelay)
         .max_concurrent_streams(limits.max_concurrent_streams)
         .http2_keepalive_interval(Some(limits.keepalive))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
@@ -102,40 +112,53 @@ pub async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         );
     }
 
-    // Resolves once a signal came and health says NOT_SERVING; tonic then closes the listener.
-    let draining = async move {
-        shutdown_signal().await;
-        health
-            .set_service_status("", ServingStatus::NotServing)
-            .await;
-        health.set_not_serving::<ApiServer<ApiService>>().await;
-    }
-    .boxed()
-    .shared();
-    let serve = async {
-        match listener {
-            Listener::Tcp(listener) => {
-                let incoming = TcpListenerStream::new(listener);
-                router
-                    .serve_with_incoming_shutdown(incoming, draining.clone())
-                    .await
-            }
-            Listener::Unix(listener, _socket_file) => {
-                let incoming = UnixListenerStream::new(listener);
-                router
-                    .serve_with_incoming_shutdown(incoming, draining.clone())
-                    .await
-            }
-        }
+    let (draining, draining_rx) = watch::channel(false);
+    let (stop, stop_rx) = watch::channel(false);
+    let signals = Signals {
+        draining: draining_rx,
+        stop: stop_rx,
     };
-    let grace = settings.grace;
-    tokio::select! {
-        served = serve => served.context("serving")?,
-        () = draining.clone().then(|()| tokio::time::sleep(grace)) => {
-            let running = call_log.in_flight();
-            warn!("cancelling {running} call(s) still running after the {grace:?} grace");
+    let mut shards = Shards::start(
+        settings.threads,
+        &router,
+        listener.is_unix(),
+        limits.tcp_nodelay,
+        &signals,
+    )
+    .context("starting the serving threads")?;
+
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        tokio::select! {
+            () = &mut signal => break,
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => shards.deal(connection),
+                Err(err) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    warn!("accepting a connection failed: {}", io_words(&err));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
         }
     }
+
+    // Drain: NOT_SERVING first, then no new connections, then calls in flight get the grace.
+    health
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+    health.set_not_serving::<ApiServer<ApiService>>().await;
+    drop(listener);
+    shards.close();
+    let _ = draining.send(true);
+    let grace = settings.grace;
+    if tokio::time::timeout(grace, shards.stopped()).await.is_err() {
+        let running = call_log.in_flight();
+        warn!("cancelling {running} call(s) still running after the {grace:?} grace");
+        let _ = stop.send(true);
+        shards.stopped().await;
+    }
+    shards.join();
     info!("stopped");
     Ok(())
 }

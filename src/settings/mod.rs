@@ -93,9 +93,11 @@ pub struct ServeSettings {
     pub token: Option<String>,
     pub reflection: bool,
     pub log_format: LogFormat,
-    /// `info`; apicli's `debug` with `-v`; `warn` with `-q`.
+    /// `info`; apicli's `debug` with `-v`; no per-call lines with `-q`.
     pub log_level: &'static str,
     pub grace: Duration,
+    /// Serving threads.
+    pub threads: usize,
     pub limits: ServerLimits,
     pub color: Colors,
 }
@@ -321,10 +323,14 @@ fn serve_settings(global: GlobalArgs, args: ServeArgs) -> Result<ServeSettings, 
         log_format: args.log_format,
         log_level: match (global.verbose, global.quiet) {
             (true, _) => "info,apicli=debug",
-            (false, true) => "warn",
+            (false, true) => "info,apicli::calls=warn",
             (false, false) => "info",
         },
         grace: parse_duration_allow_zero("--grace", &args.grace)?,
+        threads: match args.threads {
+            Some(threads) => usize::from(threads),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        },
         limits: ServerLimits {
             max_concurrent_streams: args.max_concurrent_streams,
             max_request_size: parse_size("--max-request-size", &args.max_request_size)?,
