@@ -3,28 +3,41 @@
 use std::sync::Arc;
 
 use subtle::ConstantTimeEq as _;
-use tonic::{Request, Status, service::Interceptor};
+use tonic::{
+    Request, Status,
+    service::{Interceptor, interceptor::InterceptedService},
+};
 
-/// Checks the bearer token of each call; lets every call through when no token is set.
-#[derive(Clone, Default)]
+/// Checks the bearer token of each call.
+#[derive(Clone)]
 pub struct BearerAuth {
     /// The whole expected header value, `Bearer <token>`.
-    expected: Option<Arc<[u8]>>,
+    expected: Arc<[u8]>,
 }
 
 impl BearerAuth {
-    pub fn new(token: Option<&str>) -> BearerAuth {
+    pub fn new(token: &str) -> BearerAuth {
         BearerAuth {
-            expected: token.map(|t| format!("Bearer {t}").into_bytes().into()),
+            expected: format!("Bearer {token}").into_bytes().into(),
         }
+    }
+}
+
+/// A service as it is served: behind the token check when there is a token, untouched (with no
+/// interceptor to pass through) when there is none. The router takes whichever is `Some`.
+pub fn behind<S>(
+    service: Option<S>,
+    auth: Option<&BearerAuth>,
+) -> (Option<S>, Option<InterceptedService<S, BearerAuth>>) {
+    match (service, auth) {
+        (Some(service), Some(auth)) => (None, Some(InterceptedService::new(service, auth.clone()))),
+        (service, _) => (service, None),
     }
 }
 
 impl Interceptor for BearerAuth {
     fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
-        let Some(expected) = &self.expected else {
-            return Ok(request);
-        };
+        let expected = &self.expected;
         let Some(given) = request.metadata().get("authorization") else {
             return Err(Status::unauthenticated(
                 "this server requires 'authorization: Bearer <token>'",
@@ -55,17 +68,12 @@ mod tests {
 
     #[test]
     fn checks_the_bearer_token() {
-        let mut auth = BearerAuth::new(Some("s3cret"));
+        let mut auth = BearerAuth::new("s3cret");
         assert_eq!(call(&mut auth, Some("Bearer s3cret")), Ok(()));
         let unauthenticated = Err(tonic::Code::Unauthenticated);
         assert_eq!(call(&mut auth, Some("Bearer s3cre")), unauthenticated);
         assert_eq!(call(&mut auth, Some("Bearer s3cretX")), unauthenticated);
         assert_eq!(call(&mut auth, Some("s3cret")), unauthenticated);
         assert_eq!(call(&mut auth, None), unauthenticated);
-    }
-
-    #[test]
-    fn no_token_lets_everything_through() {
-        assert_eq!(call(&mut BearerAuth::new(None), None), Ok(()));
     }
 }

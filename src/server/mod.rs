@@ -14,9 +14,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::sync::watch;
-use tonic::{
-    codec::CompressionEncoding, service::interceptor::InterceptedService, transport::Server,
-};
+use tonic::{codec::CompressionEncoding, transport::Server};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
@@ -63,7 +61,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     health.set_service_status("", ServingStatus::Serving).await;
     health.set_serving::<ApiServer<ApiService>>().await;
 
-    let auth = BearerAuth::new(settings.token.as_deref());
+    let auth = settings.token.as_deref().map(BearerAuth::new);
     let limits = &settings.limits;
     let api = ApiServer::new(ApiService::new(
         settings.stream_interval,
@@ -80,6 +78,9 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     } else {
         (None, None)
     };
+    let api = auth::behind(Some(api), auth.as_ref());
+    let reflection_v1 = auth::behind(reflection_v1, auth.as_ref());
+    let reflection_v1alpha = auth::behind(reflection_v1alpha, auth.as_ref());
 
     let mut builder = Server::builder();
     let mut trusted_ca = None;
@@ -100,9 +101,13 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         .layer(call_log.clone())
         // Health stays open, so probes work without the token.
         .add_service(health_service)
-        .add_service(InterceptedService::new(api, auth.clone()))
-        .add_optional_service(reflection_v1.map(|s| InterceptedService::new(s, auth.clone())))
-        .add_optional_service(reflection_v1alpha.map(|s| InterceptedService::new(s, auth.clone())));
+        // Without a token, calls skip the interceptor and its request conversions altogether.
+        .add_optional_service(api.0)
+        .add_optional_service(api.1)
+        .add_optional_service(reflection_v1.0)
+        .add_optional_service(reflection_v1.1)
+        .add_optional_service(reflection_v1alpha.0)
+        .add_optional_service(reflection_v1alpha.1);
 
     info!("listening on {local}");
     if let Some(ca) = trusted_ca {
