@@ -1,0 +1,585 @@
+#!/usr/bin/env bash
+# The apicli benchmark: client start-up, streams, a large unary call, server throughput and
+# memory, measured side by side in one run against servers it starts on 127.0.0.1 and stops.
+# Not part of CI. See bench/README.md.
+#
+# Usage: bench/run.sh [--quick] [--steps LIST] [--no-build]
+#   --quick       fewer runs and requests: a fast check of the script, not figures to keep
+#   --steps LIST  only these steps, e.g. 1,4 (to re-run a step a noisy neighbour disturbed)
+#   --no-build    use the binaries already in target/release
+# A full run (all steps, not --quick) writes the table to BENCHMARKS.md; other runs write it to
+# target/bench/results.md. Logs, hyperfine JSON and h2load logs are kept in target/bench/.
+set -Eeuo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# --- options ---------------------------------------------------------------------------------
+QUICK=0
+STEPS="1,2,3,4,5"
+BUILD=1
+while (($#)); do
+    case $1 in
+    --quick) QUICK=1 ;;
+    --steps)
+        [[ $# -ge 2 ]] || { echo "--steps needs a list, e.g. 1,4" >&2; exit 2; }
+        STEPS=$2
+        shift
+        ;;
+    --steps=*) STEPS=${1#--steps=} ;;
+    --no-build) BUILD=0 ;;
+    -h | --help)
+        sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+step_enabled() { [[ ",$STEPS," == *",$1,"* ]]; }
+
+if ((QUICK)); then
+    HELLO_RUNS=10 HELLO_WARMUP=2
+    STREAM_RUNS=2 STREAM_LEN=200000 PEER_STREAM_LEN=20000
+    GETALL_RUNS=2
+    H2_N=20000 H2_N_PY=2000 H2_WARMUP=2000 H2_ROUNDS=1
+    MEM_STREAM_LEN=2000000
+else
+    HELLO_RUNS=30 HELLO_WARMUP=5
+    STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
+    GETALL_RUNS=5
+    H2_N=200000 H2_N_PY=20000 H2_WARMUP=20000 H2_ROUNDS=3
+    MEM_STREAM_LEN=10000000
+fi
+GETALL_LEN=1000000
+H2_THREADS=1 # h2load worker threads: one, so the server under test keeps the other core(s)
+
+WORK=target/bench
+APICLI=target/release/apicli
+DEFAULT_SERVER=target/release/examples/bench_default_server
+BODY=$WORK/hello-x.grpc    # the gRPC frame of HelloRequest{name:"x"}
+REPLY_BYTES=15             # 5-byte frame header + 0a 08 "Hello x!"
+H2_HEADERS=(-H 'content-type: application/grpc' -H 'te: trailers')
+
+# --- helpers ---------------------------------------------------------------------------------
+say() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() {
+    say "FAILED: $*"
+    exit 1
+}
+trap 'die "line $LINENO: $BASH_COMMAND"' ERR
+
+declare -a STARTED=()     # every background pid this script started
+declare -A PID=() ADDR=() LOG=()
+
+stop_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local pid
+    for pid in "${STARTED[@]}"; do stop_pid "$pid"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Floating-point arithmetic: calc EXPR [FORMAT]
+calc() { awk "BEGIN { printf \"${2:-%.6g}\", ($1) }"; }
+# 1234567.8 -> 1,234,568
+fmt_int() {
+    awk -v n="$1" 'BEGIN { n = sprintf("%.0f", n); s = "";
+        while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
+        print n s }'
+}
+# seconds -> "12.3 ms" or "1.23 s"
+fmt_secs() { awk -v s="$1" 'BEGIN { if (s < 1) printf "%.1f ms", s * 1000; else printf "%.2f s", s }'; }
+# microseconds -> "0.42 ms"
+fmt_us() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
+verdict() { if [[ $(calc "$1" %d) == 1 ]]; then echo "✅ met"; else echo "❌ missed"; fi; }
+
+# The TCP address a process listens on, from its socket inodes and /proc/net/tcp.
+listening_socket_of() {
+    local pid=$1 fd link inodes=" " line
+    for fd in /proc/"$pid"/fd/*; do
+        link=$(readlink "$fd" 2>/dev/null) || continue
+        [[ $link == socket:* ]] && inodes+="${link//[^0-9]/} "
+    done
+    line=$(awk -v inodes="$inodes" '$4 == "0A" && index(inodes, " " $10 " ") { print $2; exit }' \
+        /proc/"$pid"/net/tcp 2>/dev/null) || return 1
+    [[ -n $line ]] || return 1
+    printf '127.0.0.1:%d\n' "0x${line#*:}"
+}
+
+# wait_for_listen LOG PID [SECONDS]: the address from the server's `listening on ADDR` line.
+# A server that prints no such line (older `apicli serve -q` did not) is read from its
+# listening socket instead.
+wait_for_listen() {
+    local log=$1 pid=$2 limit=${3:-30} i addr
+    for ((i = 0; i < limit * 20; i++)); do
+        addr=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$log" 2>/dev/null | head -n 1)
+        [[ -n $addr ]] || addr=$(listening_socket_of "$pid") || addr=""
+        if [[ -n $addr ]]; then
+            echo "$addr"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; die "server $pid exited before listening"; }
+        sleep 0.05
+    done
+    tail -n 20 "$log" >&2
+    die "no 'listening on' within ${limit}s (log: $log)"
+}
+
+# start_server NAME COMMAND...: starts it in the background with stderr appended to
+# $WORK/NAME.log, waits until it listens; sets PID[NAME], ADDR[NAME], LOG[NAME].
+start_server() {
+    local name=$1
+    shift
+    local log=$WORK/$name.log
+    : >"$log"
+    "$@" >"$WORK/$name.stdout" 2>>"$log" &
+    local pid=$!
+    STARTED+=("$pid")
+    PID[$name]=$pid
+    LOG[$name]=$log
+    ADDR[$name]=$(wait_for_listen "$log" "$pid")
+    say "started $name (pid $pid) on ${ADDR[$name]}: $*"
+}
+
+# hf_stat JSON INDEX [KEY]: a statistic (seconds; default the median) of a hyperfine JSON export
+hf_stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])][sys.argv[3]])' "$1" "$2" "${3:-median}"; }
+hf_median() { hf_stat "$1" "$2" median; }
+# "min–max" of a hyperfine result, for the rows where the spread tells something
+hf_range() { echo "$(fmt_secs "$(hf_stat "$1" "$2" min)")–$(fmt_secs "$(hf_stat "$1" "$2" max)")"; }
+
+ROWS=()   # markdown table rows
+REPRO=()  # "id: command" lines
+FAILS=()  # ids of missed targets
+MET=0
+row() { # ID MEASUREMENT RESULT TARGET VERDICT
+    ROWS+=("| $1 | $2 | $3 | $4 | $5 |")
+    [[ $5 == *missed* ]] && FAILS+=("$1")
+    [[ $5 == *met* && $5 != *missed* ]] && MET=$((MET + 1))
+    return 0
+}
+repro() { REPRO+=("- **$1**: \`$2\`"); }
+
+# --- setup -----------------------------------------------------------------------------------
+apt_install() { # PACKAGE...
+    local sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    say "installing Debian packages: $*"
+    if ! "${sudo[@]}" apt-get install -y "$@" >>"$WORK/setup.log" 2>&1; then
+        "${sudo[@]}" apt-get update >>"$WORK/setup.log" 2>&1
+        "${sudo[@]}" apt-get install -y "$@" >>"$WORK/setup.log" 2>&1 ||
+            die "apt-get install $* (see $WORK/setup.log)"
+    fi
+}
+
+setup() {
+    local missing=()
+    command -v hyperfine >/dev/null || missing+=(hyperfine)
+    command -v h2load >/dev/null || missing+=(nghttp2-client)
+    command -v curl >/dev/null || missing+=(curl)
+    [[ -x /usr/bin/time ]] || missing+=(time)
+    command -v python3 >/dev/null || missing+=(python3 python3-venv)
+    ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+
+    say "interop peers: tests/interop/setup.sh"
+    local peers
+    peers=$(tests/interop/setup.sh 2>>"$WORK/setup.log") || die "tests/interop/setup.sh (see $WORK/setup.log)"
+    PYTHON=$(sed -n 's/^python: //p' <<<"$peers")
+    BUF=$(sed -n 's/^buf: //p' <<<"$peers")
+    [[ -x $PYTHON && -x $BUF ]] || die "setup.sh printed no usable python/buf: $peers"
+
+    if ((BUILD)); then
+        say "cargo build --release --bins --examples (minutes the first time)"
+        cargo build --release --bins --examples >>"$WORK/build.log" 2>&1 ||
+            { tail -n 30 "$WORK/build.log" >&2; die "cargo build (see $WORK/build.log)"; }
+    fi
+    [[ -x $APICLI && -x $DEFAULT_SERVER ]] || die "no $APICLI or $DEFAULT_SERVER (build first)"
+
+    printf '\x00\x00\x00\x00\x03\x0a\x01\x78' >"$BODY"
+}
+
+# The server steps 1 to 3 (and 5a) call: apicli serve -q.
+start_client_target() {
+    [[ -n ${PID[main]:-} ]] && return 0
+    start_server main "$APICLI" serve -q --addr 127.0.0.1:0
+}
+
+# --- step 1: one call per process --------------------------------------------------------------
+step_hello() {
+    say "step 1: one call per process (hyperfine -N, $HELLO_RUNS runs, warm-up $HELLO_WARMUP)"
+    start_client_target
+    start_server logging "$APICLI" serve --addr 127.0.0.1:0
+    start_server hello-tonic "$DEFAULT_SERVER"
+    start_server hello-python "$PYTHON" tests/interop/server.py --port 0
+    local a=${ADDR[main]} al=${ADDR[logging]}
+    local c_version="$APICLI --version"
+    local c_hello="$APICLI hello x --addr $a"
+    local c_py="$PYTHON tests/interop/client.py $a hello x"
+    local c_buf="$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\"name\":\"x\"}' http://$a/api.Api/sayHello"
+    local c_hello_log="$APICLI hello x --addr $al"
+    local c_hello_tonic="$APICLI hello x --addr ${ADDR[hello-tonic]}"
+    local c_hello_py="$APICLI hello x --addr ${ADDR[hello-python]}"
+
+    # each command must give the real answer before it is timed
+    "$APICLI" hello x --addr "$a" | grep 'Hello x!' >/dev/null || die "apicli hello: wrong answer"
+    "$PYTHON" tests/interop/client.py "$a" hello x 2>/dev/null | grep '"Hello x!"' >/dev/null || die "python hello: wrong answer"
+    "$BUF" curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{"name":"x"}' \
+        "http://$a/api.Api/sayHello" | grep '"Hello x!"' >/dev/null || die "buf curl hello: wrong answer"
+
+    local json=$WORK/step1-hello.json
+    timeout 300 hyperfine -N --style basic --warmup "$HELLO_WARMUP" --runs "$HELLO_RUNS" --export-json "$json" \
+        -n version "$c_version" -n hello "$c_hello" -n python "$c_py" -n buf "$c_buf" \
+        -n hello-logging-serve "$c_hello_log" -n hello-default-tonic "$c_hello_tonic" \
+        -n hello-python-server "$c_hello_py" >>"$WORK/steps.log" 2>&1 ||
+        { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 1)"; }
+    local t_version t_hello t_py t_buf t_log t_tonic t_pysrv
+    t_version=$(hf_median "$json" 0) t_hello=$(hf_median "$json" 1) t_py=$(hf_median "$json" 2)
+    t_buf=$(hf_median "$json" 3) t_log=$(hf_median "$json" 4) t_tonic=$(hf_median "$json" 5)
+    t_pysrv=$(hf_median "$json" 6)
+    local r_floor r_buf r_py
+    r_floor=$(calc "$t_hello / $t_version" %.2f)
+    r_buf=$(calc "$t_buf / $t_hello" %.1f)
+    r_py=$(calc "$t_py / $t_hello" %.1f)
+
+    row 1a "\`apicli --version\` (process floor)" "$(fmt_secs "$t_version") median ($(hf_range "$json" 0))" "—" "—"
+    row 1b "\`apicli hello x\`, one process per call" "$(fmt_secs "$t_hello") median ($(hf_range "$json" 1)) = **${r_floor}×** \`--version\`" "≤ 1.6× \`--version\`" "$(verdict "$r_floor <= 1.6")"
+    row 1c "Python grpcio client, hello x" "$(fmt_secs "$t_py") median ($(hf_range "$json" 2)); ${r_py}× apicli" "—" "—"
+    row 1d "\`buf curl\` sayHello" "$(fmt_secs "$t_buf") median ($(hf_range "$json" 3)): apicli is **${r_buf}×** faster" "apicli ≥ 20× faster" "$(verdict "$r_buf >= 20")"
+    row 1e "\`apicli hello x\` against \`apicli serve\` (logging each call)" "$(fmt_secs "$t_log") median ($(hf_range "$json" 4))" "—" "—"
+    row 1f "\`apicli hello x\` against the default tonic server (diagnostic)" "$(fmt_secs "$t_tonic") median ($(hf_range "$json" 5))" "—" "—"
+    row 1g "\`apicli hello x\` against the Python grpcio server (diagnostic: it sets TCP_NODELAY)" "$(fmt_secs "$t_pysrv") median ($(hf_range "$json" 6)) = $(calc "$t_pysrv / $t_version" %.2f)× \`--version\`" "—" "—"
+    local hf="hyperfine -N --warmup $HELLO_WARMUP --runs $HELLO_RUNS"
+    repro 1a "$hf \"$APICLI --version\""
+    repro 1b "$hf \"$APICLI hello x --addr \$ADDR\""
+    repro 1c "$hf \"$PYTHON tests/interop/client.py \$ADDR hello x\""
+    repro 1d "$hf \"$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\\\"name\\\":\\\"x\\\"}' http://\$ADDR/api.Api/sayHello\""
+    repro 1e "$hf \"$APICLI hello x --addr \$LOGGING_ADDR\""
+    repro 1f "$hf \"$APICLI hello x --addr \$ADDR_DEFAULT_TONIC\""
+    repro 1g "$hf \"$APICLI hello x --addr \$ADDR_PYTHON\""
+}
+
+# --- step 2: streams -------------------------------------------------------------------------
+step_streams() {
+    say "step 2: streams ($STREAM_LEN items for apicli, $PEER_STREAM_LEN for buf and Python; $STREAM_RUNS runs)"
+    start_client_target
+    local a=${ADDR[main]} n
+    n=$("$APICLI" stream --length "$STREAM_LEN" -o json --addr "$a" | wc -l)
+    ((n == STREAM_LEN)) || die "apicli stream -o json printed $n lines, not $STREAM_LEN"
+    n=$("$APICLI" stream --length "$STREAM_LEN" -o table --addr "$a" | wc -l)
+    ((n == STREAM_LEN + 1)) || die "apicli stream -o table printed $n lines, not $STREAM_LEN + a header"
+    n=$("$BUF" curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto \
+        --data "{\"length\":$PEER_STREAM_LEN}" "http://$a/api.Api/getStream" | grep -c '"name"')
+    ((n == PEER_STREAM_LEN)) || die "buf curl getStream gave $n items, not $PEER_STREAM_LEN"
+    n=$("$PYTHON" tests/interop/client.py "$a" stream "$PEER_STREAM_LEN" 2>/dev/null | wc -l)
+    ((n == PEER_STREAM_LEN)) || die "python stream gave $n items, not $PEER_STREAM_LEN"
+
+    local c_json="$APICLI stream --length $STREAM_LEN -o json --addr $a"
+    local c_table="$APICLI stream --length $STREAM_LEN -o table --addr $a"
+    local c_buf="$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\"length\":$PEER_STREAM_LEN}' http://$a/api.Api/getStream"
+    local c_py="$PYTHON tests/interop/client.py $a stream $PEER_STREAM_LEN"
+    local json=$WORK/step2-streams.json
+    # stdout goes to /dev/null (hyperfine's default --output=null)
+    timeout 400 hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$json" \
+        -n json "$c_json" -n table "$c_table" -n buf "$c_buf" -n python "$c_py" >>"$WORK/steps.log" 2>&1 ||
+        { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 2)"; }
+    local t_json t_table t_buf t_py
+    t_json=$(hf_median "$json" 0) t_table=$(hf_median "$json" 1)
+    t_buf=$(hf_median "$json" 2) t_py=$(hf_median "$json" 3)
+    local ips_json ips_table ips_buf ips_py r_buf r_table_buf
+    ips_json=$(calc "$STREAM_LEN / $t_json") ips_table=$(calc "$STREAM_LEN / $t_table")
+    ips_buf=$(calc "$PEER_STREAM_LEN / $t_buf") ips_py=$(calc "$PEER_STREAM_LEN / $t_py")
+    r_buf=$(calc "$ips_json / $ips_buf" %.1f)
+    r_table_buf=$(calc "$ips_table / $ips_buf" %.1f)
+
+    row 2a "\`apicli stream -o json\`, $(fmt_int "$STREAM_LEN") items" "**$(fmt_int "$ips_json") items/s** ($(fmt_secs "$t_json") median)" "≥ 3,000,000 items/s" "$(verdict "$ips_json >= 3000000")"
+    row 2b "\`apicli stream -o table\`, $(fmt_int "$STREAM_LEN") items" "**$(fmt_int "$ips_table") rows/s** ($(fmt_secs "$t_table") median)" "≥ 1,000,000 rows/s" "$(verdict "$ips_table >= 1000000")"
+    row 2c "\`buf curl\` getStream, $(fmt_int "$PEER_STREAM_LEN") items" "$(fmt_int "$ips_buf") items/s ($(fmt_secs "$t_buf") median)" "—" "—"
+    row 2d "Python grpcio client stream, $(fmt_int "$PEER_STREAM_LEN") items" "$(fmt_int "$ips_py") items/s ($(fmt_secs "$t_py") median)" "—" "—"
+    row 2e "apicli-json ÷ buf curl, items/s" "**${r_buf}×** (table ÷ buf: ${r_table_buf}×)" "≥ 10×" "$(verdict "$r_buf >= 10")"
+    local hf="hyperfine -N --warmup 1 --runs $STREAM_RUNS"
+    repro 2a "$hf \"$APICLI stream --length $STREAM_LEN -o json --addr \$ADDR\"   # hyperfine sends stdout to /dev/null"
+    repro 2b "$hf \"$APICLI stream --length $STREAM_LEN -o table --addr \$ADDR\""
+    repro 2c "$hf \"$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\\\"length\\\":$PEER_STREAM_LEN}' http://\$ADDR/api.Api/getStream\""
+    repro 2d "$hf \"$PYTHON tests/interop/client.py \$ADDR stream $PEER_STREAM_LEN\""
+    repro 2e "the medians of 2a and 2c"
+}
+
+# --- step 3: large unary -----------------------------------------------------------------------
+step_get_all() {
+    say "step 3: get-all --length $GETALL_LEN ($GETALL_RUNS runs)"
+    start_client_target
+    local a=${ADDR[main]}
+    "$APICLI" get-all --length "$GETALL_LEN" --max-message-size 64MiB -o json --addr "$a" |
+        grep "\"name $GETALL_LEN\"" >/dev/null || die "apicli get-all: item $GETALL_LEN missing"
+    local json=$WORK/step3-get-all.json
+    timeout 300 hyperfine -N --style basic --warmup 1 --runs "$GETALL_RUNS" --export-json "$json" \
+        -n get-all "$APICLI get-all --length $GETALL_LEN --max-message-size 64MiB -o json --addr $a" \
+        >>"$WORK/steps.log" 2>&1 || { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 3)"; }
+    local t
+    t=$(hf_median "$json" 0)
+    row 3a "\`apicli get-all -o json\`, $(fmt_int "$GETALL_LEN") items in one message" "$(fmt_secs "$t") median ($(fmt_int "$(calc "$GETALL_LEN / $t")") items/s)" "—" "—"
+    repro 3a "hyperfine -N --warmup 1 --runs $GETALL_RUNS \"$APICLI get-all --length $GETALL_LEN --max-message-size 64MiB -o json --addr \$ADDR\""
+}
+
+# --- step 4: server throughput -----------------------------------------------------------------
+# proves a server's sayHello reply is a real gRPC OK: grpc-status 0 and the expected frame
+grpc_check() { # NAME
+    local name=$1 out=$WORK/curl-$1
+    curl -sS --max-time 10 --http2-prior-knowledge -D "$out.headers" -o "$out.body" \
+        --data-binary @"$BODY" "${H2_HEADERS[@]}" "http://${ADDR[$name]}/api.Api/sayHello" ||
+        die "curl sayHello to $name"
+    grep -qi '^grpc-status: *0' "$out.headers" || { cat "$out.headers" >&2; die "$name: no grpc-status: 0"; }
+    local body
+    body=$(od -An -tx1 "$out.body" | tr -d ' \n')
+    [[ $body == 000000000a0a0848656c6c6f207821 ]] || die "$name: reply body $body is not the 15-byte Hello x!"
+}
+
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+# check_h2load OUTPUT REQUESTS TAG: every request was a 200 with exactly one 15-byte reply
+# frame of DATA.
+check_h2load() {
+    local out=$1 n=$2 tag=$3 succeeded data
+    succeeded=$(sed -n 's/^requests: .* \([0-9]*\) succeeded, \([0-9]*\) failed, \([0-9]*\) errored.*/\1 \2 \3/p' "$out")
+    [[ $succeeded == "$n 0 0" ]] || { cat "$out" >&2; die "h2load $tag: not all $n requests succeeded ($succeeded)"; }
+    grep -q "status codes: $n 2xx" "$out" || die "h2load $tag: not all 2xx"
+    data=$(sed -n 's/^traffic: .*(\([0-9]*\)) data.*/\1/p' "$out")
+    ((data == n * REPLY_BYTES)) || die "h2load $tag: $data DATA bytes, expected $n × $REPLY_BYTES"
+}
+
+# h2load_run NAME CONNS REQUESTS TAG: one h2load run; prints "req/s mean_us p50_us p99_us cpu_us_per_call"
+h2load_run() {
+    local name=$1 conns=$2 n=$3 tag=$4
+    local out=$WORK/h2load-$tag.txt lat=$WORK/h2load-$tag.tsv pid=${PID[$name]}
+    local ticks0 ticks1 lines0=0
+    [[ -f ${LOG[$name]} ]] && lines0=$(wc -l <"${LOG[$name]}")
+    rm -f "$lat" # h2load appends to its --log-file
+    # Throughput and CPU from a run without --log-file: writing a line per request costs
+    # h2load's one thread enough to make it, not the server, the limit (~20% fewer req/s).
+    ticks0=$(cpu_ticks "$pid")
+    timeout 300 h2load -n "$n" -c "$conns" -m 10 -t "$H2_THREADS" -d "$BODY" "${H2_HEADERS[@]}" \
+        "http://${ADDR[$name]}/api.Api/sayHello" >"$out" 2>&1 ||
+        { cat "$out" >&2; die "h2load against $name"; }
+    ticks1=$(cpu_ticks "$pid")
+    check_h2load "$out" "$n" "$tag"
+    local rps
+    rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$out")
+    # Latency percentiles from a second run that logs every request.
+    timeout 300 h2load -n "$n" -c "$conns" -m 10 -t "$H2_THREADS" -d "$BODY" "${H2_HEADERS[@]}" \
+        --log-file "$lat" "http://${ADDR[$name]}/api.Api/sayHello" >"$out.latency" 2>&1 ||
+        { cat "$out.latency" >&2; die "h2load (latency) against $name"; }
+    check_h2load "$out.latency" "$n" "$tag (latency)"
+    # the logging server logs one line per call
+    if [[ $name == serve-log ]]; then
+        local logged=$(($(wc -l <"${LOG[$name]}") - lines0))
+        ((logged >= n)) || die "serve (logging): $logged log lines for $n calls"
+        echo "$tag: $logged log lines" >>"$WORK/steps.log"
+        : >"${LOG[$name]}" # appended to with O_APPEND, so it can be emptied between runs
+    fi
+    local tck
+    tck=$(getconf CLK_TCK)
+    sort -n -k3,3 "$lat" | awk -F'\t' -v n="$n" -v rps="$rps" -v cpu="$(calc "($ticks1 - $ticks0) * 1000000 / $tck / $n")" '
+        $2 == 200 { v[++k] = $3; s += $3 }
+        END {
+            if (k != n) { print "h2load log: " k " lines with status 200, expected " n > "/dev/stderr"; exit 1 }
+            p50 = v[int(0.50 * k + 0.5) > 0 ? int(0.50 * k + 0.5) : 1]
+            p99 = v[int(0.99 * k + 0.5) > 0 ? int(0.99 * k + 0.5) : 1]
+            printf "%s %.0f %d %d %.1f\n", rps, s / k, p50, p99, cpu
+        }'
+}
+
+# h2load_series NAME CONNS REQUESTS: H2_ROUNDS runs (the rounds interleave across servers);
+# the caller picks the median
+declare -A H2=() # "NAME/CONNS" -> "req/s mean p50 p99 cpu" lines, one per round
+
+step_throughput() {
+    say "step 4: server throughput (h2load -t $H2_THREADS -m 10, $H2_N requests, $H2_ROUNDS round(s))"
+    start_server serve-q "$APICLI" serve -q --addr 127.0.0.1:0
+    start_server serve-log "$APICLI" serve --addr 127.0.0.1:0
+    start_server default-tonic "$DEFAULT_SERVER"
+    start_server python "$PYTHON" tests/interop/server.py --port 0
+    local servers=(serve-q serve-log default-tonic python) s conns r n
+    for s in "${servers[@]}"; do
+        grpc_check "$s"
+        n=$H2_WARMUP
+        [[ $s == python ]] && n=$((H2_N_PY / 10))
+        h2load_run "$s" 10 "$n" "warmup-$s" >/dev/null
+    done
+    for conns in 10 100; do
+        for ((r = 1; r <= H2_ROUNDS; r++)); do
+            for s in "${servers[@]}"; do
+                n=$H2_N
+                [[ $s == python ]] && { ((r == 1)) || continue; n=$H2_N_PY; }
+                say "  h2load -c $conns against $s (round $r)"
+                H2[$s/$conns]+="$(h2load_run "$s" "$conns" "$n" "$s-c$conns-r$r")"$'\n'
+            done
+        done
+    done
+
+    local -A label=([serve-q]="\`apicli serve -q\`" [serve-log]="\`apicli serve\` (a log line per call)"
+        [default-tonic]="default tonic server (examples/bench_default_server.rs)" [python]="Python grpcio server (tests/interop/server.py)")
+    local -A RPS=() P99=()
+    local id=a med rps mean p50 p99 cpu
+    for conns in 10 100; do
+        for s in "${servers[@]}"; do
+            # the round with the median req/s
+            med=$(sort -g <<<"${H2[$s/$conns]%$'\n'}" | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')
+            read -r rps mean p50 p99 cpu <<<"$med"
+            RPS[$s/$conns]=$rps P99[$s/$conns]=$p99
+            n=$H2_N
+            [[ $s == python ]] && n=$H2_N_PY
+            row "4$id" "${label[$s]}, \`-c $conns -m 10\`" "**$(fmt_int "$rps") req/s**; latency mean $(fmt_us "$mean"), p50 $(fmt_us "$p50"), p99 $(fmt_us "$p99"); server CPU ${cpu} µs/call" "—" "—"
+            repro "4$id" "h2load -n $n -c $conns -m 10 -t $H2_THREADS -d $BODY -H 'content-type: application/grpc' -H 'te: trailers' http://\$ADDR_$(tr a-z- A-Z_ <<<"$s")/api.Api/sayHello   # then again with --log-file lat.tsv for the percentiles"
+            id=$(tr a-y b-z <<<"$id")
+        done
+    done
+    local ratio rlog
+    ratio=$(calc "${RPS[serve-q/10]} / ${RPS[default-tonic/10]}" %.2f)
+    rlog=$(calc "${RPS[serve-log/10]} / ${RPS[default-tonic/10]}" %.2f)
+    row 4i "\`apicli serve -q\` ÷ default tonic, req/s at \`-c 10 -m 10\`" "**${ratio}×** (\`apicli serve\` logging: ${rlog}×)" "≥ 1.35×" "$(verdict "$ratio >= 1.35")"
+    row 4j "p99 at \`-c 10 -m 10\`: \`apicli serve -q\` vs default tonic" "$(fmt_us "${P99[serve-q/10]}") vs $(fmt_us "${P99[default-tonic/10]}")" "no worse" "$(verdict "${P99[serve-q/10]} <= ${P99[default-tonic/10]}")"
+    ratio=$(calc "${RPS[serve-q/100]} / ${RPS[default-tonic/100]}" %.2f)
+    row 4k "\`apicli serve -q\` ÷ default tonic, req/s at \`-c 100 -m 10\`" "${ratio}× (p99 $(fmt_us "${P99[serve-q/100]}") vs $(fmt_us "${P99[default-tonic/100]}"))" "—" "—"
+    repro 4i "the req/s of 4a and 4c"
+    repro 4j "p99 of the third column of lat.tsv (microseconds), rows with status 200"
+    repro 4k "the req/s of 4e and 4g"
+}
+
+# --- step 5: memory --------------------------------------------------------------------------
+step_memory() {
+    say "step 5: memory (stream --length $MEM_STREAM_LEN under /usr/bin/time -v; servers' VmHWM)"
+    start_client_target
+    local a=${ADDR[main]} tv=$WORK/time-stream.txt kb
+    /usr/bin/time -v -o "$tv" "$APICLI" stream --length "$MEM_STREAM_LEN" -o json --addr "$a" >/dev/null ||
+        die "apicli stream under /usr/bin/time"
+    kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$tv")
+    row 5a "\`apicli stream -o json\`, $(fmt_int "$MEM_STREAM_LEN") items: peak RSS" "**$(calc "$kb / 1024" %.1f) MiB**" "≤ 16 MiB" "$(verdict "$kb <= 16 * 1024")"
+    repro 5a "/usr/bin/time -v $APICLI stream --length $MEM_STREAM_LEN -o json --addr \$ADDR > /dev/null   # Maximum resident set size"
+
+    local s hwm rss
+    if [[ -n ${PID[serve-q]:-} ]]; then
+        for s in serve-q serve-log default-tonic; do
+            hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/${PID[$s]}/status")
+            rss=$(awk '/^VmRSS/ { print $2 }' "/proc/${PID[$s]}/status")
+            case $s in
+            serve-q) row 5b "\`apicli serve -q\` after step 4: VmHWM / VmRSS" "**$(calc "$hwm / 1024" %.1f) MiB** / $(calc "$rss / 1024" %.1f) MiB" "≤ 64 MiB (peak)" "$(verdict "$hwm <= 64 * 1024")" ;;
+            serve-log) row 5c "\`apicli serve\` (logging) after step 4: VmHWM / VmRSS" "$(calc "$hwm / 1024" %.1f) MiB / $(calc "$rss / 1024" %.1f) MiB" "—" "—" ;;
+            default-tonic) row 5d "default tonic server after step 4: VmHWM / VmRSS" "$(calc "$hwm / 1024" %.1f) MiB / $(calc "$rss / 1024" %.1f) MiB" "—" "—" ;;
+            esac
+        done
+        repro 5b "grep -E 'VmHWM|VmRSS' /proc/\$PID/status   # of the step-4 server, after its h2load runs"
+        repro 5c "as 5b"
+        repro 5d "as 5b"
+    else
+        say "  (step 4 did not run: no server memory after the load)"
+    fi
+    hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/${PID[main]}/status")
+    rss=$(awk '/^VmRSS/ { print $2 }' "/proc/${PID[main]}/status")
+    row 5e "\`apicli serve -q\` that served steps 1–3 and 5a (incl. getAll of $(fmt_int "$GETALL_LEN")): VmHWM / VmRSS" "$(calc "$hwm / 1024" %.1f) MiB / $(calc "$rss / 1024" %.1f) MiB" "—" "—"
+    repro 5e "as 5b, for the server of steps 1–3"
+}
+
+# --- report ----------------------------------------------------------------------------------
+report() {
+    local commit dirty="" cpu load_end
+    commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+    git diff --quiet HEAD -- src build.rs Cargo.toml Cargo.lock proto examples 2>/dev/null ||
+        dirty=" (built with uncommitted changes in the working tree)"
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+    local mode="full run"
+    ((QUICK)) && mode="--quick run (fewer runs and requests: not figures to keep)"
+    [[ $STEPS == "1,2,3,4,5" ]] || mode+=", steps $STEPS only"
+    local targets=$((MET + ${#FAILS[@]}))
+    cat <<EOF
+# apicli benchmarks
+
+Made by \`bench/run.sh\` ($mode) on $DATE, commit \`$commit\`$dirty,
+$(nproc) cores ($cpu), load average $LOAD_START at the start and $load_end at the end
+(1-minute load as each step began: ${STEP_LOAD%; });
+$(rustc --version 2>/dev/null || echo rustc), $(hyperfine --version), $(h2load --version | head -n 1).
+The machine is shared and noisy: compare the ratios within this run, not absolute figures
+across runs.
+
+**Targets met: $MET of $targets**${FAILS[*]:+ (missed: ${FAILS[*]})}.
+
+| Row | Measurement | Result | Target | Met? |
+|---|---|---|---|---|
+$(printf '%s\n' "${ROWS[@]}")
+
+How it was measured: times are hyperfine medians (\`-N\`: no shell); items/s = items ÷ median
+seconds. h2load runs with \`-t $H2_THREADS\` (one load-generator thread, so the server under test
+keeps the other core), \`-m 10\` streams per connection, sending the 8-byte gRPC frame of
+\`HelloRequest{name:"x"}\`, after a warm-up run per server; each h2load row is the
+median-req/s round of $H2_ROUNDS (the rounds interleave the servers; the Python server gets one
+round of $(fmt_int "$H2_N_PY") requests). Every h2load run is checked: all requests succeeded with status 200 and exactly
+$REPLY_BYTES bytes of DATA each (one \`Hello x!\` reply frame), and \`curl --http2-prior-knowledge\`
+showed \`grpc-status: 0\` and that frame once per server. Req/s and CPU come from a run
+without h2load's \`--log-file\` (a line per request would make h2load's one thread the
+limit); latency percentiles from a second run with it; "server CPU" is the server process's user + system CPU time during the run ÷
+requests. \`apicli serve\` (logging) wrote its log to a file, checked to hold a line per call.
+The default tonic server keeps Nagle's algorithm on its connections (\`serve_with_incoming\`
+ignores \`Server::tcp_nodelay\`), as any default tonic server on a listener of its caller does.
+
+## Reproduce
+
+From the repository root, after \`cargo build --release --bins --examples\` and
+\`tests/interop/setup.sh\`: start the servers, then run the row's command.
+
+- \`ADDR\` (steps 1–3, 5a): \`$APICLI serve -q --addr 127.0.0.1:0 2>serve.log &\`, then the
+  address from its \`listening on\` line (\`ss -ltnp\` for a build whose \`-q\` hides that line).
+- \`LOGGING_ADDR\` (1e), \`ADDR_SERVE_LOG\`: \`$APICLI serve --addr 127.0.0.1:0 2>>serve.log &\`
+  (logs \`listening on 127.0.0.1:PORT\`).
+- \`ADDR_SERVE_Q\`: as \`ADDR\`, a fresh process. \`ADDR_DEFAULT_TONIC\`: \`$DEFAULT_SERVER &\`.
+  \`ADDR_PYTHON\`: \`$PYTHON tests/interop/server.py --port 0 &\`.
+- \`$BODY\`: \`printf '\\x00\\x00\\x00\\x00\\x03\\x0a\\x01\\x78' > $BODY\`
+
+$(printf '%s\n' "${REPRO[@]}")
+EOF
+}
+
+# --- main ------------------------------------------------------------------------------------
+main() {
+    mkdir -p "$WORK"
+    : >"$WORK/steps.log"
+    DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+    LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+    STEP_LOAD=""
+    local t0=$SECONDS
+    setup
+    local step
+    for step in 1 2 3 4 5; do
+        step_enabled "$step" || continue
+        STEP_LOAD+="step $step: $(cut -d' ' -f1 /proc/loadavg); "
+        case $step in
+        1) step_hello ;;
+        2) step_streams ;;
+        3) step_get_all ;;
+        4) step_throughput ;;
+        5) step_memory ;;
+        esac
+    done
+    cleanup
+    STARTED=()
+
+    local out=$WORK/results.md
+    ((QUICK == 0)) && [[ $STEPS == "1,2,3,4,5" ]] && out=BENCHMARKS.md
+    # What BENCHMARKS.md keeps below its history marker (earlier runs, the tuning notes) stays.
+    local marker='<!-- history: kept across runs -->' history=""
+    [[ -f $out ]] && history=$(sed -n "/^$marker\$/,\$p" "$out")
+    { report; [[ -z $history ]] || printf '\n%s\n' "$history"; } >"$out.new"
+    mv "$out.new" "$out"
+    cat "$out"
+    say "done in $((SECONDS - t0))s; written to $out"
+}
+
+main
