@@ -615,7 +615,7 @@ fn buf_curl_headers_to_apicli_serve() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cells that need reflection, health, tokens and request ids in apicli serve (issue 3)
+// Reflection, health, tokens and request ids of apicli serve
 // ---------------------------------------------------------------------------------------------
 
 #[test]

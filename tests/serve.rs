@@ -359,69 +359,43 @@ fn with_token<T>(message: T, token: Option<&str>) -> tonic::Request<T> {
     request
 }
 
-/// The services reflection v1 lists, or the status it answers with.
-async fn list_services_v1(
-    channel: Channel,
-    token: Option<&str>,
-) -> Result<Vec<String>, tonic::Code> {
-    use tonic_reflection::pb::v1::{
-        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
-        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
-    };
-    let request = ServerReflectionRequest {
-        message_request: Some(MessageRequest::ListServices(String::new())),
-        ..Default::default()
-    };
-    let request = with_token(tokio_stream::iter(vec![request]), token);
-    let mut client = ServerReflectionClient::new(channel);
-    let call = async {
-        let mut responses = client.server_reflection_info(request).await?.into_inner();
-        responses.message().await
-    };
-    let response = tokio::time::timeout(LIMIT, call)
-        .await
-        .expect("reflection answered in time")
-        .map_err(|status| status.code())?
-        .expect("one response");
-    match response.message_response {
-        Some(MessageResponse::ListServicesResponse(list)) => {
-            Ok(list.service.into_iter().map(|s| s.name).collect())
+/// `$name(channel, token)`: the services reflection `$version` lists, or the status it answers
+/// with. v1 and v1alpha have the same shape in different generated types.
+macro_rules! list_services {
+    ($name:ident, $version:ident) => {
+        async fn $name(channel: Channel, token: Option<&str>) -> Result<Vec<String>, tonic::Code> {
+            use tonic_reflection::pb::$version::{
+                ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+                server_reflection_request::MessageRequest,
+                server_reflection_response::MessageResponse,
+            };
+            let request = ServerReflectionRequest {
+                message_request: Some(MessageRequest::ListServices(String::new())),
+                ..Default::default()
+            };
+            let request = with_token(tokio_stream::iter(vec![request]), token);
+            let mut client = ServerReflectionClient::new(channel);
+            let call = async {
+                let mut responses = client.server_reflection_info(request).await?.into_inner();
+                responses.message().await
+            };
+            let response = tokio::time::timeout(LIMIT, call)
+                .await
+                .expect("reflection answered in time")
+                .map_err(|status| status.code())?
+                .expect("one response");
+            match response.message_response {
+                Some(MessageResponse::ListServicesResponse(list)) => {
+                    Ok(list.service.into_iter().map(|s| s.name).collect())
+                }
+                other => panic!("expected a service list, got {other:?}"),
+            }
         }
-        other => panic!("expected a service list, got {other:?}"),
-    }
+    };
 }
 
-/// The same through reflection v1alpha.
-async fn list_services_v1alpha(
-    channel: Channel,
-    token: Option<&str>,
-) -> Result<Vec<String>, tonic::Code> {
-    use tonic_reflection::pb::v1alpha::{
-        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
-        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
-    };
-    let request = ServerReflectionRequest {
-        message_request: Some(MessageRequest::ListServices(String::new())),
-        ..Default::default()
-    };
-    let request = with_token(tokio_stream::iter(vec![request]), token);
-    let mut client = ServerReflectionClient::new(channel);
-    let call = async {
-        let mut responses = client.server_reflection_info(request).await?.into_inner();
-        responses.message().await
-    };
-    let response = tokio::time::timeout(LIMIT, call)
-        .await
-        .expect("reflection answered in time")
-        .map_err(|status| status.code())?
-        .expect("one response");
-    match response.message_response {
-        Some(MessageResponse::ListServicesResponse(list)) => {
-            Ok(list.service.into_iter().map(|s| s.name).collect())
-        }
-        other => panic!("expected a service list, got {other:?}"),
-    }
-}
+list_services!(list_services_v1, v1);
+list_services!(list_services_v1alpha, v1alpha);
 
 // --- 1. TLS from files -------------------------------------------------------------------------
 
