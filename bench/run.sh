@@ -38,13 +38,13 @@ done
 step_enabled() { [[ ",$STEPS," == *",$1,"* ]]; }
 
 if ((QUICK)); then
-    HELLO_RUNS=10 HELLO_WARMUP=2
+    HELLO_RUNS=10 HELLO_WARMUP=2 HELLO_ROUNDS=1
     STREAM_RUNS=2 STREAM_LEN=200000 PEER_STREAM_LEN=20000
     GETALL_RUNS=2
     H2_N=20000 H2_N_PY=2000 H2_WARMUP=2000 H2_ROUNDS=1
     MEM_STREAM_LEN=2000000
 else
-    HELLO_RUNS=30 HELLO_WARMUP=5
+    HELLO_RUNS=30 HELLO_WARMUP=5 HELLO_ROUNDS=3
     STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
     GETALL_RUNS=5
     H2_N=200000 H2_N_PY=20000 H2_WARMUP=20000 H2_ROUNDS=3
@@ -142,17 +142,32 @@ start_server() {
     shift
     local log=$WORK/$name.log
     : >"$log"
-    "$@" >"$WORK/$name.stdout" 2>>"$log" &
+    # exec: $! must be the server itself (the pid that is signalled and measured), never a
+    # subshell waiting for it, whatever bash decides about forking.
+    (exec "$@" >"$WORK/$name.stdout" 2>>"$log" 9>&-) &
     local pid=$!
     STARTED+=("$pid")
     PID[$name]=$pid
     LOG[$name]=$log
     ADDR[$name]=$(wait_for_listen "$log" "$pid")
+    [[ $(cat "/proc/$pid/comm") != bash ]] || die "pid $pid of $name is a shell, not the server"
     say "started $name (pid $pid) on ${ADDR[$name]}: $*"
 }
 
-# hf_stat JSON INDEX [KEY]: a statistic (seconds; default the median) of a hyperfine JSON export
-hf_stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])][sys.argv[3]])' "$1" "$2" "${3:-median}"; }
+# hf_stat JSON INDEX|NAME [KEY]: a statistic (seconds: median, min or max) of a command's runs in
+# hyperfine JSON exports; JSON may be a glob, whose files' runs are pooled (rounds of one step).
+hf_stat() {
+    python3 - "$1" "$2" "${3:-median}" <<'PY'
+import glob, json, statistics, sys
+pattern, which, key = sys.argv[1:]
+times = []
+for path in sorted(glob.glob(pattern)):
+    results = json.load(open(path))["results"]
+    chosen = results[int(which)] if which.isdigit() else next(r for r in results if r["command"] == which)
+    times += chosen["times"]
+print({"median": statistics.median, "min": min, "max": max}[key](times))
+PY
+}
 hf_median() { hf_stat "$1" "$2" median; }
 # "min–max" of a hyperfine result, for the rows where the spread tells something
 hf_range() { echo "$(fmt_secs "$(hf_stat "$1" "$2" min)")–$(fmt_secs "$(hf_stat "$1" "$2" max)")"; }
@@ -215,7 +230,7 @@ start_client_target() {
 
 # --- step 1: one call per process --------------------------------------------------------------
 step_hello() {
-    say "step 1: one call per process (hyperfine -N, $HELLO_RUNS runs, warm-up $HELLO_WARMUP)"
+    say "step 1: one call per process (hyperfine -N, $HELLO_RUNS runs in $HELLO_ROUNDS round(s), warm-up $HELLO_WARMUP)"
     start_client_target
     start_server logging "$APICLI" serve --addr 127.0.0.1:0
     start_server hello-tonic "$DEFAULT_SERVER"
@@ -235,36 +250,50 @@ step_hello() {
     "$BUF" curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{"name":"x"}' \
         "http://$a/api.Api/sayHello" | grep '"Hello x!"' >/dev/null || die "buf curl hello: wrong answer"
 
-    local json=$WORK/step1-hello.json
-    timeout 300 hyperfine -N --style basic --warmup "$HELLO_WARMUP" --runs "$HELLO_RUNS" --export-json "$json" \
-        -n version "$c_version" -n hello "$c_hello" -n python "$c_py" -n buf "$c_buf" \
-        -n hello-logging-serve "$c_hello_log" -n hello-default-tonic "$c_hello_tonic" \
-        -n hello-python-server "$c_hello_py" >>"$WORK/steps.log" 2>&1 ||
-        { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 1)"; }
+    # hyperfine times one command's runs, then the next one's: a machine that slows down midway
+    # skews the ratios. So the runs are split into rounds, each in the other order, and pooled.
+    rm -f "$WORK"/step1-hello-r*.json
+    local json=$WORK/'step1-hello-r*.json' r cmds
+    for ((r = 1; r <= HELLO_ROUNDS; r++)); do
+        cmds=(-n version "$c_version" -n hello "$c_hello" -n python "$c_py" -n buf "$c_buf"
+            -n hello-logging-serve "$c_hello_log" -n hello-default-tonic "$c_hello_tonic"
+            -n hello-python-server "$c_hello_py")
+        if ((r % 2 == 0)); then # reversed: pairs of (-n NAME COMMAND) from the end
+            local i reversed=()
+            for ((i = ${#cmds[@]} - 3; i >= 0; i -= 3)); do reversed+=("${cmds[@]:i:3}"); done
+            cmds=("${reversed[@]}")
+        fi
+        timeout 300 hyperfine -N --style basic --warmup "$HELLO_WARMUP" --runs "$((HELLO_RUNS / HELLO_ROUNDS))" \
+            --export-json "$WORK/step1-hello-r$r.json" "${cmds[@]}" >>"$WORK/steps.log" 2>&1 ||
+            { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 1)"; }
+    done
     local t_version t_hello t_py t_buf t_log t_tonic t_pysrv
-    t_version=$(hf_median "$json" 0) t_hello=$(hf_median "$json" 1) t_py=$(hf_median "$json" 2)
-    t_buf=$(hf_median "$json" 3) t_log=$(hf_median "$json" 4) t_tonic=$(hf_median "$json" 5)
-    t_pysrv=$(hf_median "$json" 6)
+    t_version=$(hf_median "$json" version) t_hello=$(hf_median "$json" hello) t_py=$(hf_median "$json" python)
+    t_buf=$(hf_median "$json" buf) t_log=$(hf_median "$json" hello-logging-serve)
+    t_tonic=$(hf_median "$json" hello-default-tonic) t_pysrv=$(hf_median "$json" hello-python-server)
     local r_floor r_buf r_py
     r_floor=$(calc "$t_hello / $t_version" %.2f)
     r_buf=$(calc "$t_buf / $t_hello" %.1f)
     r_py=$(calc "$t_py / $t_hello" %.1f)
 
-    row 1a "\`apicli --version\` (process floor)" "$(fmt_secs "$t_version") median ($(hf_range "$json" 0))" "—" "—"
-    row 1b "\`apicli hello x\`, one process per call" "$(fmt_secs "$t_hello") median ($(hf_range "$json" 1)) = **${r_floor}×** \`--version\`" "≤ 1.6× \`--version\`" "$(verdict "$r_floor <= 1.6")"
-    row 1c "Python grpcio client, hello x" "$(fmt_secs "$t_py") median ($(hf_range "$json" 2)); ${r_py}× apicli" "—" "—"
-    row 1d "\`buf curl\` sayHello" "$(fmt_secs "$t_buf") median ($(hf_range "$json" 3)): apicli is **${r_buf}×** faster" "apicli ≥ 20× faster" "$(verdict "$r_buf >= 20")"
-    row 1e "\`apicli hello x\` against \`apicli serve\` (logging each call)" "$(fmt_secs "$t_log") median ($(hf_range "$json" 4))" "—" "—"
-    row 1f "\`apicli hello x\` against the default tonic server (diagnostic)" "$(fmt_secs "$t_tonic") median ($(hf_range "$json" 5))" "—" "—"
-    row 1g "\`apicli hello x\` against the Python grpcio server (diagnostic: it sets TCP_NODELAY)" "$(fmt_secs "$t_pysrv") median ($(hf_range "$json" 6)) = $(calc "$t_pysrv / $t_version" %.2f)× \`--version\`" "—" "—"
-    local hf="hyperfine -N --warmup $HELLO_WARMUP --runs $HELLO_RUNS"
-    repro 1a "$hf \"$APICLI --version\""
-    repro 1b "$hf \"$APICLI hello x --addr \$ADDR\""
-    repro 1c "$hf \"$PYTHON tests/interop/client.py \$ADDR hello x\""
-    repro 1d "$hf \"$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\\\"name\\\":\\\"x\\\"}' http://\$ADDR/api.Api/sayHello\""
-    repro 1e "$hf \"$APICLI hello x --addr \$LOGGING_ADDR\""
-    repro 1f "$hf \"$APICLI hello x --addr \$ADDR_DEFAULT_TONIC\""
-    repro 1g "$hf \"$APICLI hello x --addr \$ADDR_PYTHON\""
+    row 1a "\`apicli --version\` (process floor)" "$(fmt_secs "$t_version") median ($(hf_range "$json" version))" "—" "—"
+    row 1b "\`apicli hello x\`, one process per call" "$(fmt_secs "$t_hello") median ($(hf_range "$json" hello)) = **${r_floor}×** \`--version\`" "≤ 1.6× \`--version\`" "$(verdict "$r_floor <= 1.6")"
+    row 1c "Python grpcio client, hello x" "$(fmt_secs "$t_py") median ($(hf_range "$json" python)); ${r_py}× apicli" "—" "—"
+    row 1d "\`buf curl\` sayHello" "$(fmt_secs "$t_buf") median ($(hf_range "$json" buf)): apicli is **${r_buf}×** faster" "apicli ≥ 20× faster" "$(verdict "$r_buf >= 20")"
+    row 1e "\`apicli hello x\` against \`apicli serve\` (logging each call)" "$(fmt_secs "$t_log") median ($(hf_range "$json" hello-logging-serve))" "—" "—"
+    row 1f "\`apicli hello x\` against the default tonic server (diagnostic)" "$(fmt_secs "$t_tonic") median ($(hf_range "$json" hello-default-tonic))" "—" "—"
+    row 1g "\`apicli hello x\` against the Python grpcio server (diagnostic: it sets TCP_NODELAY)" "$(fmt_secs "$t_pysrv") median ($(hf_range "$json" hello-python-server)) = $(calc "$t_pysrv / $t_version" %.2f)× \`--version\`" "—" "—"
+    local hf="hyperfine -N --warmup $HELLO_WARMUP --runs $((HELLO_RUNS / HELLO_ROUNDS))"
+    ((HELLO_ROUNDS == 1)) || hf="for round in $(seq -s ' ' "$HELLO_ROUNDS"); do $hf"
+    local end=""
+    ((HELLO_ROUNDS == 1)) || end="; done   # rounds alternate the order; runs pooled"
+    repro 1a "$hf \"$APICLI --version\"$end"
+    repro 1b "$hf \"$APICLI hello x --addr \$ADDR\"$end"
+    repro 1c "$hf \"$PYTHON tests/interop/client.py \$ADDR hello x\"$end"
+    repro 1d "$hf \"$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\\\"name\\\":\\\"x\\\"}' http://\$ADDR/api.Api/sayHello\"$end"
+    repro 1e "$hf \"$APICLI hello x --addr \$LOGGING_ADDR\"$end"
+    repro 1f "$hf \"$APICLI hello x --addr \$ADDR_DEFAULT_TONIC\"$end"
+    repro 1g "$hf \"$APICLI hello x --addr \$ADDR_PYTHON\"$end"
 }
 
 # --- step 2: streams -------------------------------------------------------------------------
@@ -517,7 +546,8 @@ across runs.
 $(printf '%s\n' "${ROWS[@]}")
 
 How it was measured: times are hyperfine medians (\`-N\`: no shell); items/s = items ÷ median
-seconds. h2load runs with \`-t $H2_THREADS\` (one load-generator thread, so the server under test
+seconds. Step 1 splits its $HELLO_RUNS runs per command into $HELLO_ROUNDS round(s), each in the reverse order of
+the last, and pools them, so a machine slowing down midway does not skew its ratios. h2load runs with \`-t $H2_THREADS\` (one load-generator thread, so the server under test
 keeps the other core), \`-m 10\` streams per connection, sending the 8-byte gRPC frame of
 \`HelloRequest{name:"x"}\`, after a warm-up run per server; each h2load row is the
 median-req/s round of $H2_ROUNDS (the rounds interleave the servers; the Python server gets one
@@ -550,6 +580,12 @@ EOF
 # --- main ------------------------------------------------------------------------------------
 main() {
     mkdir -p "$WORK"
+    # One run at a time: two would share target/bench/ and disturb each other's figures.
+    exec 9>"$WORK/.lock"
+    if ! flock -n 9; then
+        say "another bench/run.sh is running; waiting for it (up to 15 minutes)"
+        flock -w 900 9 || die "another bench/run.sh still holds $WORK/.lock"
+    fi
     : >"$WORK/steps.log"
     DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
     LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
