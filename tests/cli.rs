@@ -17,7 +17,7 @@ use apicli::api::{
 };
 use common::{
     LIMIT, Server, apicli, assert_exit, assert_one_error_line, items_json, json_lines, run,
-    send_signal, stderr, stdout, wait_with_limit,
+    send_signal, serve_in_background, stderr, stdout, wait_with_limit,
 };
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status, metadata::MetadataMap};
@@ -179,24 +179,9 @@ impl Api for Recorder {
 
 /// Serves a [`Recorder`] on 127.0.0.1:0 in a background thread; returns its address.
 fn start_recorder(recorder: Recorder) -> String {
-    let listener = StdListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            tonic::transport::Server::builder()
-                .add_service(ApiServer::new(recorder))
-                .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
-                .await
-                .unwrap();
-        });
-    });
-    addr
+    serve_in_background(move || async move {
+        tonic::transport::Server::builder().add_service(ApiServer::new(recorder))
+    })
 }
 
 #[test]

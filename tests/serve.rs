@@ -21,7 +21,8 @@ use std::{
 
 use common::{
     ChildGuard, LIMIT, Server, apicli, assert_exit, assert_one_error_line, items_json, json_lines,
-    output_of, read_all_in_background, run, send_signal, stderr, stdout, wait_with_limit,
+    output_of, read_all_in_background, run, send_signal, serve_in_background, stderr, stdout,
+    wait_with_limit,
 };
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -909,24 +910,13 @@ fn tokens_are_required_checked_and_never_shown() {
 
 /// A tonic health server (in this process) whose whole-server status is NOT_SERVING.
 fn start_not_serving_health_server() -> String {
-    let listener = StdListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    listener.set_nonblocking(true).unwrap();
-    thread::spawn(move || {
-        runtime().block_on(async move {
-            let (reporter, service) = tonic_health::server::health_reporter();
-            reporter
-                .set_service_status("", tonic_health::ServingStatus::NotServing)
-                .await;
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            tonic::transport::Server::builder()
-                .add_service(service)
-                .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
-                .await
-                .unwrap();
-        });
-    });
-    addr
+    serve_in_background(|| async {
+        let (reporter, service) = tonic_health::server::health_reporter();
+        reporter
+            .set_service_status("", tonic_health::ServingStatus::NotServing)
+            .await;
+        tonic::transport::Server::builder().add_service(service)
+    })
 }
 
 #[test]

@@ -251,3 +251,28 @@ pub fn items_json(n: i32) -> Vec<Value> {
         .map(|id| json!({"id": id, "name": format!("name {id}")}))
         .collect()
 }
+
+/// Serves the routes that `routes` builds, on 127.0.0.1:0 from a background thread: a real tonic
+/// server in the test process, for what `apicli serve` cannot play. Returns `127.0.0.1:PORT`.
+pub fn serve_in_background<F, Fut>(routes: F) -> String
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = tonic::transport::server::Router>,
+{
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    listener.set_nonblocking(true).unwrap();
+    thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let router = routes().await;
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+            router.serve_with_incoming(incoming).await.unwrap();
+        });
+    });
+    addr
+}
