@@ -38,13 +38,13 @@ done
 step_enabled() { [[ ",$STEPS," == *",$1,"* ]]; }
 
 if ((QUICK)); then
-    HELLO_RUNS=10 HELLO_WARMUP=2 HELLO_ROUNDS=1
+    HELLO_ROUNDS=2 PAIR_RUNS=10 PAIR_WARMUP=2 PEER_RUNS=3 PEER_WARMUP=1
     STREAM_RUNS=2 STREAM_LEN=200000 PEER_STREAM_LEN=20000
     GETALL_RUNS=2
     H2_N=20000 H2_N_PY=2000 H2_WARMUP=2000 H2_ROUNDS=1
     MEM_STREAM_LEN=2000000
 else
-    HELLO_RUNS=30 HELLO_WARMUP=5 HELLO_ROUNDS=3
+    HELLO_ROUNDS=10 PAIR_RUNS=20 PAIR_WARMUP=3 PEER_RUNS=3 PEER_WARMUP=1
     STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
     GETALL_RUNS=5
     H2_N=200000 H2_N_PY=20000 H2_WARMUP=20000 H2_ROUNDS=3
@@ -230,7 +230,7 @@ start_client_target() {
 
 # --- step 1: one call per process --------------------------------------------------------------
 step_hello() {
-    say "step 1: one call per process (hyperfine -N, $HELLO_RUNS runs in $HELLO_ROUNDS round(s), warm-up $HELLO_WARMUP)"
+    say "step 1: one call per process (hyperfine -N, $HELLO_ROUNDS rounds: $PAIR_RUNS runs of --version and hello, $PEER_RUNS of each peer)"
     start_client_target
     start_server logging "$APICLI" serve --addr 127.0.0.1:0
     start_server hello-tonic "$DEFAULT_SERVER"
@@ -250,50 +250,58 @@ step_hello() {
     "$BUF" curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{"name":"x"}' \
         "http://$a/api.Api/sayHello" | grep '"Hello x!"' >/dev/null || die "buf curl hello: wrong answer"
 
-    # hyperfine times one command's runs, then the next one's: a machine that slows down midway
-    # skews the ratios. So the runs are split into rounds, each in the other order, and pooled.
-    rm -f "$WORK"/step1-hello-r*.json
-    local json=$WORK/'step1-hello-r*.json' r cmds
+    # hyperfine times all of one command's runs, then the next one's, so a machine whose speed
+    # drifts (this one moves by a quarter within minutes) skews any ratio of two commands. So each
+    # round is short and in the other order from the last, and the rounds are pooled: the pair
+    # behind 1b (--version and hello: a few ms each) gets its own short rounds with many runs,
+    # the slow peers a few runs per round, each with apicli hello in the same rounds.
+    rm -f "$WORK"/step1-*.json
+    local pair=$WORK/'step1-pair-r*.json' peers=$WORK/'step1-peers-r*.json' r
     for ((r = 1; r <= HELLO_ROUNDS; r++)); do
-        cmds=(-n version "$c_version" -n hello "$c_hello" -n python "$c_py" -n buf "$c_buf"
-            -n hello-logging-serve "$c_hello_log" -n hello-default-tonic "$c_hello_tonic"
-            -n hello-python-server "$c_hello_py")
-        if ((r % 2 == 0)); then # reversed: pairs of (-n NAME COMMAND) from the end
-            local i reversed=()
-            for ((i = ${#cmds[@]} - 3; i >= 0; i -= 3)); do reversed+=("${cmds[@]:i:3}"); done
-            cmds=("${reversed[@]}")
-        fi
-        timeout 300 hyperfine -N --style basic --warmup "$HELLO_WARMUP" --runs "$((HELLO_RUNS / HELLO_ROUNDS))" \
-            --export-json "$WORK/step1-hello-r$r.json" "${cmds[@]}" >>"$WORK/steps.log" 2>&1 ||
-            { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 1)"; }
+        hyperfine_round "$WORK/step1-pair-r$r.json" "$r" "$PAIR_WARMUP" "$PAIR_RUNS" \
+            version "$c_version" hello "$c_hello"
+        hyperfine_round "$WORK/step1-peers-r$r.json" "$r" "$PEER_WARMUP" "$PEER_RUNS" \
+            hello "$c_hello" python "$c_py" buf "$c_buf" hello-logging-serve "$c_hello_log" \
+            hello-default-tonic "$c_hello_tonic" hello-python-server "$c_hello_py"
     done
-    local t_version t_hello t_py t_buf t_log t_tonic t_pysrv
-    t_version=$(hf_median "$json" version) t_hello=$(hf_median "$json" hello) t_py=$(hf_median "$json" python)
-    t_buf=$(hf_median "$json" buf) t_log=$(hf_median "$json" hello-logging-serve)
-    t_tonic=$(hf_median "$json" hello-default-tonic) t_pysrv=$(hf_median "$json" hello-python-server)
+    local t_version t_hello t_hello_peers t_py t_buf t_log t_tonic t_pysrv
+    t_version=$(hf_median "$pair" version) t_hello=$(hf_median "$pair" hello)
+    t_hello_peers=$(hf_median "$peers" hello) t_py=$(hf_median "$peers" python) t_buf=$(hf_median "$peers" buf)
+    t_log=$(hf_median "$peers" hello-logging-serve) t_tonic=$(hf_median "$peers" hello-default-tonic)
+    t_pysrv=$(hf_median "$peers" hello-python-server)
     local r_floor r_buf r_py
     r_floor=$(calc "$t_hello / $t_version" %.2f)
-    r_buf=$(calc "$t_buf / $t_hello" %.1f)
-    r_py=$(calc "$t_py / $t_hello" %.1f)
+    r_buf=$(calc "$t_buf / $t_hello_peers" %.1f)
+    r_py=$(calc "$t_py / $t_hello_peers" %.1f)
 
-    row 1a "\`apicli --version\` (process floor)" "$(fmt_secs "$t_version") median ($(hf_range "$json" version))" "—" "—"
-    row 1b "\`apicli hello x\`, one process per call" "$(fmt_secs "$t_hello") median ($(hf_range "$json" hello)) = **${r_floor}×** \`--version\`" "≤ 1.6× \`--version\`" "$(verdict "$r_floor <= 1.6")"
-    row 1c "Python grpcio client, hello x" "$(fmt_secs "$t_py") median ($(hf_range "$json" python)); ${r_py}× apicli" "—" "—"
-    row 1d "\`buf curl\` sayHello" "$(fmt_secs "$t_buf") median ($(hf_range "$json" buf)): apicli is **${r_buf}×** faster" "apicli ≥ 20× faster" "$(verdict "$r_buf >= 20")"
-    row 1e "\`apicli hello x\` against \`apicli serve\` (logging each call)" "$(fmt_secs "$t_log") median ($(hf_range "$json" hello-logging-serve))" "—" "—"
-    row 1f "\`apicli hello x\` against the default tonic server (diagnostic)" "$(fmt_secs "$t_tonic") median ($(hf_range "$json" hello-default-tonic))" "—" "—"
-    row 1g "\`apicli hello x\` against the Python grpcio server (diagnostic: it sets TCP_NODELAY)" "$(fmt_secs "$t_pysrv") median ($(hf_range "$json" hello-python-server)) = $(calc "$t_pysrv / $t_version" %.2f)× \`--version\`" "—" "—"
-    local hf="hyperfine -N --warmup $HELLO_WARMUP --runs $((HELLO_RUNS / HELLO_ROUNDS))"
-    ((HELLO_ROUNDS == 1)) || hf="for round in $(seq -s ' ' "$HELLO_ROUNDS"); do $hf"
-    local end=""
-    ((HELLO_ROUNDS == 1)) || end="; done   # rounds alternate the order; runs pooled"
-    repro 1a "$hf \"$APICLI --version\"$end"
-    repro 1b "$hf \"$APICLI hello x --addr \$ADDR\"$end"
-    repro 1c "$hf \"$PYTHON tests/interop/client.py \$ADDR hello x\"$end"
-    repro 1d "$hf \"$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\\\"name\\\":\\\"x\\\"}' http://\$ADDR/api.Api/sayHello\"$end"
-    repro 1e "$hf \"$APICLI hello x --addr \$LOGGING_ADDR\"$end"
-    repro 1f "$hf \"$APICLI hello x --addr \$ADDR_DEFAULT_TONIC\"$end"
-    repro 1g "$hf \"$APICLI hello x --addr \$ADDR_PYTHON\"$end"
+    local n_pair=$((HELLO_ROUNDS * PAIR_RUNS)) n_peer=$((HELLO_ROUNDS * PEER_RUNS))
+    row 1a "\`apicli --version\` (process floor), $n_pair runs" "$(fmt_secs "$t_version") median ($(hf_range "$pair" version))" "—" "—"
+    row 1b "\`apicli hello x\`, one process per call, $n_pair runs in the rounds of 1a" "$(fmt_secs "$t_hello") median ($(hf_range "$pair" hello)) = **${r_floor}×** \`--version\`" "≤ 1.6× \`--version\`" "$(verdict "$r_floor <= 1.6")"
+    row 1c "Python grpcio client, hello x, $n_peer runs" "$(fmt_secs "$t_py") median ($(hf_range "$peers" python)); ${r_py}× apicli" "—" "—"
+    row 1d "\`buf curl\` sayHello, $n_peer runs" "$(fmt_secs "$t_buf") median ($(hf_range "$peers" buf)) vs apicli hello $(fmt_secs "$t_hello_peers") in the same rounds: apicli is **${r_buf}×** faster" "apicli ≥ 20× faster" "$(verdict "$r_buf >= 20")"
+    row 1e "\`apicli hello x\` against \`apicli serve\` (logging each call)" "$(fmt_secs "$t_log") median ($(hf_range "$peers" hello-logging-serve))" "—" "—"
+    row 1f "\`apicli hello x\` against the default tonic server (diagnostic)" "$(fmt_secs "$t_tonic") median ($(hf_range "$peers" hello-default-tonic))" "—" "—"
+    row 1g "\`apicli hello x\` against the Python grpcio server (diagnostic: it sets TCP_NODELAY)" "$(fmt_secs "$t_pysrv") median ($(hf_range "$peers" hello-python-server))" "—" "—"
+    local rounds="for round in \$(seq $HELLO_ROUNDS); do" end="; done   # rounds alternate the order; runs pooled"
+    local pair_hf="hyperfine -N --warmup $PAIR_WARMUP --runs $PAIR_RUNS" peer_hf="hyperfine -N --warmup $PEER_WARMUP --runs $PEER_RUNS"
+    repro 1a/1b "$rounds $pair_hf \"$APICLI --version\" \"$APICLI hello x --addr \$ADDR\"$end"
+    repro 1c–1g "$rounds $peer_hf \"$APICLI hello x --addr \$ADDR\" \"$PYTHON tests/interop/client.py \$ADDR hello x\" \"$BUF curl --protocol grpc --http2-prior-knowledge --schema proto/api.proto --data '{\\\"name\\\":\\\"x\\\"}' http://\$ADDR/api.Api/sayHello\" \"$APICLI hello x --addr \$LOGGING_ADDR\" \"$APICLI hello x --addr \$ADDR_DEFAULT_TONIC\" \"$APICLI hello x --addr \$ADDR_PYTHON\"$end"
+}
+
+# hyperfine_round JSON ROUND WARMUP RUNS NAME COMMAND [NAME COMMAND...]: one round of hyperfine,
+# with the commands in reverse order in even rounds.
+hyperfine_round() {
+    local json=$1 round=$2 warmup=$3 runs=$4
+    shift 4
+    local args=() pairs=("$@") i
+    if ((round % 2 == 0)); then
+        for ((i = ${#pairs[@]} - 2; i >= 0; i -= 2)); do args+=(-n "${pairs[i]}" "${pairs[i + 1]}"); done
+    else
+        for ((i = 0; i < ${#pairs[@]}; i += 2)); do args+=(-n "${pairs[i]}" "${pairs[i + 1]}"); done
+    fi
+    timeout 300 hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" \
+        "${args[@]}" >>"$WORK/steps.log" 2>&1 ||
+        { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 1)"; }
 }
 
 # --- step 2: streams -------------------------------------------------------------------------
@@ -546,8 +554,9 @@ across runs.
 $(printf '%s\n' "${ROWS[@]}")
 
 How it was measured: times are hyperfine medians (\`-N\`: no shell); items/s = items ÷ median
-seconds. Step 1 splits its $HELLO_RUNS runs per command into $HELLO_ROUNDS round(s), each in the reverse order of
-the last, and pools them, so a machine slowing down midway does not skew its ratios. h2load runs with \`-t $H2_THREADS\` (one load-generator thread, so the server under test
+seconds. Step 1 runs in $HELLO_ROUNDS short rounds, each in the reverse order of the last, and
+pools them, so a machine whose speed drifts does not skew its ratios: per round, $PAIR_RUNS runs each
+of \`--version\` and \`hello\` (1a, 1b), then $PEER_RUNS runs each of \`hello\` and the peers (1c–1g). h2load runs with \`-t $H2_THREADS\` (one load-generator thread, so the server under test
 keeps the other core), \`-m 10\` streams per connection, sending the 8-byte gRPC frame of
 \`HelloRequest{name:"x"}\`, after a warm-up run per server; each h2load row is the
 median-req/s round of $H2_ROUNDS (the rounds interleave the servers; the Python server gets one
