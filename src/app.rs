@@ -8,7 +8,7 @@ use clap::{CommandFactory as _, Parser as _, error::ErrorKind};
 use crate::{
     call,
     cli::{Cli, ColorChoice},
-    exit::{self, Interrupted},
+    exit::{self, Interrupted, StatusError},
     server,
     settings::{Colors, Job},
 };
@@ -59,6 +59,11 @@ fn report(err: &anyhow::Error, colors: Colors) -> u8 {
             eprintln!("apicli: {interrupted}");
         } else {
             eprintln!("apicli: {}{message}", error_prefix(colors));
+        }
+        if let Some(status) = err.downcast_ref::<StatusError>() {
+            for detail in &status.details {
+                eprintln!("{detail}");
+            }
         }
     }
     verdict.code

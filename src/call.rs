@@ -216,6 +216,7 @@ impl CallRun<'_> {
                 StatusError {
                     code: tonic::Code::DeadlineExceeded,
                     message: format!("the {timeout:?} deadline (--timeout) passed{progress}"),
+                    details: Vec::new(),
                 }
                 .into()
             }

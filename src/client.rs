@@ -143,6 +143,7 @@ fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
                 bytesize::ByteSize::b(found),
                 bytesize::ByteSize::b(settings.max_message_size as u64)
             ),
+            details: Vec::new(),
         };
     }
     let message = match status.message() {
@@ -152,6 +153,7 @@ fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
     StatusError {
         code: status.code(),
         message,
+        details: Vec::new(),
     }
 }
 

@@ -32,6 +32,8 @@ pub struct StatusError {
     pub code: Code,
     /// The status message, with whatever the user needs to act on it.
     pub message: String,
+    /// The details the status carried (`grpc-status-details-bin`), one JSON object each.
+    pub details: Vec<String>,
 }
 
 /// `apicli health` got an answer other than SERVING: exit 3.
@@ -130,6 +132,7 @@ mod tests {
         let status = anyhow::Error::new(StatusError {
             code: Code::NotFound,
             message: "no such thing".into(),
+            details: Vec::new(),
         });
         assert_eq!(status.to_string(), "NOT_FOUND: no such thing");
         assert_eq!(

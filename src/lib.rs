@@ -7,6 +7,9 @@ pub mod app;
 pub mod call;
 pub mod cli;
 pub mod client;
+pub mod describe;
+pub mod descriptors;
+pub mod details;
 pub mod exit;
 pub mod headers;
 pub mod output;
@@ -24,6 +27,13 @@ pub mod api {
     /// The encoded `FileDescriptorSet` of every file in `proto/`, for server reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
+}
+
+/// The route-mapping example of the gRPC guides (`proto/route_guide.proto`), which `serve` offers
+/// so that every RPC kind can be tried.
+pub mod routeguide {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("routeguide");
 }
 
 pub use app::run;

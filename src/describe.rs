@@ -1,0 +1,1 @@
+//! Placeholder: the proto-syntax rendering of descriptors, filled in by the describe work.
