@@ -50,7 +50,10 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('get-all', 'get-all', [CompletionResultType]::ParameterValue, 'Call getAll: fetch LENGTH items in one response')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Call getStream: receive LENGTH items, each printed as it arrives')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the server''s health like a Kubernetes probe: exit 0 only when SERVING')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the services, or the methods of SERVICE with their kinds and types')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe a service, method, message, enum or field in .proto syntax')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call any method of any service: unary, server-, client- or bidi-streaming')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -161,6 +164,100 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'apicli;list' {
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Describe the services with this .proto file instead of reflection (repeatable)')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Present this client certificate (PEM) for mutual TLS; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --cert')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority and TLS server name to use instead of the address''s host')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress requests with this encoding and accept responses compressed with it')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (a warning says so every time)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'apicli;describe' {
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Describe the services with this .proto file instead of reflection (repeatable)')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Present this client certificate (PEM) for mutual TLS; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --cert')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority and TLS server name to use instead of the address''s host')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress requests with this encoding and accept responses compressed with it')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Print a JSON request skeleton of the message (or the method''s request) instead')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (a warning says so every time)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'apicli;call' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Describe the services with this .proto file instead of reflection (repeatable)')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Present this client certificate (PEM) for mutual TLS; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --cert')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority and TLS server name to use instead of the address''s host')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress requests with this encoding and accept responses compressed with it')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--emit-defaults', '--emit-defaults', [CompletionResultType]::ParameterName, 'Include fields that hold default values in -o json')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (a warning says so every time)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'apicli;serve' {
             [CompletionResult]::new('--stream-interval', '--stream-interval', [CompletionResultType]::ParameterName, 'Wait this long before each getStream item (e.g. 1s, 200ms)')
             [CompletionResult]::new('--max-items', '--max-items', [CompletionResultType]::ParameterName, 'The largest getAll length served; longer requests get INVALID_ARGUMENT')
@@ -231,7 +328,10 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('get-all', 'get-all', [CompletionResultType]::ParameterValue, 'Call getAll: fetch LENGTH items in one response')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Call getStream: receive LENGTH items, each printed as it arrives')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the server''s health like a Kubernetes probe: exit 0 only when SERVING')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the services, or the methods of SERVICE with their kinds and types')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe a service, method, message, enum or field in .proto syntax')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call any method of any service: unary, server-, client- or bidi-streaming')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -246,6 +346,15 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;help;health' {
+            break
+        }
+        'apicli;help;list' {
+            break
+        }
+        'apicli;help;describe' {
+            break
+        }
+        'apicli;help;call' {
             break
         }
         'apicli;help;serve' {

@@ -51,7 +51,10 @@ complete -c apicli -n "__fish_apicli_needs_command" -f -a "hello" -d 'Call sayHe
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
-complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
@@ -144,6 +147,84 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -l insecure -d 'Do
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l template -d 'Print a JSON request skeleton of the message (or the method\'s request) instead'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s d -l data -d 'Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l emit-defaults -d 'Include fields that hold default values in -o json'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item (e.g. 1s, 200ms)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-items -d 'The largest getAll length served; longer requests get INVALID_ARGUMENT' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-cert -d 'Serve TLS with this certificate chain (PEM); needs --tls-key' -r -F
@@ -202,10 +283,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "serve" -d 'Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

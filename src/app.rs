@@ -9,7 +9,7 @@ use crate::{
     call,
     cli::{Cli, ColorChoice},
     exit::{self, Interrupted, StatusError},
-    server,
+    explore, server,
     settings::{Colors, Job},
 };
 
@@ -39,6 +39,12 @@ fn execute(job: Job) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(call::run(&settings, &call))
+        }
+        Job::Explore(settings, explore) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(explore::run(&settings, &explore))
         }
         Job::Serve(settings) => server::serve(settings),
         Job::Completions(shell) => {

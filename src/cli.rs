@@ -44,7 +44,37 @@ pub enum Command {
         #[arg(default_value = "")]
         service: String,
     },
-    /// Serve api.Api (listens on 127.0.0.1:50051 unless --addr says otherwise)
+    /// List the services, or the methods of SERVICE with their kinds and types
+    List {
+        /// The service whose methods to list (e.g. routeguide.RouteGuide)
+        service: Option<String>,
+        #[command(flatten)]
+        descriptors: DescriptorArgs,
+    },
+    /// Describe a service, method, message, enum or field in .proto syntax
+    Describe {
+        /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point)
+        symbol: String,
+        /// Print a JSON request skeleton of the message (or the method's request) instead
+        #[arg(long)]
+        template: bool,
+        #[command(flatten)]
+        descriptors: DescriptorArgs,
+    },
+    /// Call any method of any service: unary, server-, client- or bidi-streaming
+    Call {
+        /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
+        method: String,
+        /// Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin
+        #[arg(short, long, value_name = "JSON|@FILE|@-")]
+        data: Option<String>,
+        /// Include fields that hold default values in -o json
+        #[arg(long)]
+        emit_defaults: bool,
+        #[command(flatten)]
+        descriptors: DescriptorArgs,
+    },
+    /// Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)
     Serve(ServeArgs),
     /// Print a shell completion script to stdout
     Completions {
@@ -182,6 +212,23 @@ pub struct GlobalArgs {
     /// When to use colour (NO_COLOR is honoured)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+/// Where method and message descriptions come from, when not from server reflection.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Descriptor options")]
+pub struct DescriptorArgs {
+    /// Describe the services with this .proto file instead of reflection (repeatable)
+    #[arg(long = "proto", value_name = "FILE")]
+    pub protos: Vec<PathBuf>,
+
+    /// Where --proto files and their imports are found (repeatable) [default: each file's folder]
+    #[arg(short = 'I', long = "import-path", value_name = "DIR")]
+    pub import_paths: Vec<PathBuf>,
+
+    /// Describe the services with this FileDescriptorSet instead of reflection (repeatable)
+    #[arg(long = "protoset", value_name = "FILE")]
+    pub protosets: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

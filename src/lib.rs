@@ -11,6 +11,7 @@ pub mod describe;
 pub mod descriptors;
 pub mod details;
 pub mod exit;
+pub mod explore;
 pub mod headers;
 pub mod output;
 pub mod server;

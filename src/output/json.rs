@@ -2,49 +2,25 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
-use super::Printer;
-use crate::api::{Hello, Item, Items};
+use super::render::Render;
 
 pub struct JsonPrinter<W> {
     out: W,
+    /// `--emit-defaults`: include fields that hold their default values.
+    emit_defaults: bool,
 }
 
 impl<W: Write> JsonPrinter<W> {
-    pub fn new(out: W) -> Self {
-        JsonPrinter { out }
+    pub fn new(out: W, emit_defaults: bool) -> Self {
+        JsonPrinter { out, emit_defaults }
     }
 
-    fn line<T: Serialize>(&mut self, message: &T) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, message).map_err(io::Error::from)?;
+    pub fn message<M: Render>(&mut self, message: &M) -> io::Result<()> {
+        message.write_json(&mut self.out, self.emit_defaults)?;
         self.out.write_all(b"\n")
     }
-}
 
-impl<W: Write> Printer for JsonPrinter<W> {
-    fn hello(&mut self, hello: &Hello) -> io::Result<()> {
-        self.line(hello)
-    }
-
-    fn items(&mut self, items: &Items) -> io::Result<()> {
-        self.line(items)
-    }
-
-    fn stream_start(&mut self, _expected: i32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn stream_item(&mut self, item: &Item) -> io::Result<()> {
-        self.line(item)
-    }
-
-    fn health(&mut self, status: &str) -> io::Result<()> {
-        // The proto3 JSON mapping of grpc.health.v1.HealthCheckResponse.
-        self.line(&serde_json::json!({ "status": status }))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
+    pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }
@@ -52,10 +28,12 @@ impl<W: Write> Printer for JsonPrinter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{Hello, Item, Items};
+    use tonic_health::pb::{HealthCheckResponse, health_check_response::ServingStatus};
 
-    fn printed(f: impl FnOnce(&mut JsonPrinter<&mut Vec<u8>>) -> io::Result<()>) -> String {
+    fn printed<M: Render>(message: &M) -> String {
         let mut buf = Vec::new();
-        f(&mut JsonPrinter::new(&mut buf)).unwrap();
+        JsonPrinter::new(&mut buf, false).message(message).unwrap();
         String::from_utf8(buf).unwrap()
     }
 
@@ -72,34 +50,31 @@ mod tests {
             message: "Hello \"Gonzalo\"!".into(),
         };
         assert_eq!(
-            printed(|p| p.hello(&hello)),
+            printed(&hello),
             "{\"message\":\"Hello \\\"Gonzalo\\\"!\"}\n"
         );
         let items = Items {
             items: vec![item(1), item(2)],
         };
         assert_eq!(
-            printed(|p| p.items(&items)),
+            printed(&items),
             "{\"items\":[{\"id\":1,\"name\":\"name 1\"},{\"id\":2,\"name\":\"name 2\"}]}\n"
         );
-        assert_eq!(
-            printed(|p| p.stream_item(&item(7))),
-            "{\"id\":7,\"name\":\"name 7\"}\n"
-        );
+        assert_eq!(printed(&item(7)), "{\"id\":7,\"name\":\"name 7\"}\n");
     }
 
     #[test]
     fn health_status() {
-        assert_eq!(
-            printed(|p| p.health("SERVING")),
-            "{\"status\":\"SERVING\"}\n"
-        );
+        let response = HealthCheckResponse {
+            status: ServingStatus::Serving as i32,
+        };
+        assert_eq!(printed(&response), "{\"status\":\"SERVING\"}\n");
     }
 
     #[test]
     fn default_values_are_omitted_as_proto3_json_requires() {
-        assert_eq!(printed(|p| p.items(&Items::default())), "{}\n");
-        assert_eq!(printed(|p| p.hello(&Hello::default())), "{}\n");
-        assert_eq!(printed(|p| p.stream_item(&Item::default())), "{}\n");
+        assert_eq!(printed(&Items::default()), "{}\n");
+        assert_eq!(printed(&Hello::default()), "{}\n");
+        assert_eq!(printed(&Item::default()), "{}\n");
     }
 }

@@ -1,28 +1,57 @@
-//! Printing responses: one printer per format, each generic over `io::Write`, plus the progress
-//! bar and the verbose report that go to stderr.
+//! Printing responses: one printer per format, each generic over `io::Write` and over the
+//! message through [`Render`], plus the progress bar and the verbose report that go to stderr.
 
+mod dynamic;
 mod json;
 mod progress;
+mod render;
 mod table;
 pub mod verbose;
 
-use std::io;
+use std::io::{self, Write};
 
 pub use json::JsonPrinter;
 pub use progress::Progress;
+pub use render::{Cell, Layout, Render};
 pub use table::TablePrinter;
 
-use crate::api::{Hello, Item, Items};
+use crate::cli::OutputFormat;
 
-/// Writes response messages to stdout in one format. Nothing here flushes on its own:
-/// the caller flushes when the stream waits, so slow streams still show each item at once.
-pub trait Printer {
-    fn hello(&mut self, hello: &Hello) -> io::Result<()>;
-    fn items(&mut self, items: &Items) -> io::Result<()>;
-    /// Called once before the first stream item; `expected` is the requested length.
-    fn stream_start(&mut self, expected: i32) -> io::Result<()>;
-    fn stream_item(&mut self, item: &Item) -> io::Result<()>;
-    /// A health check's answer: `SERVING`, `NOT_SERVING`, `UNKNOWN` or `SERVICE_UNKNOWN`.
-    fn health(&mut self, status: &str) -> io::Result<()>;
-    fn flush(&mut self) -> io::Result<()>;
+/// Writes response messages to stdout in one format. Nothing here flushes on its own: the
+/// caller flushes when a stream waits, so slow streams still show each message at once.
+pub enum Printer<W: Write> {
+    Json(JsonPrinter<W>),
+    Table(TablePrinter<W>),
+}
+
+impl<W: Write> Printer<W> {
+    pub fn new(format: OutputFormat, out: W, color: bool, emit_defaults: bool) -> Printer<W> {
+        match format {
+            OutputFormat::Json => Printer::Json(JsonPrinter::new(out, emit_defaults)),
+            OutputFormat::Table => Printer::Table(TablePrinter::new(out, color)),
+        }
+    }
+
+    /// The first table columns are at least this wide (no effect on JSON).
+    pub fn set_min_widths(&mut self, widths: Vec<usize>) {
+        if let Printer::Table(table) = self {
+            table.set_min_widths(widths);
+        }
+    }
+
+    /// One response message. `single`: the call returns only this one (unary and
+    /// client-streaming calls).
+    pub fn message<M: Render>(&mut self, message: &M, single: bool) -> io::Result<()> {
+        match self {
+            Printer::Json(json) => json.message(message),
+            Printer::Table(table) => table.message(message, single),
+        }
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Printer::Json(json) => json.flush(),
+            Printer::Table(table) => table.flush(),
+        }
+    }
 }

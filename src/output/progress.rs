@@ -1,4 +1,4 @@
-//! The stream's progress bar on stderr: count of N, rate, elapsed.
+//! The stream's progress bar on stderr: count (of N when the total is known), rate, elapsed.
 
 use std::io::IsTerminal;
 
@@ -31,10 +31,40 @@ impl Progress {
             bar.set_style(style.progress_chars("=> "));
             bar
         });
+        Progress::with_bar(bar)
+    }
+
+    /// A counter for a stream of unknown length: `what` names the count ("received", "sent"),
+    /// and the message (see [`Progress::bar`]) can add the other direction's count.
+    pub fn counting(enabled: bool, what: &str) -> Progress {
+        let bar = enabled.then(|| {
+            let template =
+                format!("{{spinner}} {{human_pos}} {what}{{msg}}  {{rate}}  {{elapsed}}");
+            let style = ProgressStyle::with_template(&template)
+                .expect("the template is valid")
+                .with_key(
+                    "rate",
+                    |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                        let _ = write!(out, "{:.0}/s", state.per_sec());
+                    },
+                );
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(style);
+            bar
+        });
+        Progress::with_bar(bar)
+    }
+
+    fn with_bar(bar: Option<ProgressBar>) -> Progress {
         Progress {
             shares_terminal: bar.is_some() && std::io::stdout().is_terminal(),
             bar,
         }
+    }
+
+    /// The bar itself, for the task that sends requests to count on.
+    pub fn bar(&self) -> Option<ProgressBar> {
+        self.bar.clone()
     }
 
     /// Runs `write` (which prints and flushes a row) so that the bar never garbles it.

@@ -39,6 +39,23 @@ pub fn status(err: &mut impl Write, code: tonic::Code, elapsed: Duration) {
     );
 }
 
+/// How many messages went each way on a stream.
+pub fn counts(err: &mut impl Write, sent: Option<u64>, received: u64) {
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    let _ = match sent {
+        Some(sent) => writeln!(
+            err,
+            "apicli: {sent} message{} sent, {received} received",
+            plural(sent)
+        ),
+        None => writeln!(
+            err,
+            "apicli: {received} message{} received",
+            plural(received)
+        ),
+    };
+}
+
 /// Binary metadata travels base64-encoded already; show it as sent.
 fn base64_of(encoded: &[u8]) -> String {
     String::from_utf8_lossy(encoded).into_owned()

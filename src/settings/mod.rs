@@ -13,9 +13,10 @@ use values::{
 };
 
 use crate::{
+    call::RequestData,
     cli::{
-        Cli, ColorChoice, Command, Compression, DEFAULT_PORT, GlobalArgs, LogFormat, OutputFormat,
-        ServeArgs,
+        Cli, ColorChoice, Command, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs,
+        LogFormat, OutputFormat, ServeArgs,
     },
     exit::UsageError,
     headers::Header,
@@ -31,6 +32,8 @@ pub const DEFAULT_SERVER_KEEPALIVE: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub enum Job {
     Call(ClientSettings, Call),
+    /// `list` and `describe`.
+    Explore(ClientSettings, Explore),
     Serve(ServeSettings),
     Completions(clap_complete::Shell),
 }
@@ -51,6 +54,49 @@ pub enum Call {
     Health {
         service: String,
     },
+    /// `apicli call`: any method, described at run time.
+    Method {
+        method: String,
+        data: RequestData,
+        emit_defaults: bool,
+    },
+}
+
+/// Looking at what the server (or the user's files) describe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explore {
+    /// The services, or one service's methods.
+    List { service: Option<String> },
+    /// A symbol in `.proto` syntax, or a request skeleton.
+    Describe { symbol: String, template: bool },
+}
+
+/// `--proto`, `-I` and `--protoset`: descriptors from files instead of reflection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescriptorFiles {
+    pub protos: Vec<PathBuf>,
+    pub import_paths: Vec<PathBuf>,
+    pub protosets: Vec<PathBuf>,
+}
+
+impl DescriptorFiles {
+    /// Whether the user gave files, so reflection is not used.
+    pub fn given(&self) -> bool {
+        !self.protos.is_empty() || !self.protosets.is_empty()
+    }
+
+    fn from_args(args: DescriptorArgs) -> Result<DescriptorFiles, UsageError> {
+        if !args.import_paths.is_empty() && args.protos.is_empty() {
+            return Err(UsageError(
+                "-I/--import-path says where --proto files are found; give --proto too".into(),
+            ));
+        }
+        Ok(DescriptorFiles {
+            protos: args.protos,
+            import_paths: args.import_paths,
+            protosets: args.protosets,
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -58,6 +104,8 @@ pub struct ClientSettings {
     pub target: Target,
     /// TLS settings, for an `https://` target.
     pub tls: Option<ClientTls>,
+    /// `--proto` / `--protoset` for `list`, `describe` and `call`; empty for the typed commands.
+    pub descriptor_files: DescriptorFiles,
     /// `--authority`: the :authority and TLS server name.
     pub authority: Option<String>,
     /// The user's metadata, with `authorization` from `--token-file` if given.
@@ -159,6 +207,44 @@ impl Job {
             Command::GetAll { length } => Call::GetAll { length },
             Command::Stream { length } => Call::Stream { length },
             Command::Health { service } => Call::Health { service },
+            Command::Call {
+                method,
+                data,
+                emit_defaults,
+                descriptors,
+            } => {
+                let mut settings = client_settings(global)?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                let data = RequestData::from_arg(data.as_deref());
+                return Ok(Job::Call(
+                    settings,
+                    Call::Method {
+                        method,
+                        data,
+                        emit_defaults,
+                    },
+                ));
+            }
+            Command::List {
+                service,
+                descriptors,
+            } => {
+                let mut settings = client_settings(global)?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                return Ok(Job::Explore(settings, Explore::List { service }));
+            }
+            Command::Describe {
+                symbol,
+                template,
+                descriptors,
+            } => {
+                let mut settings = client_settings(global)?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                return Ok(Job::Explore(
+                    settings,
+                    Explore::Describe { symbol, template },
+                ));
+            }
             Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
             Command::Completions { shell } => return Ok(Job::Completions(shell)),
         };
@@ -196,6 +282,7 @@ fn client_settings(global: GlobalArgs) -> Result<ClientSettings, UsageError> {
     Ok(ClientSettings {
         target,
         tls,
+        descriptor_files: DescriptorFiles::default(),
         authority: global.authority.clone(),
         metadata,
         timeout: duration("--timeout", &global.timeout)?,

@@ -1,0 +1,229 @@
+//! The server reflection client: `grpc.reflection.v1`, or `grpc.reflection.v1alpha` when the
+//! server answers UNIMPLEMENTED to v1. One reflection stream per process, opened on first use;
+//! each question is one request and one response on it.
+//!
+//! v1 and v1alpha are the same messages under two service names, so the v1 types serve both.
+
+use prost::Message as _;
+use prost_types::FileDescriptorProto;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{
+    Code, Request, Status, Streaming, client::Grpc, metadata::MetadataMap, transport::Channel,
+};
+use tonic_prost::ProstCodec;
+use tonic_reflection::pb::v1::{
+    ServerReflectionRequest, ServerReflectionResponse, server_reflection_request::MessageRequest,
+    server_reflection_response::MessageResponse,
+};
+
+/// Why reflection could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ReflectionError {
+    /// Neither v1 nor v1alpha is served.
+    #[error("the server does not offer reflection")]
+    Unsupported,
+    /// The server looked and does not know the symbol or file.
+    #[error("{0}")]
+    NotFound(String),
+    /// The reflection call itself failed (connection, token, deadline).
+    #[error("reflection failed: {}", .0.message())]
+    Call(Status),
+    /// The server answered with something that is not a descriptor or not what was asked.
+    #[error("reflection answered badly: {0}")]
+    Malformed(String),
+}
+
+const V1: &str = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
+const V1ALPHA: &str = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+
+pub struct Reflection {
+    channel: Channel,
+    /// Sent with the stream: the user's headers and token.
+    metadata: MetadataMap,
+    /// The open stream, once a first question has been asked.
+    stream: Option<Open>,
+    /// Set once neither version is served, so the question is not asked twice.
+    unsupported: bool,
+    /// The version the server answered to, once known.
+    path: Option<&'static str>,
+}
+
+struct Open {
+    requests: mpsc::Sender<ServerReflectionRequest>,
+    responses: Streaming<ServerReflectionResponse>,
+}
+
+impl Reflection {
+    pub fn new(channel: Channel, metadata: MetadataMap) -> Reflection {
+        Reflection {
+            channel,
+            metadata,
+            stream: None,
+            unsupported: false,
+            path: None,
+        }
+    }
+
+    /// The services the server lists, as it spells them.
+    pub async fn list_services(&mut self) -> Result<Vec<String>, ReflectionError> {
+        match self
+            .ask(MessageRequest::ListServices(String::new()))
+            .await?
+        {
+            MessageResponse::ListServicesResponse(list) => {
+                Ok(list.service.into_iter().map(|s| s.name).collect())
+            }
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// The file that defines `symbol`, and maybe some of its dependencies.
+    pub async fn file_containing_symbol(
+        &mut self,
+        symbol: &str,
+    ) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+        let answer = self
+            .ask(MessageRequest::FileContainingSymbol(symbol.to_owned()))
+            .await?;
+        files(answer)
+    }
+
+    /// The file of this name, and maybe some of its dependencies.
+    pub async fn file_by_filename(
+        &mut self,
+        name: &str,
+    ) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+        let answer = self
+            .ask(MessageRequest::FileByFilename(name.to_owned()))
+            .await?;
+        files(answer)
+    }
+
+    async fn ask(&mut self, question: MessageRequest) -> Result<MessageResponse, ReflectionError> {
+        if self.unsupported {
+            return Err(ReflectionError::Unsupported);
+        }
+        let request = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(question),
+        };
+        let open = match &mut self.stream {
+            Some(open) => {
+                open.requests
+                    .send(request)
+                    .await
+                    .map_err(|_| ReflectionError::Malformed("the stream closed".into()))?;
+                open
+            }
+            None => {
+                let open = match self.path {
+                    Some(path) => self.open(path, request).await,
+                    None => match self.open(V1, request.clone()).await {
+                        Err(status) if status.code() == Code::Unimplemented => {
+                            self.open(V1ALPHA, request).await
+                        }
+                        opened => opened,
+                    },
+                };
+                match open {
+                    Ok(open) => self.stream.insert(open),
+                    Err(status) if status.code() == Code::Unimplemented => {
+                        self.unsupported = true;
+                        return Err(ReflectionError::Unsupported);
+                    }
+                    Err(status) => return Err(ReflectionError::Call(status)),
+                }
+            }
+        };
+        let answer = open.responses.message().await;
+        if !matches!(answer, Ok(Some(_))) {
+            // The stream is over; the next question opens another.
+            self.stream = None;
+        }
+        let response = match answer {
+            Ok(Some(response)) => response,
+            Ok(None) => {
+                return Err(ReflectionError::Malformed(
+                    "the stream ended without an answer".into(),
+                ));
+            }
+            Err(status) if status.code() == Code::Unimplemented => {
+                self.unsupported = true;
+                return Err(ReflectionError::Unsupported);
+            }
+            // Some servers (tonic's among them) end the stream with NOT_FOUND instead of
+            // answering with an error response.
+            Err(status) if status.code() == Code::NotFound => {
+                return Err(ReflectionError::NotFound(status.message().to_owned()));
+            }
+            Err(status) => return Err(ReflectionError::Call(status)),
+        };
+        match response.message_response {
+            Some(MessageResponse::ErrorResponse(error)) => {
+                if error.error_code == Code::NotFound as i32 {
+                    Err(ReflectionError::NotFound(error.error_message))
+                } else {
+                    let code = Code::from_i32(error.error_code);
+                    Err(ReflectionError::Call(Status::new(
+                        code,
+                        error.error_message,
+                    )))
+                }
+            }
+            Some(answer) => Ok(answer),
+            None => Err(ReflectionError::Malformed("an empty answer".into())),
+        }
+    }
+
+    /// Opens the stream with `first` already queued: some servers send their response headers
+    /// only with the first answer, so the question must go out before the headers are awaited.
+    async fn open(
+        &mut self,
+        path: &'static str,
+        first: ServerReflectionRequest,
+    ) -> Result<Open, Status> {
+        let (requests, rx) = mpsc::channel(4);
+        let _ = requests.try_send(first);
+        let mut request = Request::new(ReceiverStream::new(rx));
+        *request.metadata_mut() = self.metadata.clone();
+        let mut grpc = Grpc::new(self.channel.clone());
+        grpc.ready()
+            .await
+            .map_err(|err| Status::unavailable(err.to_string()))?;
+        let codec = ProstCodec::<ServerReflectionRequest, ServerReflectionResponse>::default();
+        let responses = grpc
+            .streaming(request, http::uri::PathAndQuery::from_static(path), codec)
+            .await?
+            .into_inner();
+        self.path = Some(path);
+        Ok(Open {
+            requests,
+            responses,
+        })
+    }
+}
+
+fn files(answer: MessageResponse) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+    let MessageResponse::FileDescriptorResponse(response) = answer else {
+        return Err(unexpected(&answer));
+    };
+    response
+        .file_descriptor_proto
+        .iter()
+        .map(|bytes| {
+            FileDescriptorProto::decode(bytes.as_slice())
+                .map_err(|err| ReflectionError::Malformed(format!("a file descriptor: {err}")))
+        })
+        .collect()
+}
+
+fn unexpected(answer: &MessageResponse) -> ReflectionError {
+    let what = match answer {
+        MessageResponse::FileDescriptorResponse(_) => "file descriptors",
+        MessageResponse::AllExtensionNumbersResponse(_) => "extension numbers",
+        MessageResponse::ListServicesResponse(_) => "a service list",
+        MessageResponse::ErrorResponse(_) => "an error",
+    };
+    ReflectionError::Malformed(format!("got {what} instead of the answer asked for"))
+}

@@ -1,0 +1,191 @@
+//! `apicli list` and `apicli describe`: what the server (or the user's files) describes.
+
+use std::{
+    borrow::Cow,
+    io::{self, BufWriter, Write},
+};
+
+use anyhow::Context as _;
+use prost_reflect::MethodDescriptor;
+use serde::Serialize;
+
+use crate::{
+    call::CallRun,
+    cli::OutputFormat,
+    descriptors::{Symbol, kind_of},
+    exit::UsageError,
+    output::{Cell, Layout, Printer, Render},
+    settings::{ClientSettings, Explore},
+};
+
+pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result<()> {
+    let mut call = CallRun::new(settings)?;
+    let (mut descriptors, _channel) = call.descriptors().await?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match explore {
+        Explore::List { service: None } => {
+            let services = call.race(descriptors.services()).await?;
+            let rows = services.iter().map(|name| ServiceRow { service: name });
+            print_rows(settings, &mut out, rows)?;
+        }
+        Explore::List {
+            service: Some(name),
+        } => {
+            let service = call.race(descriptors.service(name)).await?;
+            let methods: Vec<MethodDescriptor> = service.methods().collect();
+            print_rows(settings, &mut out, methods.iter().map(MethodRow::of))?;
+        }
+        Explore::Describe { symbol, template } => {
+            let symbol = call.race(descriptors.symbol(symbol)).await?;
+            if *template {
+                let message = match &symbol {
+                    Symbol::Message(message) => message.clone(),
+                    Symbol::Method(method) => method.input(),
+                    other => {
+                        return Err(UsageError(format!(
+                            "--template takes a message or a method; '{}' is {}",
+                            other.full_name(),
+                            kind_of(other)
+                        ))
+                        .into());
+                    }
+                };
+                out.write_all(describe::template_text(&message).as_bytes())?;
+            } else if settings.output == OutputFormat::Json {
+                serde_json::to_writer(&mut out, &describe::descriptor_json(&symbol))?;
+                out.write_all(b"\n")?;
+            } else {
+                out.write_all(describe::proto_text(&symbol).as_bytes())?;
+            }
+        }
+    }
+    out.flush().context("writing to stdout")
+}
+
+/// Prints rows: as JSON, one object per line; as a table, aligned over all rows.
+fn print_rows<R: Row + Serialize>(
+    settings: &ClientSettings,
+    out: &mut impl Write,
+    rows: impl Iterator<Item = R>,
+) -> io::Result<()> {
+    match settings.output {
+        OutputFormat::Json => {
+            for row in rows {
+                serde_json::to_writer(&mut *out, &row)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+        OutputFormat::Table => {
+            let table = Table {
+                columns: R::COLUMNS,
+                rows: rows.map(|row| row.cells()).collect(),
+            };
+            let mut printer = Printer::new(settings.output, out, settings.color.stdout, false);
+            if !table.rows.is_empty() {
+                printer.message(&table, false)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A line of `list`: its JSON is its fields, its table row its cells.
+trait Row {
+    const COLUMNS: &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+#[derive(Serialize)]
+struct ServiceRow<'a> {
+    service: &'a str,
+}
+
+impl Row for ServiceRow<'_> {
+    const COLUMNS: &'static [&'static str] = &["service"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.service.to_owned()]
+    }
+}
+
+#[derive(Serialize)]
+struct MethodRow<'a> {
+    service: &'a str,
+    method: &'a str,
+    kind: &'static str,
+    request: String,
+    response: String,
+}
+
+impl<'a> MethodRow<'a> {
+    fn of(method: &'a MethodDescriptor) -> MethodRow<'a> {
+        let kind = match (method.is_client_streaming(), method.is_server_streaming()) {
+            (false, false) => "unary",
+            (false, true) => "server-streaming",
+            (true, false) => "client-streaming",
+            (true, true) => "bidi",
+        };
+        MethodRow {
+            service: method.parent_service().full_name(),
+            method: method.name(),
+            kind,
+            request: method.input().full_name().to_owned(),
+            response: method.output().full_name().to_owned(),
+        }
+    }
+}
+
+impl Row for MethodRow<'_> {
+    const COLUMNS: &'static [&'static str] = &["method", "kind", "request", "response"];
+
+    fn cells(&self) -> Vec<String> {
+        [self.method, self.kind, &self.request, &self.response]
+            .map(str::to_owned)
+            .to_vec()
+    }
+}
+
+/// Rows of text measured together, for the table printer.
+struct Table {
+    columns: &'static [&'static str],
+    rows: Vec<Vec<String>>,
+}
+
+impl Render for Table {
+    fn write_json<W: Write>(&self, _: &mut W, _: bool) -> io::Result<()> {
+        unreachable!("rows are printed as JSON one by one")
+    }
+
+    fn layout(&self) -> Layout {
+        Layout {
+            columns: self.columns.iter().map(|&c| c.to_owned()).collect(),
+            list: None,
+        }
+    }
+
+    fn rows<F>(&self, mut row: F) -> io::Result<()>
+    where
+        F: FnMut(&[Cell<'_>]) -> io::Result<()>,
+    {
+        for cells in &self.rows {
+            let cells: Vec<Cell<'_>> = cells.iter().map(|c| Cell::Text(Cow::Borrowed(c))).collect();
+            row(&cells)?;
+        }
+        Ok(())
+    }
+}
+
+// Replaced by crate::describe once it lands.
+mod describe {
+    use crate::descriptors::Symbol;
+    pub fn template_text(m: &prost_reflect::MessageDescriptor) -> String {
+        format!("{}\n", m.full_name())
+    }
+    pub fn descriptor_json(s: &Symbol) -> serde_json::Value {
+        serde_json::Value::String(s.full_name().to_owned())
+    }
+    pub fn proto_text(s: &Symbol) -> String {
+        format!("{}\n", s.full_name())
+    }
+}
