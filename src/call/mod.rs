@@ -181,6 +181,13 @@ impl<'a> CallRun<'a> {
         let shown = format!("{}/{}", method.parent_service().full_name(), method.name());
         let requests = if method.is_client_streaming() {
             Requests::Stream(requests::read_stream(data, &method.input())?)
+        } else if matches!(data, RequestData::Stdin | RequestData::File(_)) {
+            let reading = requests::read_one_in_background(data, &method.input(), &shown)?;
+            match self.stop.race(reading).await {
+                Ok(Ok(request)) => Requests::One(request?),
+                Ok(Err(_)) => anyhow::bail!("reading the request stopped unexpectedly"),
+                Err(stopped) => return Err(self.stopped(stopped, "")),
+            }
         } else {
             Requests::One(requests::read_one(data, &method.input(), &shown)?)
         };

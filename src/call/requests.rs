@@ -9,7 +9,7 @@ use std::{
 };
 
 use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::{exit::UsageError, settings::io_words};
 
@@ -77,6 +77,24 @@ pub fn read_one(
         )));
     }
     Ok(first)
+}
+
+/// [`read_one`] on a thread of its own, for input that may take time to arrive (a file, or a
+/// terminal that is still being typed into), so that Ctrl-C and the deadline still work.
+pub fn read_one_in_background(
+    data: &RequestData,
+    descriptor: &MessageDescriptor,
+    method: &str,
+) -> Result<oneshot::Receiver<Result<DynamicMessage, UsageError>>, UsageError> {
+    let (tx, rx) = oneshot::channel();
+    let (data, descriptor, method) = (data.clone(), descriptor.clone(), method.to_owned());
+    std::thread::Builder::new()
+        .name("request".into())
+        .spawn(move || {
+            let _ = tx.send(read_one(&data, &descriptor, &method));
+        })
+        .map_err(|err| UsageError(format!("cannot start reading the request: {err}")))?;
+    Ok(rx)
 }
 
 /// The requests of a client-streaming or bidi call, parsed on a thread of their own and
