@@ -8,6 +8,7 @@ use clap::{CommandFactory as _, Parser as _, error::ErrorKind};
 use crate::{
     call,
     cli::{Cli, ColorChoice},
+    complete,
     exit::{self, Interrupted, StatusError},
     explore, server,
     settings::{Colors, Job},
@@ -17,6 +18,10 @@ use crate::{
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     quiet_panics();
     let args: Vec<OsString> = args.into_iter().collect();
+    // `COMPLETE=SHELL apicli …`: the shell asking for completions (clap_complete's CompleteEnv).
+    if let Some(code) = complete::answer_shell(&args) {
+        return code;
+    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => return clap_error(&err, &args),

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
 
 /// The port clients connect to and `serve` listens on when `--addr` is not given.
 pub const DEFAULT_PORT: u16 = 50051;
@@ -54,6 +55,7 @@ pub enum Command {
     /// Describe a service, method, message, enum or field in .proto syntax
     Describe {
         /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point)
+        #[arg(add = ArgValueCompleter::new(crate::complete::symbols))]
         symbol: String,
         /// Print a JSON request skeleton of the message (or the method's request) instead
         #[arg(long)]
@@ -64,6 +66,7 @@ pub enum Command {
     /// Call any method of any service: unary, server-, client- or bidi-streaming
     Call {
         /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
+        #[arg(add = ArgValueCompleter::new(crate::complete::methods))]
         method: String,
         /// Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin
         #[arg(short, long, value_name = "JSON|@FILE|@-")]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod call;
 pub mod cli;
 pub mod client;
+pub mod complete;
 pub mod describe;
 pub mod descriptors;
 pub mod details;

@@ -1,9 +1,19 @@
 //! The shell completions committed in `completions/` are what the binary prints now.
 //! Regenerate them with `UPDATE_COMPLETIONS=1 cargo test --test completions`.
+//!
+//! And the dynamic completion (`COMPLETE=bash apicli`): the binary asked as the shell asks it,
+//! for method and symbol names from built-in files, `--proto` files and server reflection.
 
 mod common;
 
-use std::{fs, path::Path};
+use std::{
+    fs,
+    path::Path,
+    time::{Duration, Instant},
+};
+
+use common::{Server, assert_exit, output_of, serve_in_background, stderr, stdout};
+use prost::Message as _;
 
 const SHELLS: &[(&str, &str)] = &[
     ("bash", "apicli.bash"),
@@ -36,4 +46,210 @@ fn committed_completions_are_current() {
         stale.is_empty(),
         "stale completions: {stale:?}; regenerate with UPDATE_COMPLETIONS=1 cargo test --test completions"
     );
+}
+
+/// Asks the binary for the completions of the last word of `line` (which starts with the
+/// program's name) as bash's registration script does, and returns them with the time taken.
+fn complete(line: &[&str]) -> (Vec<String>, Duration) {
+    let started = Instant::now();
+    let output = output_of(
+        common::apicli()
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
+            .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+            .env("_CLAP_COMPLETE_SPACE", "false")
+            .env("_CLAP_IFS", "\n")
+            .arg("--")
+            .args(line),
+    );
+    let elapsed = started.elapsed();
+    assert_exit(&output, 0);
+    assert_eq!(
+        stderr(&output),
+        "",
+        "completion must print nothing on stderr"
+    );
+    let candidates = stdout(&output).lines().map(str::to_owned).collect();
+    (candidates, elapsed)
+}
+
+/// A port on 127.0.0.1 that nothing listens on.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+#[test]
+fn complete_env_prints_a_registration_script() {
+    let output = output_of(common::apicli().env("COMPLETE", "bash"));
+    assert_exit(&output, 0);
+    let script = stdout(&output);
+    assert!(script.contains("_clap_complete_apicli()"), "{script}");
+    assert!(
+        script.contains("-F _clap_complete_apicli apicli"),
+        "{script}"
+    );
+    assert_eq!(stderr(&output), "");
+
+    // An unknown shell gets nothing: no error in the middle of a command line.
+    let output = output_of(common::apicli().env("COMPLETE", "tcsh"));
+    assert_ne!(output.status.code(), Some(0));
+    assert_eq!(
+        (stdout(&output), stderr(&output)),
+        (String::new(), String::new())
+    );
+}
+
+#[test]
+fn methods_complete_from_built_in_files() {
+    let addr = closed_port();
+    let (candidates, _) = complete(&["apicli", "--addr", &addr, "call", "api.Api/sa"]);
+    assert_eq!(candidates, ["api.Api/sayHello"]);
+    let (candidates, _) = complete(&[
+        "apicli",
+        "call",
+        "--addr",
+        &addr,
+        "/routeguide.RouteGuide/R",
+    ]);
+    assert_eq!(
+        candidates,
+        [
+            "/routeguide.RouteGuide/RecordRoute",
+            "/routeguide.RouteGuide/RouteChat"
+        ]
+    );
+    let (candidates, _) = complete(&["apicli", "describe", "--addr", &addr, "routeguide.Po"]);
+    assert_eq!(candidates, ["routeguide.Point"]);
+    let (candidates, _) = complete(&["apicli", "describe", "--addr", &addr, "api.Api."]);
+    assert_eq!(
+        candidates,
+        ["api.Api.getAll", "api.Api.getStream", "api.Api.sayHello"]
+    );
+}
+
+#[test]
+fn methods_complete_from_proto_files_on_the_line() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let proto = format!("{root}/proto/route_guide.proto");
+    let line = [
+        "apicli",
+        "call",
+        "--proto",
+        &proto,
+        "routeguide.RouteGuide/Rec",
+    ];
+    assert_eq!(complete(&line).0, ["routeguide.RouteGuide/RecordRoute"]);
+    // Only the files' names: the built-in services are not offered with --proto.
+    assert!(
+        complete(&["apicli", "call", "--proto", &proto, "api."])
+            .0
+            .is_empty()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("deps")).unwrap();
+    fs::write(
+        dir.path().join("deps/money.proto"),
+        "syntax = \"proto3\";\npackage money;\nmessage Amount { int64 cents = 1; }\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("shop.proto"), SHOP_PROTO).unwrap();
+    let shop = dir.path().join("shop.proto").display().to_string();
+    let deps = dir.path().display().to_string();
+    let line = [
+        "apicli",
+        "describe",
+        &format!("--proto={shop}"),
+        "-I",
+        &deps,
+        "money.",
+    ];
+    assert_eq!(complete(&line).0, ["money.Amount"]);
+}
+
+const SHOP_PROTO: &str = "syntax = \"proto3\";
+package shop;
+import \"deps/money.proto\";
+service Till { rpc Open(Sale) returns (Sale); rpc Tally(stream Sale) returns (Sale); }
+message Sale { money.Amount total = 1; }
+";
+
+#[test]
+fn methods_complete_from_server_reflection() {
+    // apicli serve: the same services as the built-in ones, reached by reflection.
+    let server = Server::start(&[]);
+    let (candidates, _) = complete(&[
+        "apicli",
+        "call",
+        "--addr",
+        &server.url(),
+        "grpc.reflection.",
+    ]);
+    assert_eq!(
+        candidates,
+        ["grpc.reflection.v1.ServerReflection/ServerReflectionInfo"]
+    );
+
+    // A server whose only service apicli has never heard of, found through APICLI_ADDR too.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("deps")).unwrap();
+    fs::write(
+        dir.path().join("deps/money.proto"),
+        "syntax = \"proto3\";\npackage money;\nmessage Amount { int64 cents = 1; }\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("shop.proto"), SHOP_PROTO).unwrap();
+    let set = protox::compile(["shop.proto"], [dir.path()]).unwrap();
+    let encoded = set.encode_to_vec();
+    let addr = serve_in_background(move || async move {
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(&encoded)
+            .build_v1()
+            .unwrap();
+        tonic::transport::Server::builder().add_service(reflection)
+    });
+    let (candidates, elapsed) = complete(&["apicli", "call", "--addr", &addr, "shop."]);
+    assert_eq!(candidates, ["shop.Till/Open", "shop.Till/Tally"]);
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+
+    let output = output_of(
+        common::apicli()
+            .env("APICLI_ADDR", &addr)
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", "2")
+            .env("_CLAP_IFS", "\n")
+            .args(["--", "apicli", "describe", "m"]),
+    );
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "money.Amount");
+    // The built-in names stay on offer beside the server's.
+    let (candidates, _) = complete(&["apicli", "--addr", &addr, "call", "api.Api/sa"]);
+    assert_eq!(candidates, ["api.Api/sayHello"]);
+}
+
+#[test]
+fn an_unreachable_server_leaves_the_built_in_names_quickly() {
+    let closed = closed_port();
+    let (candidates, elapsed) = complete(&["apicli", "call", "--addr", &closed, "api.Api/"]);
+    assert_eq!(
+        candidates,
+        ["api.Api/getAll", "api.Api/getStream", "api.Api/sayHello"]
+    );
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+
+    // A server that accepts the connection and never answers: the time limit decides.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = format!("--addr={}", silent.local_addr().unwrap());
+    let (candidates, elapsed) = complete(&["apicli", &silent_addr, "call", "api.Api/g"]);
+    assert_eq!(candidates, ["api.Api/getAll", "api.Api/getStream"]);
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+
+    // Neither does a --proto file that does not compile print anything.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.proto");
+    fs::write(&broken, "syntax = \"proto3\";\nmessage {\n").unwrap();
+    let broken = broken.display().to_string();
+    let (candidates, _) = complete(&["apicli", "call", "--proto", &broken, "api.Api/sa"]);
+    assert_eq!(candidates, ["api.Api/sayHello"]);
 }

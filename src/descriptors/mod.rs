@@ -286,7 +286,7 @@ fn well_known(name: &str) -> Option<FileDescriptorProto> {
 }
 
 /// The files built into apicli: `proto/*.proto` and grpc.health.v1.
-fn builtin_pool() -> DescriptorPool {
+pub(crate) fn builtin_pool() -> DescriptorPool {
     let mut pool = DescriptorPool::new();
     for set in [
         crate::api::FILE_DESCRIPTOR_SET,
