@@ -301,7 +301,7 @@ mod tests {
             r#"{"i32": -5, "i64": "-9007199254740993", "u32": 7, "u64": "18446744073709551615",
                 "s32": -1, "f64": "3", "fl": 1.5, "db": 0.1, "yes": true, "text": "a \"q\" \n é",
                 "raw": "AAEC/w==", "colour": "GREEN", "inner": {"text": "x", "big": ["1", "-2"]},
-                "inners": [{}, {"text": "y"}], "counts": {"a": 1, "b": 2},
+                "inners": [{}, {"text": "y"}], "counts": {"a": 1},
                 "at": "2024-01-02T03:04:05.500Z", "anyValue": {"k": [1, "two", null]},
                 "nothing": null, "maybe": 0, "colours": ["RED", "GREEN", 7],
                 "wrapped": "12", "nan": "NaN", "inf": "-Infinity", "detail": {"text": "d"}}"#,
@@ -313,6 +313,10 @@ mod tests {
         }
         let items = message(&pool, "t.Items", r#"{"items": [{"text": "a"}, {}]}"#);
         assert_eq!(fast(&items), reference(&items));
+        // A map's entries come in no fixed order: compare the values.
+        let map = message(&pool, "t.All", r#"{"counts": {"a": 1, "b": 2, "c": 3}}"#);
+        let parse = |text: String| serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        assert_eq!(parse(fast(&map)), parse(reference(&map)));
     }
 
     #[test]
