@@ -1,7 +1,12 @@
 //! Generates the api.Api stub, its proto3 JSON mapping and the encoded descriptor set from every
-//! `.proto` file in `proto/`. protox parses the files in pure Rust, so no system `protoc` is needed.
+//! `.proto` file at the top of `proto/`, and the descriptor set of the `google.rpc` error model
+//! (`proto/google/rpc/`), which error details decode through. protox parses the files in pure
+//! Rust, so no system `protoc` is needed.
 
-use std::{env, fs, io, path::PathBuf};
+use std::{
+    env, fs, io,
+    path::{Path, PathBuf},
+};
 
 use prost::Message;
 
@@ -21,6 +26,7 @@ fn main() -> io::Result<()> {
 
     let fds = protox::compile(&protos, [&proto_dir]).map_err(io::Error::other)?;
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    rpc_descriptor_set(&proto_dir, &out_dir)?;
     let encoded = fds.encode_to_vec();
     fs::write(out_dir.join("descriptor_set.bin"), &encoded)?;
 
@@ -33,4 +39,24 @@ fn main() -> io::Result<()> {
         .register_descriptors(&encoded)?
         .build(&[".api"])?;
     Ok(())
+}
+
+/// `google/rpc/status.proto` and `error_details.proto` with the `google/protobuf` files they
+/// import, without source info, for decoding status details at run time. No code is generated
+/// for them, and they stay out of api's descriptor set.
+fn rpc_descriptor_set(proto_dir: &Path, out_dir: &Path) -> io::Result<()> {
+    let files = ["google/rpc/status.proto", "google/rpc/error_details.proto"];
+    for file in files {
+        println!("cargo:rerun-if-changed={}", proto_dir.join(file).display());
+    }
+    let encoded = protox::Compiler::new([proto_dir])
+        .and_then(|mut compiler| {
+            compiler
+                .include_imports(true)
+                .include_source_info(false)
+                .open_files(files)?;
+            Ok(compiler.encode_file_descriptor_set())
+        })
+        .map_err(io::Error::other)?;
+    fs::write(out_dir.join("rpc_descriptor_set.bin"), encoded)
 }
