@@ -153,7 +153,7 @@ fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
     StatusError {
         code: status.code(),
         message,
-        details: Vec::new(),
+        details: crate::details::decode(status, None),
     }
 }
 

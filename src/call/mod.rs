@@ -451,7 +451,7 @@ impl<'a> CallRun<'a> {
         // Detail types beyond google.rpc's decode through the call's descriptors.
         if let (Some(pool), Some(status_error)) = (&self.pool, error.downcast_mut::<StatusError>())
         {
-            status_error.details = pending_details(status, pool);
+            status_error.details = crate::details::decode(status, Some(pool));
         }
         error
     }
@@ -565,9 +565,4 @@ impl<T: Send + 'static> Outgoing<T> {
             }
         })
     }
-}
-
-// Replaced by crate::details::decode once it lands.
-fn pending_details(_: &Status, _: &DescriptorPool) -> Vec<String> {
-    Vec::new()
 }
