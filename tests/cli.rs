@@ -122,7 +122,8 @@ fn colour_only_when_asked_for() {
 // --- metadata and deadlines, as the server sees them -------------------------------------------
 
 /// A real tonic server that records the metadata of each call, and answers with the status
-/// named by `x-answer-status` when a call carries one.
+/// named by `x-answer-status` when a call carries one, or with [`status_with_details`] when it
+/// carries `x-answer-details`.
 #[derive(Clone, Default)]
 struct Recorder {
     seen: Arc<Mutex<Vec<MetadataMap>>>,
@@ -131,6 +132,9 @@ struct Recorder {
 impl Recorder {
     fn answer(&self, metadata: &MetadataMap) -> Result<(), Status> {
         self.seen.lock().unwrap().push(metadata.clone());
+        if metadata.contains_key("x-answer-details") {
+            return Err(status_with_details());
+        }
         match metadata.get("x-answer-status") {
             Some(code) => {
                 let code: i32 = code.to_str().unwrap().parse().unwrap();
@@ -276,6 +280,104 @@ fn each_status_code_exits_64_plus_code_with_its_name_and_message() {
         let output = run(&["hello", "x", "--addr", &addr, "-H", &header]);
         assert_exit(&output, 64 + code);
         assert_one_error_line(&output, &format!("{name}: as you asked"));
+        assert_eq!(stdout(&output), "");
+    }
+}
+
+// --- error details (`grpc-status-details-bin`) ---------------------------------------------------
+
+/// `google.rpc.Status`, ErrorInfo and BadRequest, encoded here as a server in another language
+/// would, independently of how apicli decodes them.
+mod rpc {
+    use std::collections::HashMap;
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Status {
+        #[prost(int32, tag = "1")]
+        pub code: i32,
+        #[prost(string, tag = "2")]
+        pub message: String,
+        #[prost(message, repeated, tag = "3")]
+        pub details: Vec<prost_types::Any>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct ErrorInfo {
+        #[prost(string, tag = "1")]
+        pub reason: String,
+        #[prost(string, tag = "2")]
+        pub domain: String,
+        #[prost(map = "string, string", tag = "3")]
+        pub metadata: HashMap<String, String>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct BadRequest {
+        #[prost(message, repeated, tag = "1")]
+        pub field_violations: Vec<FieldViolation>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct FieldViolation {
+        #[prost(string, tag = "1")]
+        pub field: String,
+        #[prost(string, tag = "2")]
+        pub description: String,
+    }
+}
+
+/// FAILED_PRECONDITION carrying an ErrorInfo and a BadRequest.
+fn status_with_details() -> Status {
+    use prost::Message as _;
+    let error_info = rpc::ErrorInfo {
+        reason: "EMPTY_CART".into(),
+        domain: "shop.example".into(),
+        metadata: [("cart".to_owned(), "7".to_owned())].into(),
+    };
+    let bad_request = rpc::BadRequest {
+        field_violations: vec![rpc::FieldViolation {
+            field: "name".into(),
+            description: "empty".into(),
+        }],
+    };
+    let status = rpc::Status {
+        code: tonic::Code::FailedPrecondition as i32,
+        message: "the cart is empty".into(),
+        details: vec![
+            prost_types::Any {
+                type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+                value: error_info.encode_to_vec(),
+            },
+            prost_types::Any {
+                type_url: "type.googleapis.com/google.rpc.BadRequest".into(),
+                value: bad_request.encode_to_vec(),
+            },
+        ],
+    };
+    Status::with_details(
+        tonic::Code::FailedPrecondition,
+        "the cart is empty",
+        status.encode_to_vec().into(),
+    )
+}
+
+#[test]
+fn status_details_follow_the_error_line_one_json_object_each() {
+    let addr = start_recorder(Recorder::default());
+    let expected = "apicli: error: FAILED_PRECONDITION: the cart is empty\n\
+        {\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"EMPTY_CART\",\
+        \"domain\":\"shop.example\",\"metadata\":{\"cart\":\"7\"}}\n\
+        {\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\
+        \"fieldViolations\":[{\"field\":\"name\",\"description\":\"empty\"}]}\n";
+    // A typed command, and the general call (built-in descriptors: this server has no
+    // reflection).
+    for args in [
+        &["hello", "x"][..],
+        &["call", "api.Api/sayHello", "-d", r#"{"name":"x"}"#],
+    ] {
+        let output = run(&[args, &["--addr", &addr, "-H", "x-answer-details: yes"]].concat());
+        assert_exit(&output, 64 + 9);
+        assert_eq!(stderr(&output), expected, "apicli {args:?}");
         assert_eq!(stdout(&output), "");
     }
 }
