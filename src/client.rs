@@ -113,12 +113,14 @@ pub fn compression(settings: &ClientSettings) -> Option<CompressionEncoding> {
 
 /// Turns a failed call into the error the user sees. A status the server sent maps to exit
 /// 64 + code; a broken connection (which tonic also reports as a status) is exit 1.
-/// `received_any` says messages had arrived, so the connection had been working.
+/// `received_any` says messages had arrived, so the connection had been working. Details of
+/// types beyond google.rpc's decode through `pool`, the call's descriptors, when it has them.
 pub fn call_error(
     status: &Status,
     settings: &ClientSettings,
     progress: &str,
     received_any: bool,
+    pool: Option<&prost_reflect::DescriptorPool>,
 ) -> anyhow::Error {
     let progress = if progress.is_empty() {
         String::new()
@@ -128,12 +130,16 @@ pub fn call_error(
     if let Some(reason) = transport_failure(status, settings, received_any) {
         return anyhow!("{reason}{progress}");
     }
-    let mut error = status_error(status, settings);
+    let mut error = status_error(status, settings, pool);
     error.message.push_str(&progress);
     error.into()
 }
 
-fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
+fn status_error(
+    status: &Status,
+    settings: &ClientSettings,
+    pool: Option<&prost_reflect::DescriptorPool>,
+) -> StatusError {
     if let Some(found) = oversized_response(status) {
         return StatusError {
             code: tonic::Code::ResourceExhausted,
@@ -153,7 +159,7 @@ fn status_error(status: &Status, settings: &ClientSettings) -> StatusError {
     StatusError {
         code: status.code(),
         message,
-        details: crate::details::decode(status, None),
+        details: crate::details::decode(status, pool),
     }
 }
 

@@ -447,13 +447,14 @@ impl<'a> CallRun<'a> {
     /// `received_any`: messages arrived before the failure, so the connection itself was fine.
     fn failed(&self, status: &Status, progress: &str, received_any: bool) -> anyhow::Error {
         self.events.failed(status);
-        let mut error = client::call_error(status, self.settings, progress, received_any);
         // Detail types beyond google.rpc's decode through the call's descriptors.
-        if let (Some(pool), Some(status_error)) = (&self.pool, error.downcast_mut::<StatusError>())
-        {
-            status_error.details = crate::details::decode(status, Some(pool));
-        }
-        error
+        client::call_error(
+            status,
+            self.settings,
+            progress,
+            received_any,
+            self.pool.as_ref(),
+        )
     }
 
     fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {
