@@ -649,6 +649,62 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_with_protoset() {
 }
 
 #[test]
+fn apicli_prints_error_details_from_grpcio_server() {
+    let peers = peers_or_skip!();
+    let server = PyServer::route_guide(peers, &[]);
+    let details = [
+        json!({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "STOCK_OUT",
+            "domain": "routeguide.example",
+            "metadata": {"zone": "nj", "shelf": "2"},
+        }),
+        json!({
+            "@type": "type.googleapis.com/google.rpc.BadRequest",
+            "fieldViolations": [{"field": "latitude", "description": "out of range"}],
+        }),
+        json!({"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}),
+    ];
+    let header = format!("x-answer-details: {}", Value::from(details.to_vec()));
+    let ran = apicli(
+        &server.url(),
+        &[
+            "call",
+            "routeguide.RouteGuide/GetFeature",
+            "-d",
+            r#"{"latitude":1,"longitude":1}"#,
+            "-H",
+            "x-answer-status: 9",
+            "-H",
+            "x-answer-message: no feature in stock",
+            "-H",
+            &header,
+        ],
+    );
+    ran.assert_code(64 + 9);
+    assert!(ran.stdout.is_empty(), "{ran}");
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(
+        lines.first(),
+        Some(&"apicli: error: FAILED_PRECONDITION: no feature in stock"),
+        "{ran}"
+    );
+    // Then one line per detail, in order: "@type" first, then the message's proto3 JSON.
+    let printed: Vec<Value> = lines[1..]
+        .iter()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("not JSON ({err}): {line:?}\n{ran}"))
+        })
+        .collect();
+    assert_eq!(printed, details, "{ran}");
+    for (line, detail) in lines[1..].iter().zip(&details) {
+        let type_first = format!("{{\"@type\":{},", detail["@type"]);
+        assert!(line.starts_with(&type_first), "\"@type\" first: {line}");
+    }
+}
+
+#[test]
 fn apicli_prints_what_arrived_before_grpcio_closes_a_bidi_call() {
     let peers = peers_or_skip!();
     let server = PyServer::route_guide(peers, &[]);
