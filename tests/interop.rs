@@ -1,6 +1,9 @@
 //! Interop: apicli against third-party gRPC peers, all on 127.0.0.1 with OS-chosen ports.
 //!
 //! - apicli → a grpcio server (`tests/interop/server.py`);
+//! - apicli's `list` and `call` → a grpcio RouteGuide server
+//!   (`tests/interop/route_guide_server.py`), with descriptors from reflection (v1, or v1alpha
+//!   only), `--proto` and `--protoset`;
 //! - a grpcio client (`tests/interop/client.py` and friends) → `apicli serve`;
 //! - `buf curl` → `apicli serve`.
 //!
@@ -21,7 +24,7 @@ use std::{
 
 use serde_json::{Value, json};
 
-use common::Server;
+use common::{Server, route_guide::check_every_kind};
 
 /// How long any single client command may run before the test gives up on it.
 const LIMIT: Duration = Duration::from_secs(30);
@@ -263,7 +266,8 @@ fn apicli(url: &str, args: &[&str]) -> Ran {
     run(common::apicli().args(args).args(["--addr", url]))
 }
 
-/// The grpcio server (`tests/interop/server.py`) on 127.0.0.1, port 0, logging every call.
+/// A grpcio server (`tests/interop/server.py` or `route_guide_server.py`) on 127.0.0.1, port 0,
+/// logging every call.
 struct PyServer {
     addr: String,
     log: PathBuf,
@@ -272,17 +276,30 @@ struct PyServer {
 }
 
 impl PyServer {
+    /// `server.py ARGS`.
     fn start(peers: &Peers, args: &[&str]) -> PyServer {
+        PyServer::start_script(peers, "server.py", args)
+    }
+
+    /// `route_guide_server.py ARGS`.
+    fn route_guide(peers: &Peers, args: &[&str]) -> PyServer {
+        PyServer::start_script(peers, "route_guide_server.py", args)
+    }
+
+    fn start_script(peers: &Peers, script: &str, args: &[&str]) -> PyServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let log = dir.path().join("calls.jsonl");
-        let mut cmd = peers.python("server.py");
+        let mut cmd = peers.python(script);
         cmd.args(["--port", "0", "--log"])
             .arg(&log)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        let mut process = Guard(cmd.spawn().expect("start server.py"));
+        let mut process = Guard(
+            cmd.spawn()
+                .unwrap_or_else(|err| panic!("start {script}: {err}")),
+        );
         let stderr = process.0.stderr.take().expect("piped stderr");
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
@@ -300,7 +317,7 @@ impl PyServer {
                     Some(addr) => break addr.trim().to_owned(),
                     None => said.push_str(&format!("{line}\n")),
                 },
-                Err(_) => panic!("server.py did not report its address; stderr:\n{said}"),
+                Err(_) => panic!("{script} did not report its address; stderr:\n{said}"),
             }
         };
         PyServer {
@@ -319,7 +336,15 @@ impl PyServer {
     fn calls(&self) -> Vec<Value> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         text.lines()
-            .map(|line| serde_json::from_str(line).expect("server.py logs JSON lines"))
+            .map(|line| serde_json::from_str(line).expect("the server logs JSON lines"))
+            .collect()
+    }
+
+    /// The full method names (`/package.Service/Method`) of the calls observed, in order.
+    fn methods(&self) -> Vec<String> {
+        self.calls()
+            .iter()
+            .filter_map(|call| call["method"].as_str().map(str::to_owned))
             .collect()
     }
 
@@ -479,6 +504,291 @@ fn apicli_reports_every_status_from_grpcio_server() {
     }
     check(5, &["get-all", "-o", "json"]);
     check(7, &["stream", "-o", "json"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// apicli list and call → grpcio RouteGuide server
+// ---------------------------------------------------------------------------------------------
+
+const REFLECTION_V1: &str = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
+const REFLECTION_V1ALPHA: &str = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+
+/// `apicli ARGS --addr URL`, with `input` on its stdin.
+fn apicli_with_input(url: &str, args: &[&str], input: &str) -> Ran {
+    let mut cmd = common::apicli();
+    cmd.args(args).args(["--addr", url]);
+    let what = format!("{cmd:?}");
+    let output = common::run_with_input(&mut cmd, input);
+    Ran {
+        what,
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The services `apicli list` shows.
+fn listed_services(url: &str) -> Vec<String> {
+    let ran = apicli(url, &["list", "-o", "json"]);
+    ran.assert_code(0);
+    ran.json_lines()
+        .iter()
+        .map(|row| match row["service"].as_str() {
+            Some(name) => name.to_owned(),
+            None => panic!("a row without a service: {row}\n{ran}"),
+        })
+        .collect()
+}
+
+/// How many of `methods` are `method`.
+fn count(methods: &[String], method: &str) -> usize {
+    methods.iter().filter(|m| *m == method).count()
+}
+
+/// How many of `methods` are RouteGuide's.
+fn route_guide_calls(methods: &[String]) -> usize {
+    methods
+        .iter()
+        .filter(|m| m.starts_with("/routeguide.RouteGuide/"))
+        .count()
+}
+
+impl Peers {
+    /// Writes a FileDescriptorSet of proto/route_guide.proto, with its imports, to `path`, as
+    /// grpcio-tools' protoc builds it.
+    fn route_guide_protoset(&self, path: &Path) {
+        let mut cmd = Command::new(&self.python);
+        cmd.args([
+            "-m",
+            "grpc_tools.protoc",
+            "-I",
+            "proto",
+            "--include_imports",
+        ])
+        .arg(format!("--descriptor_set_out={}", path.display()))
+        .arg("proto/route_guide.proto");
+        run(no_proxy(&mut cmd)).assert_code(0);
+    }
+}
+
+#[test]
+fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1() {
+    let peers = peers_or_skip!();
+    let server = PyServer::route_guide(peers, &["--reflection", "v1"]);
+    check_every_kind(&server.url(), &[], "reflection v1");
+    assert_eq!(
+        listed_services(&server.url()),
+        [
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection",
+            "routeguide.RouteGuide",
+        ]
+    );
+    // Every call's descriptors came from the server, over v1 only.
+    let methods = server.methods();
+    assert!(
+        count(&methods, REFLECTION_V1) >= route_guide_calls(&methods),
+        "{methods:#?}"
+    );
+    assert_eq!(count(&methods, REFLECTION_V1ALPHA), 0, "{methods:#?}");
+}
+
+#[test]
+fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1alpha_only() {
+    let peers = peers_or_skip!();
+    // v1 answers UNIMPLEMENTED, as on grpc-go servers before 1.57.
+    let server = PyServer::route_guide(peers, &["--reflection", "v1alpha"]);
+    check_every_kind(&server.url(), &[], "reflection v1alpha only");
+    assert_eq!(
+        listed_services(&server.url()),
+        [
+            "grpc.reflection.v1alpha.ServerReflection",
+            "routeguide.RouteGuide"
+        ]
+    );
+    // Each process asked v1 first, then took its descriptors from v1alpha.
+    let methods = server.methods();
+    assert!(count(&methods, REFLECTION_V1) > 0, "{methods:#?}");
+    assert!(
+        count(&methods, REFLECTION_V1ALPHA) >= route_guide_calls(&methods),
+        "{methods:#?}"
+    );
+}
+
+#[test]
+fn apicli_calls_every_kind_on_grpcio_route_guide_with_proto() {
+    let peers = peers_or_skip!();
+    let server = PyServer::route_guide(peers, &[]);
+    let proto = repo_root().join("proto/route_guide.proto");
+    let args = ["--proto".to_owned(), proto.display().to_string()];
+    check_every_kind(&server.url(), &args, "--proto");
+    // The file described everything: reflection, though offered, was never asked.
+    let methods = server.methods();
+    assert!(
+        methods.iter().all(|m| !m.starts_with("/grpc.reflection.")),
+        "{methods:#?}"
+    );
+    assert_eq!(route_guide_calls(&methods), 5, "{methods:#?}");
+}
+
+#[test]
+fn apicli_calls_every_kind_on_grpcio_route_guide_with_protoset() {
+    let peers = peers_or_skip!();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let protoset = dir.path().join("route_guide.binpb");
+    peers.route_guide_protoset(&protoset);
+    let server = PyServer::route_guide(peers, &[]);
+    let args = ["--protoset".to_owned(), protoset.display().to_string()];
+    check_every_kind(&server.url(), &args, "--protoset");
+    let methods = server.methods();
+    assert!(
+        methods.iter().all(|m| !m.starts_with("/grpc.reflection.")),
+        "{methods:#?}"
+    );
+    assert_eq!(route_guide_calls(&methods), 5, "{methods:#?}");
+}
+
+#[test]
+fn apicli_prints_error_details_from_grpcio_server() {
+    let peers = peers_or_skip!();
+    let server = PyServer::route_guide(peers, &[]);
+    let details = [
+        json!({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "STOCK_OUT",
+            "domain": "routeguide.example",
+            "metadata": {"zone": "nj", "shelf": "2"},
+        }),
+        json!({
+            "@type": "type.googleapis.com/google.rpc.BadRequest",
+            "fieldViolations": [{"field": "latitude", "description": "out of range"}],
+        }),
+        json!({"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}),
+    ];
+    let header = format!("x-answer-details: {}", Value::from(details.to_vec()));
+    let ran = apicli(
+        &server.url(),
+        &[
+            "call",
+            "routeguide.RouteGuide/GetFeature",
+            "-d",
+            r#"{"latitude":1,"longitude":1}"#,
+            "-H",
+            "x-answer-status: 9",
+            "-H",
+            "x-answer-message: no feature in stock",
+            "-H",
+            &header,
+        ],
+    );
+    ran.assert_code(64 + 9);
+    assert!(ran.stdout.is_empty(), "{ran}");
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(
+        lines.first(),
+        Some(&"apicli: error: FAILED_PRECONDITION: no feature in stock"),
+        "{ran}"
+    );
+    // Then one line per detail, in order: "@type" first, then the message's proto3 JSON.
+    let printed: Vec<Value> = lines[1..]
+        .iter()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("not JSON ({err}): {line:?}\n{ran}"))
+        })
+        .collect();
+    assert_eq!(printed, details, "{ran}");
+    for (line, detail) in lines[1..].iter().zip(&details) {
+        let type_first = format!("{{\"@type\":{},", detail["@type"]);
+        assert!(line.starts_with(&type_first), "\"@type\" first: {line}");
+    }
+}
+
+#[test]
+fn apicli_prints_what_arrived_before_grpcio_closes_a_bidi_call() {
+    let peers = peers_or_skip!();
+    let server = PyServer::route_guide(peers, &[]);
+    let note = |latitude: i64, message: &str| json!({"location": {"latitude": latitude, "longitude": -746143763}, "message": message});
+    let notes = [
+        note(407838351, "one"),
+        note(407838351, "two"),
+        note(408122808, "three"),
+        note(407838351, "four"),
+        note(407838351, "five"),
+    ];
+    let input: String = notes.iter().map(|note| format!("{note}\n")).collect();
+    let ran = apicli_with_input(
+        &server.url(),
+        &[
+            "call",
+            "routeguide.RouteGuide/RouteChat",
+            "-d",
+            "@-",
+            "-o",
+            "json",
+            "-H",
+            "x-close-after: 2",
+        ],
+        &input,
+    );
+    ran.assert_code(64 + 10);
+    // "two" brought back "one", at the same point; then the server closed with notes unread.
+    assert_eq!(ran.json_lines(), [notes[0].clone()], "{ran}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{ran}");
+    assert!(
+        ran.stderr
+            .starts_with("apicli: error: ABORTED: closed after 2 notes"),
+        "{ran}"
+    );
+}
+
+#[test]
+fn apicli_needs_proto_files_for_a_grpcio_server_without_reflection() {
+    let peers = peers_or_skip!();
+    let server = PyServer::route_guide(peers, &["--reflection", "none"]);
+    for args in [
+        &["list"][..],
+        &["call", "routeguide.v2.RouteGuide/GetFeature", "-d", "{}"][..],
+    ] {
+        let ran = apicli(&server.url(), args);
+        ran.assert_code(2);
+        assert!(ran.stdout.is_empty(), "{ran}");
+        assert_eq!(ran.stderr.lines().count(), 1, "one line: {ran}");
+        for needle in [
+            "apicli: error: ",
+            "does not offer reflection",
+            "--proto",
+            "--protoset",
+        ] {
+            assert!(ran.stderr.contains(needle), "{needle:?} missing: {ran}");
+        }
+    }
+    // Both versions were asked, and neither is served.
+    let methods = server.methods();
+    assert!(count(&methods, REFLECTION_V1) > 0, "{methods:#?}");
+    assert!(count(&methods, REFLECTION_V1ALPHA) > 0, "{methods:#?}");
+
+    // routeguide.RouteGuide is built into apicli, so calling it needs no descriptors.
+    let ran = apicli(
+        &server.url(),
+        &[
+            "call",
+            "routeguide.RouteGuide/GetFeature",
+            "-d",
+            r#"{"latitude":408122808,"longitude":-743999179}"#,
+            "-o",
+            "json",
+        ],
+    );
+    ran.assert_code(0);
+    assert_eq!(
+        ran.json_lines(),
+        [json!({
+            "name": "101 New Jersey 10, Whippany, NJ 07981, USA",
+            "location": {"latitude": 408122808, "longitude": -743999179},
+        })],
+        "{ran}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 //! Test support: the real `apicli` binary and real servers on loopback port 0.
 #![allow(dead_code)]
 
+pub mod route_guide;
+
 use std::{
-    io::{BufRead, BufReader, Read},
+    io::{BufRead, BufReader, Read, Write},
     process::{Child, ChildStderr, Command, Output, Stdio},
     sync::{
         Arc, Mutex,
@@ -183,6 +185,29 @@ pub fn output_of(cmd: &mut Command) -> Output {
     );
     let out = read_all_in_background(child.0.stdout.take().expect("piped stdout"));
     let err = read_all_in_background(child.0.stderr.take().expect("piped stderr"));
+    let status = wait_with_limit(&mut child.0, LIMIT);
+    Output {
+        status,
+        stdout: out.recv().expect("stdout read"),
+        stderr: err.recv().expect("stderr read"),
+    }
+}
+
+/// Runs `cmd` with `input` on its stdin, which is then closed, and its output collected, killing
+/// it (and failing) if it runs past [`LIMIT`].
+pub fn run_with_input(cmd: &mut Command, input: &str) -> Output {
+    let mut child = ChildGuard(
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run apicli"),
+    );
+    let out = read_all_in_background(child.0.stdout.take().expect("piped stdout"));
+    let err = read_all_in_background(child.0.stderr.take().expect("piped stderr"));
+    let mut stdin = child.0.stdin.take().expect("piped stdin");
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
     let status = wait_with_limit(&mut child.0, LIMIT);
     Output {
         status,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party interop peers into target/interop/ (git-ignored), idempotently:
-#   - a Python venv with grpcio and friends, plus stubs generated from proto/api.proto;
+#   - a Python venv with grpcio and friends, plus stubs generated from proto/api.proto and
+#     proto/route_guide.proto;
 #   - buf, from its npm package (the native binary, not the node wrapper).
 # Prints one line per peer ("name: path"); exits non-zero with a message when an install fails.
 # Usage: tests/interop/setup.sh   (from anywhere; paths are relative to the repository root)
@@ -11,7 +12,7 @@ root=target/interop
 venv=$root/venv
 gen=$root/gen
 npm_prefix=$root/npm
-requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection"
+requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection grpcio-status"
 
 fail() {
     echo "interop setup failed: $*" >&2
@@ -34,13 +35,17 @@ if [[ ! -x $python || ! -f $stamp || "$(cat "$stamp")" != "$requirements" ]]; th
 fi
 
 # --- Python stubs ------------------------------------------------------------------------------
-stub=$gen/api_pb2_grpc.py
-if [[ ! -f $stub || proto/api.proto -nt $stub ]]; then
-    mkdir -p "$gen"
-    "$python" -m grpc_tools.protoc -I proto --python_out="$gen" --pyi_out="$gen" \
-        --grpc_python_out="$gen" proto/api.proto || fail "protoc could not compile proto/api.proto"
-    touch "$stub"
-fi
+# One set per proto, regenerated when the proto is newer than its stubs.
+for name in api route_guide; do
+    proto=proto/$name.proto
+    stub=$gen/${name}_pb2_grpc.py
+    if [[ ! -f $stub || $proto -nt $stub ]]; then
+        mkdir -p "$gen"
+        "$python" -m grpc_tools.protoc -I proto --python_out="$gen" --pyi_out="$gen" \
+            --grpc_python_out="$gen" "$proto" || fail "protoc could not compile $proto"
+        touch "$stub"
+    fi
+done
 
 # --- buf ---------------------------------------------------------------------------------------
 find_buf() {
