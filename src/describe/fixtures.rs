@@ -131,6 +131,19 @@ enum Color {
 }
 "#;
 
+/// A file that uses Any but does not import google.protobuf.Empty.
+const HOLDER: &str = r#"syntax = "proto3";
+
+package holder;
+
+import "google/protobuf/any.proto";
+
+message Holder {
+  google.protobuf.Any thing = 1;
+  repeated google.protobuf.Any things = 2;
+}
+"#;
+
 /// Custom options, which only descriptors read with their extensions keep.
 const OPTIONS: &str = r#"syntax = "proto3";
 
@@ -175,6 +188,7 @@ impl FileResolver for Sources {
         match name {
             "demo.proto" => File::from_source(name, DEMO),
             "legacy.proto" => File::from_source(name, LEGACY),
+            "holder.proto" => File::from_source(name, HOLDER),
             "options.proto" => File::from_source(name, OPTIONS),
             _ => Err(protox::Error::file_not_found(name)),
         }
@@ -189,6 +203,11 @@ pub(super) fn pool() -> DescriptorPool {
 /// The test files, compiled without their comments.
 pub(super) fn pool_without_source_info() -> DescriptorPool {
     compile(&["demo.proto", "legacy.proto"], false)
+}
+
+/// A pool with Any and without Empty.
+pub(super) fn any_without_empty() -> DescriptorPool {
+    compile(&["holder.proto"], true)
 }
 
 /// A pool read from encoded descriptors, so the options' extensions are kept.

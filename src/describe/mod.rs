@@ -6,11 +6,13 @@ mod comments;
 mod fixtures;
 mod options;
 mod proto_text;
+mod template;
 
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, DynamicMessage};
 
 pub use proto_text::proto_text;
+pub use template::template_text;
 
 use crate::descriptors::Symbol;
 
