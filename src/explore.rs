@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::{
     call::CallRun,
     cli::OutputFormat,
+    describe,
     descriptors::{Symbol, kind_of},
     exit::UsageError,
     output::{Cell, Layout, Printer, Render},
@@ -173,19 +174,5 @@ impl Render for Table {
             row(&cells)?;
         }
         Ok(())
-    }
-}
-
-// Replaced by crate::describe once it lands.
-mod describe {
-    use crate::descriptors::Symbol;
-    pub fn template_text(m: &prost_reflect::MessageDescriptor) -> String {
-        format!("{}\n", m.full_name())
-    }
-    pub fn descriptor_json(s: &Symbol) -> serde_json::Value {
-        serde_json::Value::String(s.full_name().to_owned())
-    }
-    pub fn proto_text(s: &Symbol) -> String {
-        format!("{}\n", s.full_name())
     }
 }

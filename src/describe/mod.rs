@@ -1,0 +1,109 @@
+//! What `apicli describe` prints about a symbol: its definition in `.proto` syntax (the default),
+//! its descriptor as JSON (`-o json`), or a JSON request skeleton (`--template`).
+
+mod comments;
+#[cfg(test)]
+mod fixtures;
+mod options;
+mod proto_text;
+mod template;
+
+use prost::Message as _;
+use prost_reflect::{DescriptorPool, DynamicMessage};
+
+pub use proto_text::proto_text;
+pub use template::template_text;
+
+use crate::descriptors::Symbol;
+
+/// The symbol's descriptor (a `google.protobuf.ServiceDescriptorProto`, `DescriptorProto`,
+/// `FieldDescriptorProto`…) as proto3 JSON: `{"name":"Point","field":[{"name":"latitude",…}]}`.
+/// Source info is not part of it; `null` if the descriptor cannot be read back, which does not
+/// happen with descriptors that came through a pool.
+pub fn descriptor_json(symbol: &Symbol) -> serde_json::Value {
+    let (type_name, encoded) = match symbol {
+        Symbol::Service(service) => (
+            "ServiceDescriptorProto",
+            service.service_descriptor_proto().encode_to_vec(),
+        ),
+        Symbol::Method(method) => (
+            "MethodDescriptorProto",
+            method.method_descriptor_proto().encode_to_vec(),
+        ),
+        Symbol::Message(message) => (
+            "DescriptorProto",
+            message.descriptor_proto().encode_to_vec(),
+        ),
+        Symbol::Enum(enumeration) => (
+            "EnumDescriptorProto",
+            enumeration.enum_descriptor_proto().encode_to_vec(),
+        ),
+        Symbol::EnumValue(value) => (
+            "EnumValueDescriptorProto",
+            value.enum_value_descriptor_proto().encode_to_vec(),
+        ),
+        Symbol::Field(field) => (
+            "FieldDescriptorProto",
+            field.field_descriptor_proto().encode_to_vec(),
+        ),
+    };
+    // The global pool always holds google/protobuf/descriptor.proto.
+    let Some(descriptor) =
+        DescriptorPool::global().get_message_by_name(&format!("google.protobuf.{type_name}"))
+    else {
+        return serde_json::Value::Null;
+    };
+    DynamicMessage::decode(descriptor, encoded.as_slice())
+        .ok()
+        .and_then(|message| serde_json::to_value(&message).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{fixtures::*, *};
+
+    #[test]
+    fn descriptors_are_their_proto3_json() {
+        assert_eq!(
+            descriptor_json(&builtin("routeguide.Point")),
+            json!({
+                "name": "Point",
+                "field": [
+                    {"name": "latitude", "number": 1, "label": "LABEL_OPTIONAL",
+                     "type": "TYPE_INT32", "jsonName": "latitude"},
+                    {"name": "longitude", "number": 2, "label": "LABEL_OPTIONAL",
+                     "type": "TYPE_INT32", "jsonName": "longitude"},
+                ]
+            })
+        );
+        assert_eq!(
+            descriptor_json(&builtin("routeguide.RouteGuide.RouteChat")),
+            json!({
+                "name": "RouteChat",
+                "inputType": ".routeguide.RouteNote",
+                "outputType": ".routeguide.RouteNote",
+                "clientStreaming": true,
+                "serverStreaming": true,
+            })
+        );
+        let pool = pool();
+        let service = descriptor_json(&symbol(&pool, "demo.Demo"));
+        assert_eq!(service["name"], "Demo");
+        assert_eq!(service["options"], json!({"deprecated": true}));
+        assert_eq!(service["method"][1]["name"], "Feed");
+        let field = descriptor_json(&symbol(&pool, "demo.Everything.renamed"));
+        assert_eq!(field["jsonName"], "otherName");
+        assert_eq!(field["options"], json!({"deprecated": true}));
+        let value = descriptor_json(&symbol(&pool, "demo.Everything.Kind.KIND_BIG"));
+        assert_eq!(
+            value,
+            json!({"name": "KIND_BIG", "number": 1, "options": {"deprecated": true}})
+        );
+        let enumeration = descriptor_json(&symbol(&pool, "legacy.Color"));
+        assert_eq!(enumeration["options"], json!({"allowAlias": true}));
+        assert_eq!(enumeration["value"].as_array().map(Vec::len), Some(3));
+    }
+}
