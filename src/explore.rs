@@ -53,7 +53,7 @@ pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result
                 };
                 out.write_all(describe::template_text(&message).as_bytes())?;
             } else if settings.output == OutputFormat::Json {
-                serde_json::to_writer(&mut out, &describe::descriptor_json(&symbol))?;
+                out.write_all(describe::descriptor_json(&symbol).as_bytes())?;
                 out.write_all(b"\n")?;
             } else {
                 out.write_all(describe::proto_text(&symbol).as_bytes())?;

@@ -18,9 +18,10 @@ use crate::descriptors::Symbol;
 
 /// The symbol's descriptor (a `google.protobuf.ServiceDescriptorProto`, `DescriptorProto`,
 /// `FieldDescriptorProto`…) as proto3 JSON: `{"name":"Point","field":[{"name":"latitude",…}]}`.
-/// Source info is not part of it; `null` if the descriptor cannot be read back, which does not
-/// happen with descriptors that came through a pool.
-pub fn descriptor_json(symbol: &Symbol) -> serde_json::Value {
+/// Fields come in the descriptor's declaration order. Source info is not part of it; `null` if
+/// the descriptor cannot be read back, which does not happen with descriptors that came through
+/// a pool.
+pub fn descriptor_json(symbol: &Symbol) -> String {
     let (type_name, encoded) = match symbol {
         Symbol::Service(service) => (
             "ServiceDescriptorProto",
@@ -51,12 +52,14 @@ pub fn descriptor_json(symbol: &Symbol) -> serde_json::Value {
     let Some(descriptor) =
         DescriptorPool::global().get_message_by_name(&format!("google.protobuf.{type_name}"))
     else {
-        return serde_json::Value::Null;
+        return "null".to_owned();
     };
+    // Written straight from the message, not through a serde_json::Value, whose maps would sort
+    // the keys.
     DynamicMessage::decode(descriptor, encoded.as_slice())
         .ok()
-        .and_then(|message| serde_json::to_value(&message).ok())
-        .unwrap_or(serde_json::Value::Null)
+        .and_then(|message| serde_json::to_string(&message).ok())
+        .unwrap_or_else(|| "null".to_owned())
 }
 
 #[cfg(test)]
@@ -65,10 +68,22 @@ mod tests {
 
     use super::{fixtures::*, *};
 
+    fn parsed(json: &str) -> serde_json::Value {
+        serde_json::from_str(json).expect("descriptor JSON parses")
+    }
+
+    #[test]
+    fn descriptor_fields_keep_their_declaration_order() {
+        assert!(
+            descriptor_json(&builtin("routeguide.Point"))
+                .starts_with(r#"{"name":"Point","field":[{"name":"latitude","number":1,"#),
+        );
+    }
+
     #[test]
     fn descriptors_are_their_proto3_json() {
         assert_eq!(
-            descriptor_json(&builtin("routeguide.Point")),
+            parsed(&descriptor_json(&builtin("routeguide.Point"))),
             json!({
                 "name": "Point",
                 "field": [
@@ -80,7 +95,9 @@ mod tests {
             })
         );
         assert_eq!(
-            descriptor_json(&builtin("routeguide.RouteGuide.RouteChat")),
+            parsed(&descriptor_json(&builtin(
+                "routeguide.RouteGuide.RouteChat"
+            ))),
             json!({
                 "name": "RouteChat",
                 "inputType": ".routeguide.RouteNote",
@@ -90,19 +107,22 @@ mod tests {
             })
         );
         let pool = pool();
-        let service = descriptor_json(&symbol(&pool, "demo.Demo"));
+        let service = parsed(&descriptor_json(&symbol(&pool, "demo.Demo")));
         assert_eq!(service["name"], "Demo");
         assert_eq!(service["options"], json!({"deprecated": true}));
         assert_eq!(service["method"][1]["name"], "Feed");
-        let field = descriptor_json(&symbol(&pool, "demo.Everything.renamed"));
+        let field = parsed(&descriptor_json(&symbol(&pool, "demo.Everything.renamed")));
         assert_eq!(field["jsonName"], "otherName");
         assert_eq!(field["options"], json!({"deprecated": true}));
-        let value = descriptor_json(&symbol(&pool, "demo.Everything.Kind.KIND_BIG"));
+        let value = parsed(&descriptor_json(&symbol(
+            &pool,
+            "demo.Everything.Kind.KIND_BIG",
+        )));
         assert_eq!(
             value,
             json!({"name": "KIND_BIG", "number": 1, "options": {"deprecated": true}})
         );
-        let enumeration = descriptor_json(&symbol(&pool, "legacy.Color"));
+        let enumeration = parsed(&descriptor_json(&symbol(&pool, "legacy.Color")));
         assert_eq!(enumeration["options"], json!({"allowAlias": true}));
         assert_eq!(enumeration["value"].as_array().map(Vec::len), Some(3));
     }
