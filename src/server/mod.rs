@@ -6,6 +6,7 @@ mod call_log;
 mod deadline;
 mod listen;
 mod logging;
+mod paced;
 mod service;
 mod shards;
 mod tls;
