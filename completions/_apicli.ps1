@@ -259,7 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;serve' {
-            [CompletionResult]::new('--stream-interval', '--stream-interval', [CompletionResultType]::ParameterName, 'Wait this long before each getStream item (e.g. 1s, 200ms)')
+            [CompletionResult]::new('--stream-interval', '--stream-interval', [CompletionResultType]::ParameterName, 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)')
             [CompletionResult]::new('--max-items', '--max-items', [CompletionResultType]::ParameterName, 'The largest getAll length served; longer requests get INVALID_ARGUMENT')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve TLS with this certificate chain (PEM); needs --tls-key')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key (PEM: PKCS#8, RSA or SEC1) of --tls-cert')

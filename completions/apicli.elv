@@ -248,7 +248,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'apicli;serve'= {
-            cand --stream-interval 'Wait this long before each getStream item (e.g. 1s, 200ms)'
+            cand --stream-interval 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)'
             cand --max-items 'The largest getAll length served; longer requests get INVALID_ARGUMENT'
             cand --tls-cert 'Serve TLS with this certificate chain (PEM); needs --tls-key'
             cand --tls-key 'The private key (PEM: PKCS#8, RSA or SEC1) of --tls-cert'

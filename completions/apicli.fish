@@ -225,7 +225,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do n
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item (e.g. 1s, 200ms)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-items -d 'The largest getAll length served; longer requests get INVALID_ARGUMENT' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-cert -d 'Serve TLS with this certificate chain (PEM); needs --tls-key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-key -d 'The private key (PEM: PKCS#8, RSA or SEC1) of --tls-cert' -r -F

@@ -237,7 +237,7 @@ pub struct DescriptorArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Server options")]
 pub struct ServeArgs {
-    /// Wait this long before each getStream item (e.g. 1s, 200ms)
+    /// Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)
     #[arg(long, default_value = "0s", value_name = "DURATION")]
     pub stream_interval: String,
 

@@ -1,7 +1,7 @@
 //! The production features of `apicli serve` and the client, end to end with the real binary:
 //! TLS (files, self-signed, every failure), `--insecure`, mutual TLS, bearer tokens, health
-//! (and its drain), reflection, graceful shutdown, unix sockets, compression, request ids and
-//! the JSON log. Certificates are made here with rcgen.
+//! (and its drain), reflection, graceful shutdown, unix sockets, compression, request ids, the
+//! JSON log and routeguide.RouteGuide. Certificates are made here with rcgen.
 
 mod common;
 
@@ -19,6 +19,9 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
+use apicli::routeguide::{
+    Point, Rectangle, RouteNote, RouteSummary, route_guide_client::RouteGuideClient,
+};
 use common::{
     ChildGuard, LIMIT, Server, apicli, assert_exit, assert_one_error_line, items_json, json_lines,
     output_of, read_all_in_background, run, send_signal, serve_in_background, stderr, stdout,
@@ -30,7 +33,11 @@ use rcgen::{
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tonic::transport::{Channel, Endpoint};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{
+    codec::CompressionEncoding,
+    transport::{Channel, Endpoint},
+};
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
@@ -958,7 +965,7 @@ fn health_turns_not_serving_when_the_drain_starts() {
     runtime().block_on(async {
         let mut client = HealthClient::new(connect(url).await);
         let mut watches = Vec::new();
-        for service in ["", "api.Api"] {
+        for service in ["", "api.Api", "routeguide.RouteGuide"] {
             let request = HealthCheckRequest {
                 service: service.into(),
             };
@@ -1016,6 +1023,7 @@ fn reflection_lists_the_services_unless_turned_off_or_unauthenticated() {
             .expect("v1 answers");
         for service in [
             "api.Api",
+            "routeguide.RouteGuide",
             "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection",
         ] {
@@ -1026,6 +1034,7 @@ fn reflection_lists_the_services_unless_turned_off_or_unauthenticated() {
             .expect("v1alpha answers");
         for service in [
             "api.Api",
+            "routeguide.RouteGuide",
             "grpc.health.v1.Health",
             "grpc.reflection.v1alpha.ServerReflection",
         ] {
@@ -1404,4 +1413,307 @@ fn the_json_log_has_one_object_per_line() {
         events.iter().all(|event| event["level"].is_string()),
         "{log}"
     );
+}
+
+// --- 14. routeguide.RouteGuide -----------------------------------------------------------------
+
+fn point(latitude: i32, longitude: i32) -> Point {
+    Point {
+        latitude,
+        longitude,
+    }
+}
+
+fn note(at: i32, message: &str) -> RouteNote {
+    RouteNote {
+        location: Some(point(at, at)),
+        message: message.into(),
+    }
+}
+
+const MENDHAM: &str = "Patriots Path, Mendham, NJ 07945, USA";
+const WHIPPANY: &str = "101 New Jersey 10, Whippany, NJ 07981, USA";
+
+/// Waits at most [`LIMIT`] for `call`, so a call that hangs fails the test instead.
+async fn within_limit<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, call)
+        .await
+        .expect("answered in time")
+}
+
+#[test]
+fn route_guide_serves_every_rpc_kind() {
+    let server = Server::start(&["--max-request-size", "1024"]);
+    let url = server.url();
+    runtime().block_on(async {
+        let channel = connect(url).await;
+        let mut guide = RouteGuideClient::new(channel.clone());
+
+        // GetFeature: a hit, and a miss that names nothing at the point asked about.
+        let hit = within_limit(guide.get_feature(point(407838351, -746143763)))
+            .await
+            .expect("GetFeature")
+            .into_inner();
+        assert_eq!(hit.name, MENDHAM);
+        assert_eq!(hit.location, Some(point(407838351, -746143763)));
+        let miss = within_limit(guide.get_feature(point(1, 2)))
+            .await
+            .expect("GetFeature")
+            .into_inner();
+        assert_eq!(miss.name, "");
+        assert_eq!(miss.location, Some(point(1, 2)));
+        let off = within_limit(guide.get_feature(point(900_000_001, 0)))
+            .await
+            .unwrap_err();
+        assert_eq!(off.code(), tonic::Code::InvalidArgument, "{off:?}");
+        assert!(off.message().contains("latitude 900000001"), "{off:?}");
+
+        // ListFeatures: the features in the rectangle, whichever way round its corners are.
+        let (lo, hi) = (point(400000000, -750000000), point(420000000, -730000000));
+        let mut names = Vec::new();
+        for (lo, hi) in [(lo, hi), (hi, lo)] {
+            let rectangle = Rectangle {
+                lo: Some(lo),
+                hi: Some(hi),
+            };
+            let mut stream = within_limit(guide.list_features(rectangle))
+                .await
+                .expect("ListFeatures")
+                .into_inner();
+            let mut features = Vec::new();
+            while let Some(feature) = within_limit(stream.message()).await.expect("a feature") {
+                features.push(feature);
+            }
+            for feature in &features {
+                let at = feature.location.as_ref().expect("a location");
+                assert!(
+                    (400000000..=420000000).contains(&at.latitude)
+                        && (-750000000..=-730000000).contains(&at.longitude),
+                    "{feature:?} is outside the rectangle"
+                );
+            }
+            names.push(features.into_iter().map(|f| f.name).collect::<Vec<_>>());
+        }
+        assert!(names[0].iter().any(|n| n == MENDHAM), "{:?}", names[0]);
+        assert!(names[0].iter().any(|n| n == WHIPPANY), "{:?}", names[0]);
+        assert_eq!(names[0], names[1], "lo and hi swapped");
+        let elsewhere = Rectangle {
+            lo: Some(point(0, 0)),
+            hi: Some(point(10, 10)),
+        };
+        let mut none = within_limit(guide.list_features(elsewhere))
+            .await
+            .expect("ListFeatures")
+            .into_inner();
+        assert_eq!(within_limit(none.message()).await.expect("the end"), None);
+
+        // RecordRoute: two features 18 km apart (18327 m, as the examples' formula gives).
+        let route =
+            tokio_stream::iter([point(407838351, -746143763), point(408122808, -743999179)]);
+        let summary = within_limit(guide.record_route(route))
+            .await
+            .expect("RecordRoute")
+            .into_inner();
+        assert_eq!(summary.point_count, 2, "{summary:?}");
+        assert_eq!(summary.feature_count, 2, "{summary:?}");
+        assert_eq!(summary.distance, 18327, "{summary:?}");
+        let empty = within_limit(guide.record_route(tokio_stream::iter(Vec::<Point>::new())))
+            .await
+            .expect("RecordRoute")
+            .into_inner();
+        assert_eq!(empty, RouteSummary::default(), "no points, all zeros");
+
+        // RouteChat: the reply to the third note comes while the request stream is still open.
+        let (notes, rx) = tokio::sync::mpsc::channel(8);
+        let mut replies = within_limit(guide.route_chat(ReceiverStream::new(rx)))
+            .await
+            .expect("RouteChat")
+            .into_inner();
+        for sent in [note(1, "first"), note(2, "second"), note(1, "third")] {
+            notes.send(sent).await.unwrap();
+        }
+        let reply = within_limit(replies.message())
+            .await
+            .expect("a reply")
+            .expect("before the notes end");
+        assert_eq!(reply, note(1, "first"));
+        drop(notes);
+        assert_eq!(
+            within_limit(replies.message()).await.expect("the end"),
+            None
+        );
+        // A second chat starts with no notes: nothing is shared between calls.
+        let again = tokio_stream::iter([note(1, "fourth"), note(1, "fifth")]);
+        let mut replies = within_limit(guide.route_chat(again))
+            .await
+            .expect("RouteChat")
+            .into_inner();
+        let mut heard = Vec::new();
+        while let Some(reply) = within_limit(replies.message()).await.expect("a reply") {
+            heard.push(reply.message);
+        }
+        assert_eq!(heard, ["fourth"]);
+
+        // --max-request-size holds for RouteGuide too.
+        let long = RouteNote {
+            location: None,
+            message: "x".repeat(2000),
+        };
+        let mut replies = within_limit(guide.route_chat(tokio_stream::iter([long])))
+            .await
+            .expect("RouteChat")
+            .into_inner();
+        let too_big = within_limit(replies.message()).await.unwrap_err();
+        assert_eq!(too_big.code(), tonic::Code::OutOfRange, "{too_big:?}");
+
+        // gzip and zstd, both ways.
+        for encoding in [CompressionEncoding::Gzip, CompressionEncoding::Zstd] {
+            let mut compressed = RouteGuideClient::new(channel.clone())
+                .send_compressed(encoding)
+                .accept_compressed(encoding);
+            let response = within_limit(compressed.get_feature(point(408122808, -743999179)))
+                .await
+                .expect("a compressed GetFeature");
+            let used = response.metadata().get("grpc-encoding").cloned();
+            assert_eq!(response.into_inner().name, WHIPPANY);
+            assert_eq!(
+                used.as_ref().and_then(|v| v.to_str().ok()),
+                Some(encoding.to_string().as_str()),
+                "the response is compressed"
+            );
+        }
+
+        // Health knows the service.
+        let mut health = HealthClient::new(channel);
+        let request = HealthCheckRequest {
+            service: "routeguide.RouteGuide".into(),
+        };
+        let status = within_limit(health.check(request))
+            .await
+            .expect("health answers")
+            .into_inner();
+        assert_eq!(status.status(), ServingStatus::Serving);
+    });
+    for method in ["GetFeature", "ListFeatures", "RecordRoute", "RouteChat"] {
+        let needle = format!("method=/routeguide.RouteGuide/{method} ");
+        assert!(server.wait_for_log(&needle, LIMIT), "{}", server.log());
+    }
+}
+
+#[test]
+fn route_guide_needs_the_token() {
+    let files = Files::new();
+    let token = unique("route-token");
+    let token_file = files.write("token", &token);
+    let server = Server::start(&["--token-file", &token_file]);
+    runtime().block_on(async {
+        let mut guide = RouteGuideClient::new(connect(server.url()).await);
+        let missing = within_limit(guide.get_feature(point(1, 1)))
+            .await
+            .unwrap_err();
+        assert_eq!(missing.code(), tonic::Code::Unauthenticated, "{missing:?}");
+        let chat =
+            within_limit(guide.route_chat(with_token(tokio_stream::iter([note(1, "x")]), None)))
+                .await
+                .map(drop)
+                .unwrap_err();
+        assert_eq!(chat.code(), tonic::Code::Unauthenticated, "{chat:?}");
+        let wrong = within_limit(guide.get_feature(with_token(point(1, 1), Some("wrong"))))
+            .await
+            .unwrap_err();
+        assert_eq!(wrong.code(), tonic::Code::Unauthenticated, "{wrong:?}");
+        let right = within_limit(guide.get_feature(with_token(point(1, 1), Some(&token))))
+            .await
+            .expect("the token opens RouteGuide");
+        assert_eq!(right.into_inner().location, Some(point(1, 1)));
+    });
+}
+
+#[test]
+fn list_features_ends_at_the_deadline() {
+    let server = Server::start(&["--stream-interval", "10s"]);
+    runtime().block_on(async {
+        let mut guide = RouteGuideClient::new(connect(server.url()).await);
+        let mut request = tonic::Request::new(Rectangle {
+            lo: Some(point(400000000, -750000000)),
+            hi: Some(point(420000000, -730000000)),
+        });
+        request.set_timeout(Duration::from_millis(300));
+        let started = Instant::now();
+        // Five seconds, well short of the first feature at 10 s: only the deadline can end it.
+        let call = async {
+            let mut stream = guide.list_features(request).await?.into_inner();
+            stream.message().await
+        };
+        let status = tokio::time::timeout(Duration::from_secs(5), call)
+            .await
+            .expect("the deadline ended the stream")
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+        assert!(
+            status
+                .message()
+                .starts_with("deadline exceeded after 0 of "),
+            "{status:?}"
+        );
+        assert!(started.elapsed() >= Duration::from_millis(300));
+    });
+    assert!(
+        server.wait_for_log("status=DEADLINE_EXCEEDED", LIMIT),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    let line = log.lines().find(|l| l.contains("ListFeatures ")).unwrap();
+    assert!(line.contains("status=DEADLINE_EXCEEDED"), "{line}");
+}
+
+/// Polls the server's log until a line satisfies `wanted`, for up to [`LIMIT`], without
+/// blocking the runtime's other tasks.
+async fn log_line(server: &Server, wanted: impl Fn(&str) -> bool) -> Option<String> {
+    let start = Instant::now();
+    loop {
+        if let Some(line) = server.log().lines().find(|l| wanted(l)) {
+            return Some(line.to_owned());
+        }
+        if start.elapsed() > LIMIT {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[test]
+fn a_record_route_cancelled_mid_stream_is_logged_cancelled() {
+    // -v logs each call as it starts, so the test knows when the server has it.
+    let server = Server::start(&["-v"]);
+    let started = |l: &str| l.contains("request method=/routeguide.RouteGuide/RecordRoute");
+    let ended =
+        |l: &str| l.contains("method=/routeguide.RouteGuide/RecordRoute ") && l.contains("status=");
+    runtime().block_on(async {
+        let channel = connect(server.url()).await;
+        let (points, rx) = tokio::sync::mpsc::channel(1);
+        points.send(point(407838351, -746143763)).await.unwrap();
+        let mut guide = RouteGuideClient::new(channel.clone());
+        let call = tokio::spawn(async move { guide.record_route(ReceiverStream::new(rx)).await });
+        assert!(
+            log_line(&server, started).await.is_some(),
+            "{}",
+            server.log()
+        );
+        assert!(!server.log().lines().any(ended), "{}", server.log());
+
+        // The client gives up while its stream of points is still open.
+        call.abort();
+        assert!(call.await.unwrap_err().is_cancelled());
+        let line = log_line(&server, ended).await;
+        let line = line.unwrap_or_else(|| panic!("the call did not end:\n{}", server.log()));
+        assert!(line.contains("status=CANCELLED"), "{line}");
+        drop(points);
+
+        // The server goes on serving.
+        let mut guide = RouteGuideClient::new(channel);
+        let after = within_limit(guide.get_feature(point(1, 1))).await;
+        assert!(after.is_ok(), "{after:?}");
+    });
 }

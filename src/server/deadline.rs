@@ -5,7 +5,13 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
 use tonic::metadata::MetadataMap;
+
+/// When a call that starts now must end, if its request has a valid `grpc-timeout`.
+pub fn deadline(metadata: &MetadataMap) -> Option<Instant> {
+    timeout(metadata).map(|t| Instant::now() + t)
+}
 
 /// The `grpc-timeout` of a request, if it has a valid one.
 pub fn timeout(metadata: &MetadataMap) -> Option<Duration> {

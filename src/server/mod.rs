@@ -1,11 +1,14 @@
-//! `apicli serve`: api.Api with health, reflection, TLS, bearer tokens and compression; one log
-//! line per call; and on SIGINT/SIGTERM a drain that lets calls in flight finish.
+//! `apicli serve`: api.Api and routeguide.RouteGuide with health, reflection, TLS, bearer tokens
+//! and compression; one log line per call; and on SIGINT/SIGTERM a drain that lets calls in
+//! flight finish.
 
 mod auth;
 mod call_log;
 mod deadline;
 mod listen;
 mod logging;
+mod paced;
+mod route_guide;
 mod service;
 mod shards;
 mod tls;
@@ -20,10 +23,12 @@ use tracing::{info, warn};
 
 pub use auth::BearerAuth;
 pub use call_log::CallLogLayer;
+pub use route_guide::RouteGuideService;
 pub use service::ApiService;
 
 use crate::{
     api::{self, api_server::ApiServer},
+    routeguide::route_guide_server::RouteGuideServer,
     settings::{ServeSettings, io_words},
 };
 use listen::Listener;
@@ -60,6 +65,9 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("", ServingStatus::Serving).await;
     health.set_serving::<ApiServer<ApiService>>().await;
+    health
+        .set_serving::<RouteGuideServer<RouteGuideService>>()
+        .await;
 
     let auth = settings.token.as_deref().map(BearerAuth::new);
     let limits = &settings.limits;
@@ -72,6 +80,12 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     .accept_compressed(CompressionEncoding::Zstd)
     .send_compressed(CompressionEncoding::Gzip)
     .send_compressed(CompressionEncoding::Zstd);
+    let route_guide = RouteGuideServer::new(RouteGuideService::new(settings.stream_interval))
+        .max_decoding_message_size(limits.max_request_size)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd);
     let (reflection_v1, reflection_v1alpha) = if settings.reflection {
         let (v1, v1alpha) = reflection()?;
         (Some(v1), Some(v1alpha))
@@ -79,6 +93,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         (None, None)
     };
     let api = auth::behind(Some(api), auth.as_ref());
+    let route_guide = auth::behind(Some(route_guide), auth.as_ref());
     let reflection_v1 = auth::behind(reflection_v1, auth.as_ref());
     let reflection_v1alpha = auth::behind(reflection_v1alpha, auth.as_ref());
 
@@ -104,6 +119,8 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         // Without a token, calls skip the interceptor and its request conversions altogether.
         .add_optional_service(api.0)
         .add_optional_service(api.1)
+        .add_optional_service(route_guide.0)
+        .add_optional_service(route_guide.1)
         .add_optional_service(reflection_v1.0)
         .add_optional_service(reflection_v1.1)
         .add_optional_service(reflection_v1alpha.0)
@@ -153,6 +170,9 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         .set_service_status("", ServingStatus::NotServing)
         .await;
     health.set_not_serving::<ApiServer<ApiService>>().await;
+    health
+        .set_not_serving::<RouteGuideServer<RouteGuideService>>()
+        .await;
     drop(listener);
     shards.close();
     let _ = draining.send(true);
@@ -168,7 +188,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reflection v1 and v1alpha, describing api.Api and the health service.
+/// Reflection v1 and v1alpha, describing api.Api, routeguide.RouteGuide and health.
 fn reflection() -> anyhow::Result<(
     tonic_reflection::server::v1::ServerReflectionServer<
         impl tonic_reflection::server::v1::ServerReflection,

@@ -6,7 +6,7 @@ use futures_util::Stream;
 use tokio::time::Instant;
 use tonic::{Request, Response, Status};
 
-use super::deadline;
+use super::{deadline, paced::paced};
 use crate::api::{ApiRequest, Hello, HelloRequest, Item, Items, api_server::Api};
 
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ impl Api for ApiService {
         &self,
         request: Request<ApiRequest>,
     ) -> Result<Response<Self::getStreamStream>, Status> {
-        let deadline = deadline::timeout(request.metadata()).map(|t| Instant::now() + t);
+        let deadline = deadline::deadline(request.metadata());
         let length = request.into_inner().length;
         if length < 0 {
             return Err(Status::invalid_argument(format!(
@@ -78,33 +78,15 @@ fn item(id: i32) -> Item {
     }
 }
 
-/// Items 1..=length, made one at a time as the client takes them: nothing runs ahead of the
-/// client, and dropping the stream (the client left) stops the work.
+/// Items 1..=length, paced by `interval` and cut at the deadline (see `paced.rs`).
 fn items(
     length: i32,
     interval: Duration,
     deadline: Option<Instant>,
 ) -> impl Stream<Item = Result<Item, Status>> + Send {
-    let ids = 1..=length;
-    futures_util::stream::unfold(Some(ids), move |ids| async move {
-        let mut ids = ids?;
-        let id = ids.next()?;
-        if !interval.is_zero() {
-            let wake = Instant::now() + interval;
-            if let Some(deadline) = deadline.filter(|d| *d < wake) {
-                tokio::time::sleep_until(deadline).await;
-                return Some((Err(deadline_exceeded(id - 1, length)), None));
-            }
-            tokio::time::sleep_until(wake).await;
-        } else if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Some((Err(deadline_exceeded(id - 1, length)), None));
-        }
-        Some((Ok(item(id)), Some(ids)))
+    paced((1..=length).map(item), interval, deadline, move |sent| {
+        format!("deadline exceeded after {sent} of {length} items")
     })
-}
-
-fn deadline_exceeded(sent: i32, length: i32) -> Status {
-    Status::deadline_exceeded(format!("deadline exceeded after {sent} of {length} items"))
 }
 
 #[cfg(test)]
