@@ -32,6 +32,11 @@ pub fn load(
 }
 
 fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compiler, UsageError> {
+    for dir in import_paths {
+        if !dir.is_dir() {
+            return Err(UsageError(format!("-I {}: not a directory", dir.display())));
+        }
+    }
     let mut includes: Vec<PathBuf> = import_paths.to_vec();
     if includes.is_empty() {
         for proto in protos {
@@ -44,25 +49,26 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             }
         }
     }
-    for dir in &includes {
-        if !dir.is_dir() {
-            return Err(UsageError(format!("-I {}: not a directory", dir.display())));
-        }
-    }
-    let mut compiler = protox::Compiler::new(&includes).map_err(|err| compile_error(&err))?;
-    compiler.include_source_info(true).include_imports(true);
     for proto in protos {
-        if !proto.is_file() {
+        // A name as written, or relative to an import path (`--proto x.proto -I protos`).
+        let found = proto.is_file() || includes.iter().any(|dir| dir.join(proto).is_file());
+        if !found {
             return Err(UsageError(format!(
                 "--proto {}: {}",
                 proto.display(),
                 if proto.exists() {
                     "not a file"
-                } else {
+                } else if import_paths.is_empty() {
                     "no such file"
+                } else {
+                    "no such file, here or under the -I folders"
                 }
             )));
         }
+    }
+    let mut compiler = protox::Compiler::new(&includes).map_err(|err| compile_error(&err))?;
+    compiler.include_source_info(true).include_imports(true);
+    for proto in protos {
         compiler
             .open_file(proto)
             .map_err(|err| compile_error(&err))?;
