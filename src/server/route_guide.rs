@@ -109,8 +109,8 @@ impl RouteGuide for RouteGuideService {
     ) -> Result<Response<RouteSummary>, Status> {
         let mut points = request.into_inner();
         let mut route = Route::default();
-        // A client that leaves ends the call here, with its error (CANCELLED).
-        while let Some(point) = points.message().await? {
+        // A client that leaves ends the call here, as CANCELLED.
+        while let Some(point) = points.message().await.map_err(client_gone)? {
             route.add(point)?;
         }
         Ok(Response::new(route.summary()))
@@ -123,6 +123,18 @@ impl RouteGuide for RouteGuideService {
         request: Request<Streaming<RouteNote>>,
     ) -> Result<Response<Self::RouteChatStream>, Status> {
         Ok(Response::new(Box::pin(chat(request.into_inner()))))
+    }
+}
+
+/// A request stream that broke because its client went away (a connection closed with the call
+/// half-sent, which tonic reports as UNKNOWN) ends the call as CANCELLED, as a client that
+/// resets the stream does. Statuses of the stream's own (a message over the size limit, say)
+/// stay as they are.
+fn client_gone(status: Status) -> Status {
+    if status.code() == tonic::Code::Unknown && std::error::Error::source(&status).is_some() {
+        Status::cancelled("the client went away before it finished sending")
+    } else {
+        status
     }
 }
 
@@ -261,7 +273,7 @@ impl Chat {
             let note = match self.notes.message().await {
                 Ok(Some(note)) => note,
                 Ok(None) => return None,
-                Err(status) => return Some(Err(status)),
+                Err(status) => return Some(Err(client_gone(status))),
             };
             match self.heard.hear(note) {
                 Ok(earlier) => self.due = earlier.into_iter(),
