@@ -60,8 +60,15 @@ pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result
             }
         }
     }
-    out.flush().context("writing to stdout")
+    out.flush().context("writing to stdout")?;
+    // End the reflection session with OK; a server that does not answer the half-close soon is
+    // left to see the connection close.
+    let _ = tokio::time::timeout(CLOSE_GRACE, descriptors.close_reflection()).await;
+    Ok(())
 }
+
+/// How long the reflection session may take to end after the output is written.
+const CLOSE_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Prints rows: as JSON, one object per line; as a table, aligned over all rows.
 fn print_rows<R: Row + Serialize>(

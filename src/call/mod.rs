@@ -178,6 +178,8 @@ impl<'a> CallRun<'a> {
             Err(stopped) => return Err(self.stopped(stopped, "")),
         };
         self.pool = Some(descriptors.pool().clone());
+        // The method and its messages are known: the reflection session ends beside the call.
+        tokio::spawn(descriptors.close_reflection());
         let shown = format!("{}/{}", method.parent_service().full_name(), method.name());
         let requests = if method.is_client_streaming() {
             Requests::Stream(requests::read_stream(data, &method.input())?)

@@ -51,6 +51,18 @@ impl Descriptors {
         }
     }
 
+    /// Ends the reflection session, if there is one, once the pool holds what the caller needs:
+    /// later lookups find only what the pool has. The future ends the session cleanly (see
+    /// [`Reflection::close`]); dropping it resets the stream instead.
+    pub fn close_reflection(&mut self) -> impl Future<Output = ()> + Send + 'static {
+        let reflection = self.reflection.take();
+        async move {
+            if let Some(reflection) = reflection {
+                reflection.close().await;
+            }
+        }
+    }
+
     /// Every descriptor known so far: for decoding what the call's messages refer to.
     pub fn pool(&self) -> &DescriptorPool {
         &self.pool

@@ -100,6 +100,22 @@ impl Reflection {
         files(answer)
     }
 
+    /// Half-closes the stream and reads it to its end, so that the server sees the session end
+    /// with OK rather than reset. Nothing to do when no stream is open.
+    pub fn close(mut self) -> impl Future<Output = ()> + Send + 'static {
+        let open = self.stream.take();
+        async move {
+            if let Some(Open {
+                requests,
+                mut responses,
+            }) = open
+            {
+                drop(requests);
+                while let Ok(Some(_)) = responses.message().await {}
+            }
+        }
+    }
+
     async fn ask(&mut self, question: MessageRequest) -> Result<MessageResponse, ReflectionError> {
         if self.unsupported {
             return Err(ReflectionError::Unsupported);
