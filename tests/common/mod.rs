@@ -196,6 +196,12 @@ pub fn output_of(cmd: &mut Command) -> Output {
 /// Runs `cmd` with `input` on its stdin, which is then closed, and its output collected, killing
 /// it (and failing) if it runs past [`LIMIT`].
 pub fn run_with_input(cmd: &mut Command, input: &str) -> Output {
+    run_with_input_in_parts(cmd, &[input], Duration::ZERO)
+}
+
+/// Runs `cmd` with `parts` written to its stdin one after another, `pause` apart, like a slow
+/// producer; stdin is closed after the last.
+pub fn run_with_input_in_parts(cmd: &mut Command, parts: &[&str], pause: Duration) -> Output {
     let mut child = ChildGuard(
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -206,7 +212,13 @@ pub fn run_with_input(cmd: &mut Command, input: &str) -> Output {
     let out = read_all_in_background(child.0.stdout.take().expect("piped stdout"));
     let err = read_all_in_background(child.0.stderr.take().expect("piped stderr"));
     let mut stdin = child.0.stdin.take().expect("piped stdin");
-    let _ = stdin.write_all(input.as_bytes());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            thread::sleep(pause);
+        }
+        let _ = stdin.write_all(part.as_bytes());
+        let _ = stdin.flush();
+    }
     drop(stdin);
     let status = wait_with_limit(&mut child.0, LIMIT);
     Output {
