@@ -606,6 +606,29 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1alpha_only() {
             "routeguide.RouteGuide"
         ]
     );
+    // describe, through the same reflection.
+    let described = apicli(&server.url(), &["describe", "routeguide.RouteGuide"]);
+    described.assert_code(0);
+    for line in [
+        "service RouteGuide {",
+        "  rpc GetFeature(routeguide.Point) returns (routeguide.Feature);",
+        "  rpc RouteChat(stream routeguide.RouteNote) returns (stream routeguide.RouteNote);",
+    ] {
+        assert!(
+            described.stdout.lines().any(|l| l == line),
+            "{line:?}\n{described}"
+        );
+    }
+    let template = apicli(
+        &server.url(),
+        &["describe", "--template", "routeguide.RouteGuide/RouteChat"],
+    );
+    template.assert_code(0);
+    assert_eq!(
+        template.json_stream(),
+        [json!({"location": {"latitude": 0, "longitude": 0}, "message": ""})],
+        "{template}"
+    );
     // Each process asked v1 first, then took its descriptors from v1alpha.
     let methods = server.methods();
     assert!(count(&methods, REFLECTION_V1) > 0, "{methods:#?}");
