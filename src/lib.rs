@@ -4,6 +4,7 @@
 //! here so tests can reach it.
 
 pub mod app;
+pub mod bench;
 pub mod call;
 pub mod cli;
 pub mod client;

@@ -1,0 +1,3 @@
+//! `apicli bench`: load-test any method, with live progress and exact percentiles.
+
+pub mod report;

@@ -1,0 +1,128 @@
+//! The report of one `apicli bench` run: what was run, how fast, and how it ended. Its JSON
+//! form (`-o json`) is a public interface: field names are stable, durations are microseconds.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a run measured. `-o json` prints it as one object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// `package.Service/Method`.
+    pub method: String,
+    /// `unary`, `server-streaming`, `client-streaming` or `bidi`.
+    pub kind: String,
+    /// The load's shape, as asked.
+    pub shape: Shape,
+    /// Calls counted (warm-up calls are not).
+    pub count: u64,
+    /// Wall time of the counted part of the run.
+    pub duration_us: u64,
+    /// `count` ÷ `duration_us`, per second.
+    pub rps: f64,
+    /// Over every counted call, failed ones included.
+    pub latency: Latency,
+    /// The latency distribution, for the text bars: contiguous buckets from `latency.min_us` to
+    /// `latency.max_us`.
+    pub histogram: Vec<Bucket>,
+    /// Calls by status name (`OK`, `UNAVAILABLE`, …), every status that occurred.
+    pub statuses: BTreeMap<String, u64>,
+    /// Failed calls, grouped by status and message, most frequent first.
+    pub errors: Vec<ErrorGroup>,
+    /// Calls by endpoint (`--addr`), in the order given.
+    pub endpoints: Vec<Endpoint>,
+    /// Present with `--rps`: latency is measured from each call's scheduled start.
+    pub open_loop: Option<OpenLoop>,
+    /// Present for server-streaming and bidi methods.
+    pub streams: Option<Streams>,
+    /// True when the run was cut short (Ctrl-C): the figures cover what completed.
+    pub interrupted: bool,
+}
+
+impl Report {
+    /// Calls that did not end with OK.
+    pub fn error_count(&self) -> u64 {
+        self.statuses
+            .iter()
+            .filter(|(status, _)| status.as_str() != "OK")
+            .map(|(_, count)| count)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shape {
+    /// `-c`: calls in flight at once.
+    pub concurrency: u32,
+    /// `--connections`: HTTP/2 connections, over all endpoints.
+    pub connections: u32,
+    /// `--threads`: runtime worker threads.
+    pub threads: u32,
+    /// `-n`, when the run stops after a number of calls.
+    pub total: Option<u64>,
+    /// `-z`, when the run stops after a time.
+    pub duration_us: Option<u64>,
+    /// `--rps`, for an open-loop run.
+    pub rps: Option<f64>,
+    /// `--warmup` as a number of calls.
+    pub warmup_calls: Option<u64>,
+    /// `--warmup` as a time.
+    pub warmup_us: Option<u64>,
+}
+
+/// Latency figures, microseconds: exact over every counted call (HdrHistogram, no sampling).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    pub min_us: u64,
+    pub mean_us: f64,
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p95_us: u64,
+    pub p99_us: u64,
+    pub p999_us: u64,
+    pub max_us: u64,
+}
+
+/// Calls whose latency is at most `upper_us` and above the previous bucket's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub upper_us: u64,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorGroup {
+    /// The status name, e.g. `UNAVAILABLE`.
+    pub status: String,
+    pub message: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// The address as given to `--addr`.
+    pub addr: String,
+    /// Calls counted on this endpoint's connections.
+    pub count: u64,
+    /// Of those, calls that did not end with OK.
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenLoop {
+    /// The arrival rate asked for (`--rps`).
+    pub target_rps: f64,
+    /// Calls that started later than scheduled because every slot (`-c`) was busy. Their
+    /// latency counts from the scheduled start (coordinated omission corrected).
+    pub late: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Streams {
+    /// Response messages received over all counted calls.
+    pub messages: u64,
+    /// `messages` ÷ `duration_us`, per second.
+    pub messages_per_s: f64,
+    /// From each call's start to its first response message, over calls that had one.
+    pub first_message: Latency,
+}
