@@ -24,7 +24,8 @@ pub fn load(
     }
     if !protos.is_empty() {
         let compiled = compile(protos, import_paths)?;
-        let set = compiled.file_descriptor_set();
+        let mut set = compiled.file_descriptor_set();
+        set.file.iter_mut().for_each(super::drop_empty_options);
         pool.add_file_descriptor_set(set)
             .map_err(|err| UsageError(format!("the --proto files clash with --protoset: {err}")))?;
     }
@@ -115,11 +116,12 @@ fn add_protoset(pool: &mut DescriptorPool, path: &Path) -> Result<(), UsageError
              protoc --descriptor_set_out --include_imports, or buf build -o"
         ))
     };
-    let set =
+    let mut set =
         FileDescriptorSet::decode(bytes.as_slice()).map_err(|err| not_a_set(err.to_string()))?;
     if set.file.is_empty() || set.file.iter().any(|f| f.name().is_empty()) {
         return Err(not_a_set("it holds no named files".into()));
     }
+    set.file.iter_mut().for_each(super::drop_empty_options);
     pool.add_file_descriptor_set(set)
         .map_err(|err| not_a_set(err.to_string()))
 }

@@ -4,6 +4,7 @@
 //! can be called without either.
 
 mod files;
+mod options;
 mod reflection;
 mod symbol;
 
@@ -14,6 +15,7 @@ use prost_reflect::{DescriptorPool, MethodDescriptor, ServiceDescriptor};
 use prost_types::FileDescriptorProto;
 
 pub use files::load as load_files;
+use options::drop_empty_options;
 pub use reflection::{Reflection, ReflectionError};
 pub use symbol::Symbol;
 
@@ -231,7 +233,8 @@ impl Descriptors {
                 Err(err) => return Err(err),
             }
         };
-        let files = with_dependencies(reflection, &self.pool, files).await?;
+        let mut files = with_dependencies(reflection, &self.pool, files).await?;
+        files.iter_mut().for_each(drop_empty_options);
         self.pool
             .add_file_descriptor_protos(files)
             .map_err(|err| ReflectionError::Malformed(err.to_string()))
