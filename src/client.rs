@@ -130,7 +130,7 @@ pub fn call_error(
     if let Some(reason) = transport_failure(status, settings, received_any) {
         return anyhow!("{reason}{progress}");
     }
-    let mut error = status_error(status, settings, pool);
+    let mut error = status_error(status, settings, pool, !progress.is_empty());
     error.message.push_str(&progress);
     error.into()
 }
@@ -139,15 +139,22 @@ fn status_error(
     status: &Status,
     settings: &ClientSettings,
     pool: Option<&prost_reflect::DescriptorPool>,
+    streaming: bool,
 ) -> StatusError {
     if let Some(found) = oversized_response(status) {
         return StatusError {
             code: tonic::Code::ResourceExhausted,
             message: format!(
                 "the response message is {}, over the {} limit; raise it with \
-                 --max-message-size (e.g. --max-message-size 64MiB) or use 'apicli stream'",
+                 --max-message-size (e.g. --max-message-size 64MiB){}",
                 bytesize::ByteSize::b(found),
-                bytesize::ByteSize::b(settings.max_message_size as u64)
+                bytesize::ByteSize::b(settings.max_message_size as u64),
+                // A stream's messages are small already; one big reply can become a stream.
+                if streaming {
+                    ""
+                } else {
+                    " or use 'apicli stream'"
+                }
             ),
             details: Vec::new(),
         };
@@ -176,10 +183,24 @@ fn transport_failure(
     }
     let mut reason = source.to_string();
     let mut chain = reason.clone();
+    let mut closed = false;
     let mut next = Some(source);
     while let Some(cause) = next {
-        reason = match cause.downcast_ref::<io::Error>() {
-            Some(io) => io_words(io),
+        // h2 keeps the I/O error of a lost connection inside its own, not as its source.
+        let io = cause
+            .downcast_ref::<io::Error>()
+            .or_else(|| cause.downcast_ref::<h2::Error>()?.get_io());
+        reason = match io {
+            Some(io) => {
+                closed |= matches!(
+                    io.kind(),
+                    io::ErrorKind::BrokenPipe
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::UnexpectedEof
+                );
+                io_words(io)
+            }
             None => cause.to_string(),
         };
         chain.push_str(&reason);
@@ -191,6 +212,12 @@ fn transport_failure(
         && let Some(refusal) = tls::client_certificate_refusal(&chain)
     {
         return Some(format!("TLS with {addr} failed: {refusal}"));
+    }
+    if closed && received_any {
+        // The server went away (or its host did) in the middle of answering.
+        return Some(format!(
+            "the server at {addr} closed the connection mid-call"
+        ));
     }
     let gave_certificate = settings.tls.as_ref().is_some_and(|t| t.identity.is_some());
     let hint = match &settings.target {

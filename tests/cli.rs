@@ -388,9 +388,9 @@ fn a_stream_that_fails_keeps_what_arrived() {
     let output = run(&["stream", "--length", "5", "--addr", &addr, "-o", "json"]);
     assert_exit(&output, 64 + 14);
     assert_eq!(json_lines(&stdout(&output)), items_json(2));
-    assert_one_error_line(
-        &output,
-        "UNAVAILABLE: the backend went away (2 of 5 items arrived)",
+    assert_eq!(
+        stderr(&output),
+        "apicli: error: UNAVAILABLE: the backend went away (2 of 5 items arrived)\n"
     );
 }
 
@@ -416,11 +416,10 @@ fn a_paced_stream_cut_by_the_deadline_keeps_its_items() {
         started.elapsed()
     );
     assert_eq!(json_lines(&stdout(&output)), items_json(2));
-    assert_one_error_line(&output, "DEADLINE_EXCEEDED");
-    assert!(
-        stderr(&output).contains("2 of 5 items arrived"),
-        "{}",
-        stderr(&output)
+    assert_eq!(
+        stderr(&output),
+        "apicli: error: DEADLINE_EXCEEDED: the 2.5s deadline (--timeout) passed \
+         (2 of 5 items arrived)\n"
     );
 }
 
@@ -666,11 +665,30 @@ fn an_oversized_get_all_names_the_flag_then_succeeds_with_it() {
         "json",
     ]);
     assert_exit(&too_big, 64 + 8);
-    assert_one_error_line(&too_big, "--max-message-size");
-    assert!(
-        stderr(&too_big).contains("apicli stream"),
-        "{}",
-        stderr(&too_big)
+    assert_eq!(
+        stderr(&too_big),
+        "apicli: error: RESOURCE_EXHAUSTED: the response message is 7.1 MiB, over the 4.0 MiB \
+         limit; raise it with --max-message-size (e.g. --max-message-size 64MiB) or use \
+         'apicli stream'\n"
+    );
+    let stream = run(&[
+        "call",
+        "api.Api/getStream",
+        "-d",
+        r#"{"length":100}"#,
+        "--max-message-size",
+        "10",
+        "--addr",
+        &server.url(),
+        "-o",
+        "json",
+    ]);
+    assert_exit(&stream, 64 + 8);
+    assert_eq!(json_lines(&stdout(&stream)).len(), 9);
+    assert_eq!(
+        stderr(&stream),
+        "apicli: error: RESOURCE_EXHAUSTED: the response message is 11 B, over the 10 B limit; \
+         raise it with --max-message-size (e.g. --max-message-size 64MiB) (9 messages arrived)\n"
     );
 
     let raised = run(&[
@@ -775,10 +793,8 @@ fn ctrl_c_flushes_what_arrived_and_exits_130() {
     assert_eq!(status.code(), Some(130));
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
-    assert!(
-        json_lines(&rest).len() <= 1,
-        "at most the item in flight: {rest}"
-    );
+    let after = json_lines(&rest).len();
+    assert!(after <= 1, "at most the item in flight: {rest}");
     let mut err = String::new();
     child
         .stderr
@@ -786,8 +802,58 @@ fn ctrl_c_flushes_what_arrived_and_exits_130() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    assert!(err.starts_with("apicli: interrupted ("), "{err}");
-    assert!(err.contains("items arrived"), "{err}");
+    assert_eq!(
+        err,
+        format!("apicli: interrupted ({} of 100 items arrived)\n", 2 + after)
+    );
+}
+
+#[test]
+fn a_server_that_dies_mid_stream_leaves_what_arrived_and_one_line() {
+    let mut server = Server::start(&["--stream-interval", "100ms"]);
+    let mut child = apicli()
+        .args([
+            "stream",
+            "--length",
+            "100",
+            "-o",
+            "json",
+            "--addr",
+            &server.url(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for _ in 0..2 {
+        line.clear();
+        out.read_line(&mut line).unwrap();
+    }
+    server.signal("KILL");
+    server.wait_exit(LIMIT);
+    let status = wait_with_limit(&mut child, LIMIT);
+    assert_eq!(status.code(), Some(1));
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let arrived = 2 + json_lines(&rest).len();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let addr = server.url();
+    let addr = addr.trim_start_matches("http://");
+    assert_eq!(
+        err,
+        format!(
+            "apicli: error: the server at {addr} closed the connection mid-call \
+             ({arrived} of 100 items arrived)\n"
+        )
+    );
 }
 
 #[test]

@@ -460,13 +460,13 @@ impl<'a> CallRun<'a> {
     }
 
     fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {
-        let progress = if progress.is_empty() {
-            String::new()
-        } else {
-            format!(" ({progress})")
-        };
         match stopped {
             Stopped::Deadline => {
+                let progress = if progress.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({progress})")
+                };
                 let timeout = self.settings.timeout.unwrap_or_default();
                 self.events.finished(tonic::Code::DeadlineExceeded);
                 StatusError {
@@ -476,7 +476,8 @@ impl<'a> CallRun<'a> {
                 }
                 .into()
             }
-            Stopped::Interrupted => Interrupted(progress.trim_start().to_owned()).into(),
+            // Interrupted puts the progress in parentheses itself.
+            Stopped::Interrupted => Interrupted(progress.to_owned()).into(),
         }
     }
 }
