@@ -1,3 +1,4 @@
 //! `apicli bench`: load-test any method, with live progress and exact percentiles.
 
+pub mod print;
 pub mod report;
