@@ -1,4 +1,5 @@
 //! `apicli bench`: load-test any method, with live progress and exact percentiles.
 
+pub mod expect;
 pub mod print;
 pub mod report;
