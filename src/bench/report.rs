@@ -48,6 +48,15 @@ impl Report {
             .map(|(_, count)| count)
             .sum()
     }
+
+    /// The share of calls that did not end with OK, from 0 to 1 (0 when no call was counted).
+    pub fn error_rate(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.error_count() as f64 / self.count as f64
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
