@@ -1,3 +1,5 @@
 //! `apicli bench`: load-test any method, with live progress and exact percentiles.
 
+mod body;
+mod codec;
 pub mod report;

@@ -7,7 +7,7 @@ mod values;
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
 
 pub use address::{Listen, Target, parse_listen, parse_target};
-pub use values::{io_words, parse_duration, parse_size};
+pub use values::{io_words, parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };
