@@ -3,3 +3,4 @@
 mod body;
 mod codec;
 pub mod report;
+mod stats;
