@@ -9,7 +9,7 @@ use crate::{
     call,
     cli::{Cli, ColorChoice},
     complete,
-    exit::{self, Interrupted, StatusError},
+    exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
     settings::{Colors, Job},
 };
@@ -68,6 +68,11 @@ fn report(err: &anyhow::Error, colors: Colors) -> u8 {
         let message = format!("{err:#}");
         if let Some(interrupted) = err.downcast_ref::<Interrupted>() {
             eprintln!("apicli: {interrupted}");
+        } else if let Some(unmet) = err.downcast_ref::<Unmet>() {
+            // One line per condition not met.
+            for line in &unmet.0 {
+                eprintln!("apicli: {}{line}", error_prefix(colors));
+            }
         } else {
             eprintln!("apicli: {}{message}", error_prefix(colors));
         }
