@@ -6,7 +6,7 @@ use std::{ffi::OsString, io::Write as _};
 use clap::{CommandFactory as _, Parser as _, error::ErrorKind};
 
 use crate::{
-    call,
+    bench, call,
     cli::{Cli, ColorChoice},
     complete,
     exit::{self, Interrupted, StatusError, Unmet},
@@ -51,6 +51,8 @@ fn execute(job: Job) -> anyhow::Result<()> {
                 .build()?;
             runtime.block_on(explore::run(&settings, &explore))
         }
+        // The load chooses its runtime: as many threads as --threads says.
+        Job::Bench(settings, bench) => bench::run(&settings, &bench),
         Job::Serve(settings) => server::serve(settings),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
