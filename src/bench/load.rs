@@ -422,14 +422,15 @@ impl Run {
         tokio::time::sleep_until((begun + length).into()).await;
     }
 
-    /// The counted part's length: to `-z`'s end, to the end of the last call (`-n`), or to
-    /// Ctrl-C at `now`.
+    /// The counted part's length: `-z` (even when an open loop's last calls ended before its
+    /// end), to the end of the last call (`-n`), or to Ctrl-C at `now`.
     fn duration(&self, interrupted: bool, now: Instant) -> Duration {
         let Some(begun) = self.begun() else {
             return Duration::ZERO;
         };
         let end = match (self.length, interrupted) {
-            (Some(length), _) => (begun + length).min(now),
+            (Some(length), false) => begun + length,
+            (Some(length), true) => (begun + length).min(now),
             (None, true) => now,
             (None, false) => {
                 let last = (0..self.shards.len())
@@ -780,6 +781,8 @@ mod tests {
         assert!(run.claim(2, epoch + 2 * second).unwrap().counted);
         assert_eq!(run.claim(3, epoch + 3 * second), None);
         assert_eq!(run.duration(false, epoch + 4 * second), 2 * second);
+        // An open loop whose last calls were done before the end still ran its length.
+        assert_eq!(run.duration(false, epoch + 2 * second), 2 * second);
         assert_eq!(run.duration(true, epoch + 2 * second), second);
     }
 
