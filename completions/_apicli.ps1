@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'apicli' {
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -53,13 +53,14 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the services, or the methods of SERVICE with their kinds and types')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe a service, method, message, enum or field in .proto syntax')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call any method of any service: unary, server-, client- or bidi-streaming')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test any method: many calls at once, live progress, exact latency percentiles')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'apicli;hello' {
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -86,7 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         }
         'apicli;get-all' {
             [CompletionResult]::new('--length', '--length', [CompletionResultType]::ParameterName, 'How many items to ask for (0 to 2147483647)')
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -113,7 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         }
         'apicli;stream' {
             [CompletionResult]::new('--length', '--length', [CompletionResultType]::ParameterName, 'How many items to ask for (0 to 2147483647)')
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -139,7 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;health' {
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -169,7 +170,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -199,7 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -232,7 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -258,6 +259,50 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'apicli;bench' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Calls in flight at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls in flight at once')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'HTTP/2 connections, the calls spread over them [default: one per --addr]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after this many calls (warm-up calls not counted) [default: 200]')
+            [CompletionResult]::new('--total', '--total', [CompletionResultType]::ParameterName, 'Stop after this many calls (warm-up calls not counted) [default: 200]')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'Start this many calls per second whatever the answers (open loop); latency counts from each call''s scheduled start')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Runtime threads making the calls [default: one per core]')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A condition on the report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print each figure beside the same figure of an earlier -o json report, with the change')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Describe the services with this .proto file instead of reflection (repeatable)')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Present this client certificate (PEM) for mutual TLS; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --cert')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority and TLS server name to use instead of the address''s host')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress requests with this encoding and accept responses compressed with it')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (a warning says so every time)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'apicli;serve' {
             [CompletionResult]::new('--stream-interval', '--stream-interval', [CompletionResultType]::ParameterName, 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)')
             [CompletionResult]::new('--max-items', '--max-items', [CompletionResultType]::ParameterName, 'The largest getAll length served; longer requests get INVALID_ARGUMENT')
@@ -270,7 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--max-concurrent-streams', '--max-concurrent-streams', [CompletionResultType]::ParameterName, 'The most concurrent calls (HTTP/2 streams) on one connection')
             [CompletionResult]::new('--max-request-size', '--max-request-size', [CompletionResultType]::ParameterName, 'The largest request message accepted (units optional: 64KiB)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads serving calls, each with the connections it was given [default: one per core]')
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -298,7 +343,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;completions' {
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -331,6 +376,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the services, or the methods of SERVICE with their kinds and types')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe a service, method, message, enum or field in .proto syntax')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call any method of any service: unary, server-, client- or bidi-streaming')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test any method: many calls at once, live progress, exact latency percentiles')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -355,6 +401,9 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;help;call' {
+            break
+        }
+        'apicli;help;bench' {
             break
         }
         'apicli;help;serve' {

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
     }
     var completions = [
         &'apicli'= {
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -50,12 +50,13 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand list 'List the services, or the methods of SERVICE with their kinds and types'
             cand describe 'Describe a service, method, message, enum or field in .proto syntax'
             cand call 'Call any method of any service: unary, server-, client- or bidi-streaming'
+            cand bench 'Load-test any method: many calls at once, live progress, exact latency percentiles'
             cand serve 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apicli;hello'= {
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -81,7 +82,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         }
         &'apicli;get-all'= {
             cand --length 'How many items to ask for (0 to 2147483647)'
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -107,7 +108,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         }
         &'apicli;stream'= {
             cand --length 'How many items to ask for (0 to 2147483647)'
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -132,7 +133,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'apicli;health'= {
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -161,7 +162,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand -I 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -190,7 +191,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand -I 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -222,7 +223,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand -I 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -247,6 +248,49 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'apicli;bench'= {
+            cand -d 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call'
+            cand --data 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call'
+            cand -c 'Calls in flight at once'
+            cand --concurrency 'Calls in flight at once'
+            cand --connections 'HTTP/2 connections, the calls spread over them [default: one per --addr]'
+            cand -n 'Stop after this many calls (warm-up calls not counted) [default: 200]'
+            cand --total 'Stop after this many calls (warm-up calls not counted) [default: 200]'
+            cand -z 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted'
+            cand --duration 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted'
+            cand --rps 'Start this many calls per second whatever the answers (open loop); latency counts from each call''s scheduled start'
+            cand --warmup 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them'
+            cand --threads 'Runtime threads making the calls [default: one per core]'
+            cand --expect 'A condition on the report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)'
+            cand --compare 'Print each figure beside the same figure of an earlier -o json report, with the change'
+            cand --proto 'Describe the services with this .proto file instead of reflection (repeatable)'
+            cand -I 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
+            cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
+            cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
+            cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
+            cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
+            cand --connect-timeout 'How long connecting may take [default: 10s]'
+            cand -o 'Output format [default: table]'
+            cand --output 'Output format [default: table]'
+            cand --max-message-size 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]'
+            cand --token-file 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it'
+            cand --ca-cert 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses'
+            cand --cert 'Present this client certificate (PEM) for mutual TLS; needs --key'
+            cand --key 'The private key (PEM) of --cert'
+            cand --authority 'The :authority and TLS server name to use instead of the address''s host'
+            cand --compress 'Compress requests with this encoding and accept responses compressed with it'
+            cand --keepalive 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --insecure 'Do not verify the server''s TLS certificate (a warning says so every time)'
+            cand -v 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)'
+            cand --verbose 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)'
+            cand -q 'No progress bar (serve: no line per call)'
+            cand --quiet 'No progress bar (serve: no line per call)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'apicli;serve'= {
             cand --stream-interval 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)'
             cand --max-items 'The largest getAll length served; longer requests get INVALID_ARGUMENT'
@@ -259,7 +303,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --max-concurrent-streams 'The most concurrent calls (HTTP/2 streams) on one connection'
             cand --max-request-size 'The largest request message accepted (units optional: 64KiB)'
             cand --threads 'Threads serving calls, each with the connections it was given [default: one per core]'
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -286,7 +330,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'apicli;completions'= {
-            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]'
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -318,6 +362,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand list 'List the services, or the methods of SERVICE with their kinds and types'
             cand describe 'Describe a service, method, message, enum or field in .proto syntax'
             cand call 'Call any method of any service: unary, server-, client- or bidi-streaming'
+            cand bench 'Load-test any method: many calls at once, live progress, exact latency percentiles'
             cand serve 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -335,6 +380,8 @@ set edit:completion:arg-completer[apicli] = {|@words|
         &'apicli;help;describe'= {
         }
         &'apicli;help;call'= {
+        }
+        &'apicli;help;bench'= {
         }
         &'apicli;help;serve'= {
         }

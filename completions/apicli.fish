@@ -24,7 +24,7 @@ function __fish_apicli_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -54,10 +54,11 @@ complete -c apicli -n "__fish_apicli_needs_command" -f -a "health" -d 'Check the
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -80,7 +81,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l length -d 'How many items to ask for (0 to 2147483647)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -103,7 +104,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l length -d 'How many items to ask for (0 to 2147483647)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -125,7 +126,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l insecure -d 'Do
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -150,7 +151,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -s h -l help -d 'P
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -175,7 +176,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -s h -l help -d 'Pri
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -202,7 +203,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -s d -l data -d 'Req
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -225,6 +226,41 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do n
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s d -l data -d 'The request messages of every call, as for call; {{ n }} (the call\'s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s c -l concurrency -d 'Calls in flight at once' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connections -d 'HTTP/2 connections, the calls spread over them [default: one per --addr]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s n -l total -d 'Stop after this many calls (warm-up calls not counted) [default: 200]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s z -l duration -d 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l rps -d 'Start this many calls per second whatever the answers (open loop); latency counts from each call\'s scheduled start' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l warmup -d 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l threads -d 'Runtime threads making the calls [default: one per core]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l expect -d 'A condition on the report (e.g. \'p99<5ms\', \'errors=0\', \'rps>=10000\'); exit 3 when one is not met (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compare -d 'Print each figure beside the same figure of an earlier -o json report, with the change' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-items -d 'The largest getAll length served; longer requests get INVALID_ARGUMENT' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-cert -d 'Serve TLS with this certificate chain (PEM); needs --tls-key' -r -F
@@ -237,7 +273,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l grace -d 'After 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-streams -d 'The most concurrent calls (HTTP/2 streams) on one connection' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -261,7 +297,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Do 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -283,13 +319,14 @@ complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -6,10 +6,10 @@ use std::{ffi::OsString, io::Write as _};
 use clap::{CommandFactory as _, Parser as _, error::ErrorKind};
 
 use crate::{
-    call,
+    bench, call,
     cli::{Cli, ColorChoice},
     complete,
-    exit::{self, Interrupted, StatusError},
+    exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
     settings::{Colors, Job},
 };
@@ -51,6 +51,8 @@ fn execute(job: Job) -> anyhow::Result<()> {
                 .build()?;
             runtime.block_on(explore::run(&settings, &explore))
         }
+        // The load chooses its runtime: as many threads as --threads says.
+        Job::Bench(settings, bench) => bench::run(&settings, &bench),
         Job::Serve(settings) => server::serve(settings),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
@@ -68,6 +70,11 @@ fn report(err: &anyhow::Error, colors: Colors) -> u8 {
         let message = format!("{err:#}");
         if let Some(interrupted) = err.downcast_ref::<Interrupted>() {
             eprintln!("apicli: {interrupted}");
+        } else if let Some(unmet) = err.downcast_ref::<Unmet>() {
+            // One line per condition not met.
+            for line in &unmet.0 {
+                eprintln!("apicli: {}{line}", error_prefix(colors));
+            }
         } else {
             eprintln!("apicli: {}{message}", error_prefix(colors));
         }

@@ -77,6 +77,8 @@ pub enum Command {
         #[command(flatten)]
         descriptors: DescriptorArgs,
     },
+    /// Load-test any method: many calls at once, live progress, exact latency percentiles
+    Bench(BenchArgs),
     /// Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)
     Serve(ServeArgs),
     /// Print a shell completion script to stdout
@@ -90,9 +92,10 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Server address: host:port, http://host:port, https://host:port or unix:/path
-    /// (for serve: where to listen) [default: 127.0.0.1:50051]
+    /// (for serve: where to listen; bench takes several, to spread its connections over)
+    /// [default: 127.0.0.1:50051]
     #[arg(long, global = true, env = "APICLI_ADDR", value_name = "ADDR")]
-    pub addr: Option<String>,
+    pub addr: Vec<String>,
 
     /// Request metadata, 'name: value' (repeatable; a name ending in -bin takes base64), or
     /// @FILE for one header per line
@@ -218,7 +221,7 @@ pub struct GlobalArgs {
 }
 
 /// Where method and message descriptions come from, when not from server reflection.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Descriptor options")]
 pub struct DescriptorArgs {
     /// Describe the services with this .proto file instead of reflection (repeatable)
@@ -233,6 +236,69 @@ pub struct DescriptorArgs {
     #[arg(long = "protoset", value_name = "FILE")]
     pub protosets: Vec<PathBuf>,
 }
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
+    #[arg(add = ArgValueCompleter::new(crate::complete::methods))]
+    pub method: String,
+
+    /// The request messages of every call, as for call; {{ n }} (the call's number), {{uuid}}
+    /// and {{rand A B}} (an integer from A to B) are filled in for each call
+    #[arg(short, long, value_name = "JSON|@FILE|@-")]
+    pub data: Option<String>,
+
+    /// Calls in flight at once
+    #[arg(help_heading = "Load options", short, long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY))]
+    pub concurrency: u32,
+
+    /// HTTP/2 connections, the calls spread over them [default: one per --addr]
+    #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONNECTIONS))]
+    pub connections: Option<u32>,
+
+    /// Stop after this many calls (warm-up calls not counted) [default: 200]
+    #[arg(help_heading = "Load options", short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "duration")]
+    pub total: Option<u64>,
+
+    /// Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted
+    #[arg(
+        help_heading = "Load options",
+        short = 'z',
+        long,
+        value_name = "DURATION"
+    )]
+    pub duration: Option<String>,
+
+    /// Start this many calls per second whatever the answers (open loop); latency counts from
+    /// each call's scheduled start
+    #[arg(help_heading = "Load options", long, value_name = "N")]
+    pub rps: Option<String>,
+
+    /// Run this many calls (N) or this long (e.g. 2s) first, and do not count them
+    #[arg(help_heading = "Load options", long, value_name = "N|DURATION")]
+    pub warmup: Option<String>,
+
+    /// Runtime threads making the calls [default: one per core]
+    #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// A condition on the report (e.g. 'p99<5ms', 'errors=0', 'rps>=10000'); exit 3 when one is
+    /// not met (repeatable)
+    #[arg(long = "expect", value_name = "EXPR")]
+    pub expectations: Vec<String>,
+
+    /// Print each figure beside the same figure of an earlier -o json report, with the change
+    #[arg(long, value_name = "REPORT.json")]
+    pub compare: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub descriptors: DescriptorArgs,
+}
+
+/// The most calls `bench` keeps in flight.
+pub const MAX_CONCURRENCY: i64 = 100_000;
+/// The most connections `bench` opens.
+pub const MAX_CONNECTIONS: i64 = 10_000;
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Server options")]

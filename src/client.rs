@@ -19,16 +19,22 @@ use crate::{
 
 /// Connects within `--connect-timeout`.
 pub async fn connect(settings: &ClientSettings) -> anyhow::Result<Channel> {
-    let endpoint = endpoint(settings)?;
+    connect_to(settings, &settings.target).await
+}
+
+/// Connects to `target` (one of `bench`'s addresses) with the settings' TLS and options, within
+/// `--connect-timeout`.
+pub async fn connect_to(settings: &ClientSettings, target: &Target) -> anyhow::Result<Channel> {
+    let endpoint = endpoint(settings, target)?;
     match tokio::time::timeout(settings.connect_timeout, endpoint.connect()).await {
         Ok(Ok(channel)) => Ok(channel),
-        Ok(Err(err)) => Err(connect_error(settings, &err)),
-        Err(_) => Err(timed_out(settings)),
+        Ok(Err(err)) => Err(connect_error(settings, target, &err)),
+        Err(_) => Err(timed_out(settings, target)),
     }
 }
 
-fn endpoint(settings: &ClientSettings) -> anyhow::Result<Endpoint> {
-    let endpoint = match &settings.target {
+fn endpoint(settings: &ClientSettings, target: &Target) -> anyhow::Result<Endpoint> {
+    let endpoint = match target {
         Target::Tcp { uri, .. } => Endpoint::from(uri.clone()),
         Target::Unix(path) => Endpoint::from_shared(format!("unix:{}", path.display()))?,
     };
@@ -41,11 +47,7 @@ fn endpoint(settings: &ClientSettings) -> anyhow::Result<Endpoint> {
             .keep_alive_while_idle(true);
     }
     if let Some(authority) = &settings.authority {
-        let scheme = if settings.target.is_tls() {
-            "https"
-        } else {
-            "http"
-        };
+        let scheme = if target.is_tls() { "https" } else { "http" };
         endpoint = endpoint.origin(format!("{scheme}://{authority}").parse()?);
     }
     match &settings.tls {
@@ -245,8 +247,12 @@ fn oversized_response(status: &Status) -> Option<u64> {
     rest.split_whitespace().next()?.parse().ok()
 }
 
-fn connect_error(settings: &ClientSettings, err: &tonic::transport::Error) -> anyhow::Error {
-    let addr = settings.target.display();
+fn connect_error(
+    settings: &ClientSettings,
+    target: &Target,
+    err: &tonic::transport::Error,
+) -> anyhow::Error {
+    let addr = target.display();
     if let Some(tls_err) = tls::find_tls_error(err) {
         return anyhow!("cannot connect to {addr}: {}", tls::describe(tls_err));
     }
@@ -257,7 +263,7 @@ fn connect_error(settings: &ClientSettings, err: &tonic::transport::Error) -> an
         reason = cause.to_string();
         if let Some(io) = cause.downcast_ref::<io::Error>() {
             if io.kind() == io::ErrorKind::TimedOut {
-                return timed_out(settings);
+                return timed_out(settings, target);
             }
             refused = matches!(
                 io.kind(),
@@ -275,10 +281,10 @@ fn connect_error(settings: &ClientSettings, err: &tonic::transport::Error) -> an
     anyhow!("cannot connect to {addr}: {reason}{hint}")
 }
 
-fn timed_out(settings: &ClientSettings) -> anyhow::Error {
+fn timed_out(settings: &ClientSettings, target: &Target) -> anyhow::Error {
     anyhow!(
         "cannot connect to {} within {:?} (--connect-timeout); is the address right?",
-        settings.target.display(),
+        target.display(),
         settings.connect_timeout
     )
 }

@@ -5,7 +5,7 @@
 //! | 0 | success, or stdout closed early (`apicli stream | head -1`) |
 //! | 1 | a failure outside an RPC status: cannot connect, I/O error |
 //! | 2 | usage: unknown flag, bad header, bad duration, bad address, length out of range |
-//! | 3 | `apicli health`: the server answered, and the service is not SERVING |
+//! | 3 | `apicli health`: the server answered, and the service is not SERVING; `apicli bench`: an `--expect` condition was not met |
 //! | 64 + gRPC code | the call ended with a non-OK status (67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED…) |
 //! | 130 | interrupted by Ctrl-C |
 
@@ -45,6 +45,12 @@ pub struct NotServing {
     pub status: String,
 }
 
+/// `apicli bench`: the report is out, and these `--expect` conditions were not met, one line
+/// each: exit 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.join("; "))]
+pub struct Unmet(pub Vec<String>);
+
 /// Ctrl-C: exit 130. Holds what had arrived by then, if anything.
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted{}", if .0.is_empty() { String::new() } else { format!(" ({})", .0) })]
@@ -76,7 +82,7 @@ pub fn verdict(err: &anyhow::Error) -> Verdict {
         if let Some(status) = cause.downcast_ref::<StatusError>() {
             return loud(status_exit_code(status.code));
         }
-        if cause.is::<NotServing>() {
+        if cause.is::<NotServing>() || cause.is::<Unmet>() {
             return loud(NOT_SERVING);
         }
         if cause.is::<Interrupted>() {
@@ -161,6 +167,8 @@ mod tests {
             INTERRUPTED
         );
         assert_eq!(verdict(&anyhow::anyhow!("cannot connect")).code, FAILURE);
+        let unmet = anyhow::Error::new(Unmet(vec!["p99 is 7ms, not < 5ms".into()]));
+        assert_eq!(verdict(&unmet).code, 3);
     }
 
     #[test]

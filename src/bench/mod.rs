@@ -1,6 +1,170 @@
 //! `apicli bench`: load-test any method, with live progress and exact percentiles.
+//!
+//! The method is resolved as `apicli call` resolves it, the request messages are encoded
+//! (once, unless `-d` has placeholders), the load runs (`load.rs`), and its [`Report`] goes to
+//! stdout; then the `--expect` conditions decide the exit code.
 
+mod body;
+mod codec;
 pub mod compare;
 pub mod expect;
+mod live;
+mod load;
 pub mod print;
 pub mod report;
+mod stats;
+
+use std::{
+    io::{self, BufWriter, Write as _},
+    time::Duration,
+};
+
+use anyhow::Context as _;
+use tonic::metadata::MetadataMap;
+
+pub use body::{Template, read_template};
+pub use expect::Expectation;
+use load::{Calls, Kind, Measured};
+pub use report::Report;
+use report::{OpenLoop, Shape, Streams};
+
+use crate::{
+    call::CallRun,
+    cli::OutputFormat,
+    client,
+    exit::{Interrupted, Unmet, UsageError},
+    settings::{Bench, ClientSettings, StopAfter, Warmup},
+};
+
+/// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
+/// expectations.
+pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(bench.threads)
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(measure(settings, bench))?;
+    // Nothing of the load is left to wait for.
+    runtime.shutdown_background();
+
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match settings.output {
+        OutputFormat::Json => print::write_json(&mut out, &report),
+        OutputFormat::Table => print::write_table(&mut out, &report, bench.compare.as_ref()),
+    }
+    .and_then(|()| out.flush())
+    .context("writing to stdout")?;
+
+    if report.interrupted {
+        return Err(Interrupted(String::new()).into());
+    }
+    let unmet: Vec<String> = bench
+        .expectations
+        .0
+        .iter()
+        .filter_map(|(_, expectation)| expectation.check(&report))
+        .collect();
+    if !unmet.is_empty() {
+        return Err(Unmet(unmet).into());
+    }
+    Ok(())
+}
+
+/// Resolves the method, encodes the requests, runs the load, and reports it.
+async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Report> {
+    let mut call_run = CallRun::new(settings)?;
+    let (mut descriptors, _) = call_run.descriptors().await?;
+    let method = call_run.race(descriptors.method(&bench.method)).await?;
+    // The method and its messages are known: the reflection session ends beside the load.
+    tokio::spawn(descriptors.close_reflection());
+    let kind = Kind::of(&method);
+    let shown = format!("{}/{}", method.parent_service().full_name(), method.name());
+    let body = body::Body::new(
+        bench.data.as_ref(),
+        &method.input(),
+        kind.one_request(),
+        &shown,
+    )?;
+    let mut metadata = MetadataMap::new();
+    for header in &settings.metadata {
+        header.append_to(&mut metadata);
+    }
+    let calls = Calls {
+        path: format!("/{shown}")
+            .parse()
+            .map_err(|_| UsageError(format!("'{shown}' cannot be a request path")))?,
+        kind,
+        body,
+        metadata,
+        timeout: settings.timeout,
+        max_message_size: settings.max_message_size,
+        compression: client::compression(settings),
+        addrs: bench.endpoints.iter().map(|(_, t)| t.display()).collect(),
+    };
+    let live = settings.progress.then(live::Live::new);
+    let measured = load::run(settings, bench, calls, live).await?;
+    Ok(report(bench, shown, kind, &measured))
+}
+
+fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Report {
+    let tally = &measured.tally;
+    let count = tally.count();
+    let per_second = |n: u64| per_second(n, measured.duration);
+    let addrs: Vec<String> = bench
+        .endpoints
+        .iter()
+        .map(|(addr, _)| addr.clone())
+        .collect();
+    Report {
+        method,
+        kind: kind.name().to_owned(),
+        shape: Shape {
+            concurrency: bench.concurrency,
+            connections: bench.connections,
+            threads: u32::try_from(bench.threads).unwrap_or(u32::MAX),
+            total: match bench.stop {
+                StopAfter::Calls(total) => Some(total),
+                StopAfter::Time(_) => None,
+            },
+            duration_us: match bench.stop {
+                StopAfter::Time(length) => Some(stats::micros(length)),
+                StopAfter::Calls(_) => None,
+            },
+            rps: bench.rps,
+            warmup_calls: match bench.warmup {
+                Some(Warmup::Calls(calls)) => Some(calls),
+                _ => None,
+            },
+            warmup_us: match bench.warmup {
+                Some(Warmup::Time(time)) => Some(stats::micros(time)),
+                _ => None,
+            },
+        },
+        count,
+        duration_us: stats::micros(measured.duration),
+        rps: per_second(count),
+        latency: tally.latency(),
+        histogram: tally.buckets(),
+        statuses: tally.statuses(),
+        errors: tally.error_groups(),
+        endpoints: tally.endpoints(&addrs),
+        open_loop: bench.rps.map(|target_rps| OpenLoop {
+            target_rps,
+            late: tally.late(),
+        }),
+        streams: kind.streams_responses().then(|| Streams {
+            messages: tally.messages(),
+            messages_per_s: per_second(tally.messages()),
+            first_message: tally.first_message(),
+        }),
+        interrupted: measured.interrupted,
+    }
+}
+
+fn per_second(n: u64, duration: Duration) -> f64 {
+    if duration.is_zero() {
+        0.0
+    } else {
+        n as f64 / duration.as_secs_f64()
+    }
+}

@@ -30,7 +30,7 @@ use tonic_health::pb::{
 use tonic_prost::ProstCodec;
 
 pub use codec::DynamicCodec;
-pub use requests::{MessageReader, RequestData};
+pub use requests::{MessageReader, RequestData, read_one};
 
 use crate::{
     api::{ApiRequest, Hello, HelloRequest, Item, Items},

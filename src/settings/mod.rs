@@ -2,12 +2,14 @@
 //! is touched happens here, so a bad input ends with exit 2 and one clear line.
 
 mod address;
+mod bench;
 mod values;
 
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
 
 pub use address::{Listen, Target, parse_listen, parse_target};
-pub use values::{io_words, parse_duration, parse_size};
+pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
+pub use values::{io_words, parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };
@@ -34,6 +36,8 @@ pub enum Job {
     Call(ClientSettings, Call),
     /// `list` and `describe`.
     Explore(ClientSettings, Explore),
+    /// Boxed: the settings of a load test (an earlier report among them) are large.
+    Bench(ClientSettings, Box<Bench>),
     Serve(ServeSettings),
     Completions(clap_complete::Shell),
 }
@@ -245,6 +249,18 @@ impl Job {
                     Explore::Describe { symbol, template },
                 ));
             }
+            Command::Bench(mut args) => {
+                if global.verbose {
+                    return Err(UsageError(
+                        "--verbose shows one call, and bench makes many; leave it out".into(),
+                    ));
+                }
+                let descriptors = std::mem::take(&mut args.descriptors);
+                let bench = bench::bench_settings(args, &global.addr)?;
+                let mut settings = client_settings_at(global, bench.endpoints[0].1.clone())?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                return Ok(Job::Bench(settings, Box::new(bench)));
+            }
             Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
             Command::Completions { shell } => return Ok(Job::Completions(shell)),
         };
@@ -252,9 +268,25 @@ impl Job {
     }
 }
 
+/// The one `--addr` of a command other than bench, if given.
+fn one_addr(global: &GlobalArgs) -> Result<Option<&str>, UsageError> {
+    match global.addr.as_slice() {
+        [] => Ok(None),
+        [addr] => Ok(Some(addr)),
+        addrs => Err(UsageError(format!(
+            "--addr is given {} times; only 'apicli bench' takes several addresses",
+            addrs.len()
+        ))),
+    }
+}
+
 fn client_settings(global: GlobalArgs) -> Result<ClientSettings, UsageError> {
     let default_addr = format!("127.0.0.1:{DEFAULT_PORT}");
-    let target = parse_target(global.addr.as_deref().unwrap_or(&default_addr))?;
+    let target = parse_target(one_addr(&global)?.unwrap_or(&default_addr))?;
+    client_settings_at(global, target)
+}
+
+fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettings, UsageError> {
     let mut metadata = parse_headers(&global.headers)?;
     if let Some(path) = &global.token_file {
         if metadata.iter().any(|h| h.name() == "authorization") {
@@ -369,7 +401,7 @@ fn serve_settings(global: GlobalArgs, args: ServeArgs) -> Result<ServeSettings, 
             "{flag} applies to client calls, not to 'serve'"
         )));
     }
-    let listen = match global.addr.as_deref() {
+    let listen = match one_addr(&global)? {
         Some(addr) => parse_listen(addr)?,
         None => Listen::Tcp(format!("127.0.0.1:{DEFAULT_PORT}")),
     };

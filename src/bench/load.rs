@@ -1,0 +1,820 @@
+//! The load: the connections, the callers that keep `-c` calls in flight (closed loop) or the
+//! scheduler that starts calls at the `--rps` rate (open loop), the warm-up, and the end (`-n`
+//! calls counted, `-z` passed, or Ctrl-C).
+//!
+//! Each call is recorded, as it ends, into the tally of its shard (one per runtime thread, so
+//! that threads seldom wait for each other); the tallies are merged at the end.
+
+use std::{
+    sync::{
+        Arc, Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicU64, Ordering::Relaxed},
+    },
+    time::{Duration, Instant},
+};
+
+use futures_util::Stream;
+use hdrhistogram::Histogram;
+use http::uri::PathAndQuery;
+use prost_reflect::MethodDescriptor;
+use tokio::{
+    sync::{Notify, Semaphore},
+    task::JoinSet,
+};
+use tonic::{
+    Request, Status, Streaming, client::Grpc, codec::CompressionEncoding, metadata::MetadataMap,
+    transport::Channel,
+};
+
+use super::{
+    body::{Body, Scratch},
+    codec::RawCodec,
+    stats::{Ended, Tally, failure},
+};
+use crate::{
+    client,
+    exit::Interrupted,
+    settings::{Bench, ClientSettings, StopAfter, Warmup},
+    stop::Stop,
+};
+
+/// The RPC kind of the method under load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Unary,
+    ServerStreaming,
+    ClientStreaming,
+    Bidi,
+}
+
+impl Kind {
+    pub fn of(method: &MethodDescriptor) -> Kind {
+        match (method.is_client_streaming(), method.is_server_streaming()) {
+            (false, false) => Kind::Unary,
+            (false, true) => Kind::ServerStreaming,
+            (true, false) => Kind::ClientStreaming,
+            (true, true) => Kind::Bidi,
+        }
+    }
+
+    /// As the report names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Unary => "unary",
+            Kind::ServerStreaming => "server-streaming",
+            Kind::ClientStreaming => "client-streaming",
+            Kind::Bidi => "bidi",
+        }
+    }
+
+    /// Whether the server answers with a stream, whose messages the report counts.
+    pub fn streams_responses(self) -> bool {
+        matches!(self, Kind::ServerStreaming | Kind::Bidi)
+    }
+
+    /// Whether each call takes exactly one request message.
+    pub fn one_request(self) -> bool {
+        matches!(self, Kind::Unary | Kind::ServerStreaming)
+    }
+}
+
+/// What every call of the run is made of.
+pub struct Calls {
+    pub path: PathAndQuery,
+    pub kind: Kind,
+    pub body: Body,
+    /// `-H` and `--token-file`, sent with every call.
+    pub metadata: MetadataMap,
+    /// `--timeout`, per call.
+    pub timeout: Option<Duration>,
+    pub max_message_size: usize,
+    pub compression: Option<CompressionEncoding>,
+    /// Each endpoint as error messages name it (`host:port`).
+    pub addrs: Vec<String>,
+}
+
+/// What the run measured.
+pub struct Measured {
+    pub tally: Tally,
+    /// The counted part of the run.
+    pub duration: Duration,
+    /// Ctrl-C ended it.
+    pub interrupted: bool,
+}
+
+/// A timer fires up to a tick late (tokio's is a millisecond): the scheduler wakes a tick
+/// before a call is due, so that calls start at most a tick early rather than late.
+const TICK: Duration = Duration::from_millis(1);
+
+/// Connects, runs the load until it ends, and returns what it measured. Ctrl-C while
+/// connecting is an [`Interrupted`] error; during the load it ends the load, and what completed
+/// is measured.
+pub async fn run(
+    settings: &ClientSettings,
+    bench: &Bench,
+    calls: Calls,
+    live: Option<super::live::Live>,
+) -> anyhow::Result<Measured> {
+    let mut stop = Stop::new(None)?;
+    let channels = match stop.race(connect_all(settings, bench)).await {
+        Ok(channels) => channels?,
+        Err(_) => return Err(Interrupted(String::new()).into()),
+    };
+    let calls = Arc::new(calls);
+    let grpcs: Vec<(Grpc<Channel>, usize)> = channels
+        .into_iter()
+        .map(|(channel, endpoint)| (grpc(channel, &calls), endpoint))
+        .collect();
+    let run = Arc::new(Run::new(bench, calls.addrs.len()));
+    let live = live.map(|live| tokio::spawn(live.show(Arc::clone(&run))));
+    let mut tasks = JoinSet::new();
+    let interrupted = {
+        let work = async {
+            match bench.rps {
+                None => {
+                    for k in 0..bench.concurrency as usize {
+                        let (grpc, endpoint) = grpcs[k % grpcs.len()].clone();
+                        let caller = Caller {
+                            run: Arc::clone(&run),
+                            calls: Arc::clone(&calls),
+                            grpc,
+                            endpoint,
+                            shard: k % run.shards.len(),
+                            scratch: Scratch::new(k as u64),
+                        };
+                        tasks.spawn(caller.closed_loop());
+                    }
+                    while tasks.join_next().await.is_some() {}
+                }
+                Some(rate) => {
+                    let schedule = Schedule::new(run.epoch, rate);
+                    open_loop(
+                        &run,
+                        &calls,
+                        &grpcs,
+                        schedule,
+                        bench.concurrency,
+                        &mut tasks,
+                    )
+                    .await;
+                }
+            }
+        };
+        let over = async {
+            tokio::select! {
+                () = work => {}
+                () = run.deadline_passed() => {}
+            }
+        };
+        stop.race(over).await.is_err()
+    };
+    // The calls still in flight (at -z's end, or Ctrl-C) are cancelled and not counted.
+    tasks.shutdown().await;
+    if let Some(live) = live {
+        live.abort();
+        let _ = live.await;
+    }
+    Ok(Measured {
+        duration: run.duration(interrupted, Instant::now()),
+        tally: run.merged(),
+        interrupted,
+    })
+}
+
+/// `--connections` connections, spread over the endpoints round-robin, all made before the
+/// first call; each comes with the index of its endpoint.
+async fn connect_all(
+    settings: &ClientSettings,
+    bench: &Bench,
+) -> anyhow::Result<Vec<(Channel, usize)>> {
+    let endpoints = &bench.endpoints;
+    let connecting = (0..bench.connections as usize).map(|j| {
+        let endpoint = j % endpoints.len();
+        async move {
+            let channel = client::connect_to(settings, &endpoints[endpoint].1).await?;
+            Ok::<_, anyhow::Error>((channel, endpoint))
+        }
+    });
+    futures_util::future::try_join_all(connecting).await
+}
+
+fn grpc(channel: Channel, calls: &Calls) -> Grpc<Channel> {
+    let mut grpc = Grpc::new(channel).max_decoding_message_size(calls.max_message_size);
+    if let Some(encoding) = calls.compression {
+        grpc = grpc.send_compressed(encoding).accept_compressed(encoding);
+    }
+    grpc
+}
+
+/// The state every caller shares: which calls are counted, when the counted part began and
+/// ends, and the tallies.
+pub struct Run {
+    epoch: Instant,
+    /// The next call's number (closed loop).
+    next: AtomicU64,
+    /// Counted calls started so far, with a timed warm-up.
+    counted: AtomicU64,
+    warmup: Option<Warmup>,
+    /// `-n`.
+    pub total: Option<u64>,
+    /// `-z`.
+    pub length: Option<Duration>,
+    /// Nanoseconds from `epoch` to the start of the counted part; `u64::MAX` until it starts.
+    begun: AtomicU64,
+    /// Nanoseconds from `epoch` to `-z`'s end; `u64::MAX` until known, or without `-z`.
+    deadline: AtomicU64,
+    began: Notify,
+    shards: Vec<Mutex<Shard>>,
+}
+
+struct Shard {
+    tally: Tally,
+    /// Nanoseconds from `epoch` to the end of the last counted call.
+    last_end: u64,
+}
+
+/// A call number handed out, and whether the call counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Claim {
+    n: u64,
+    counted: bool,
+}
+
+impl Run {
+    fn new(bench: &Bench, endpoints: usize) -> Run {
+        Run::starting(bench, endpoints, Instant::now())
+    }
+
+    fn starting(bench: &Bench, endpoints: usize, epoch: Instant) -> Run {
+        let (total, length) = match bench.stop {
+            StopAfter::Calls(total) => (Some(total), None),
+            StopAfter::Time(length) => (None, Some(length)),
+        };
+        let shards = (0..bench.threads.max(1))
+            .map(|_| {
+                Mutex::new(Shard {
+                    tally: Tally::new(endpoints),
+                    last_end: 0,
+                })
+            })
+            .collect();
+        let run = Run {
+            epoch,
+            next: AtomicU64::new(0),
+            counted: AtomicU64::new(0),
+            warmup: bench.warmup,
+            total,
+            length,
+            begun: AtomicU64::new(u64::MAX),
+            deadline: AtomicU64::new(u64::MAX),
+            began: Notify::new(),
+            shards,
+        };
+        match bench.warmup {
+            None => run.begin(epoch),
+            Some(Warmup::Time(time)) => run.begin(epoch + time),
+            // The counted part begins with the first counted call.
+            Some(Warmup::Calls(_)) => {}
+        }
+        run
+    }
+
+    fn nanos(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    fn instant(&self, nanos: u64) -> Instant {
+        self.epoch + Duration::from_nanos(nanos)
+    }
+
+    /// Marks the start of the counted part, once.
+    fn begin(&self, at: Instant) {
+        let nanos = self.nanos(at);
+        if self
+            .begun
+            .compare_exchange(u64::MAX, nanos, Relaxed, Relaxed)
+            .is_ok()
+        {
+            if let Some(length) = self.length {
+                let length = u64::try_from(length.as_nanos()).unwrap_or(u64::MAX);
+                self.deadline.store(nanos.saturating_add(length), Relaxed);
+            }
+            self.began.notify_one();
+        }
+    }
+
+    /// When the counted part began, if it has.
+    pub fn begun(&self) -> Option<Instant> {
+        match self.begun.load(Relaxed) {
+            u64::MAX => None,
+            nanos => Some(self.instant(nanos)),
+        }
+    }
+
+    /// Hands out call `n`, starting `at`; `None` once the run is over (`-n` calls counted, or
+    /// `-z` passed).
+    fn claim(&self, n: u64, at: Instant) -> Option<Claim> {
+        if self.nanos(at) >= self.deadline.load(Relaxed) {
+            return None;
+        }
+        let ticket = match self.warmup {
+            None => Some(n),
+            Some(Warmup::Calls(warmup)) => n.checked_sub(warmup),
+            Some(Warmup::Time(time)) if at >= self.epoch + time => {
+                Some(self.counted.fetch_add(1, Relaxed))
+            }
+            Some(Warmup::Time(_)) => None,
+        };
+        if let Some(ticket) = ticket {
+            if self.total.is_some_and(|total| ticket >= total) {
+                return None;
+            }
+            if ticket == 0 {
+                self.begin(at);
+            }
+        }
+        Some(Claim {
+            n,
+            counted: ticket.is_some(),
+        })
+    }
+
+    fn shard(&self, index: usize) -> MutexGuard<'_, Shard> {
+        self.shards[index % self.shards.len()]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a counted call that took from `start` to `end`; one that ended after `-z`'s
+    /// end is not counted.
+    fn record(
+        &self,
+        shard: usize,
+        endpoint: usize,
+        start: Instant,
+        end: Instant,
+        outcome: &Outcome,
+        addrs: &[String],
+    ) {
+        let end_nanos = self.nanos(end);
+        if end_nanos > self.deadline.load(Relaxed) {
+            return;
+        }
+        let latency = end.saturating_duration_since(start);
+        let mut shard = self.shard(shard);
+        match &outcome.result {
+            Ok(()) => shard.tally.record(endpoint, latency, Ended::Ok),
+            Err(status) => {
+                let addr = addrs.get(endpoint).map_or("", String::as_str);
+                let (code, message) = failure(status, addr);
+                shard
+                    .tally
+                    .record(endpoint, latency, Ended::Failed(code, &message));
+            }
+        }
+        if outcome.streamed {
+            shard.tally.record_messages(outcome.messages, outcome.first);
+        }
+        shard.last_end = shard.last_end.max(end_nanos);
+    }
+
+    fn record_late(&self, shard: usize) {
+        self.shard(shard).tally.record_late();
+    }
+
+    /// Calls and failed calls counted so far, and their latencies added into `latency`.
+    pub fn snapshot(&self, latency: &mut Histogram<u64>) -> (u64, u64) {
+        latency.reset();
+        let (mut count, mut errors) = (0, 0);
+        for index in 0..self.shards.len() {
+            let shard = self.shard(index);
+            count += shard.tally.count();
+            errors += shard.tally.error_count();
+            let _ = latency.add(shard.tally.latency_histogram());
+        }
+        (count, errors)
+    }
+
+    fn merged(&self) -> Tally {
+        let mut shards = (0..self.shards.len()).map(|index| self.shard(index));
+        let Some(first) = shards.next() else {
+            return Tally::new(0);
+        };
+        let mut tally = first.tally.clone();
+        drop(first);
+        for shard in shards {
+            tally.merge(&shard.tally);
+        }
+        tally
+    }
+
+    /// Ends when `-z`'s time is over; never without `-z`.
+    async fn deadline_passed(&self) {
+        let Some(length) = self.length else {
+            return std::future::pending().await;
+        };
+        let begun = loop {
+            if let Some(begun) = self.begun() {
+                break begun;
+            }
+            self.began.notified().await;
+        };
+        tokio::time::sleep_until((begun + length).into()).await;
+    }
+
+    /// The counted part's length: `-z` (even when an open loop's last calls ended before its
+    /// end), to the end of the last call (`-n`), or to Ctrl-C at `now`.
+    fn duration(&self, interrupted: bool, now: Instant) -> Duration {
+        let Some(begun) = self.begun() else {
+            return Duration::ZERO;
+        };
+        let end = match (self.length, interrupted) {
+            (Some(length), false) => begun + length,
+            (Some(length), true) => (begun + length).min(now),
+            (None, true) => now,
+            (None, false) => {
+                let last = (0..self.shards.len())
+                    .map(|index| self.shard(index).last_end)
+                    .max()
+                    .unwrap_or(0);
+                self.instant(last)
+            }
+        };
+        end.saturating_duration_since(begun)
+    }
+}
+
+/// How one call went.
+struct Outcome {
+    result: Result<(), Status>,
+    /// The response was a stream: `messages` and `first` count.
+    streamed: bool,
+    messages: u64,
+    /// From the call's start to its first response message.
+    first: Option<Duration>,
+}
+
+impl Default for Outcome {
+    fn default() -> Outcome {
+        Outcome {
+            result: Ok(()),
+            streamed: false,
+            messages: 0,
+            first: None,
+        }
+    }
+}
+
+/// One of the `-c` callers of the closed loop, on its connection.
+struct Caller {
+    run: Arc<Run>,
+    calls: Arc<Calls>,
+    grpc: Grpc<Channel>,
+    endpoint: usize,
+    shard: usize,
+    scratch: Scratch,
+}
+
+impl Caller {
+    /// Makes call after call until the run is over.
+    async fn closed_loop(mut self) {
+        loop {
+            let start = Instant::now();
+            let n = self.run.next.fetch_add(1, Relaxed);
+            let Some(claim) = self.run.claim(n, start) else {
+                return;
+            };
+            let outcome = self
+                .calls
+                .call(&mut self.grpc, claim.n, start, &mut self.scratch)
+                .await;
+            if claim.counted {
+                let end = Instant::now();
+                self.run.record(
+                    self.shard,
+                    self.endpoint,
+                    start,
+                    end,
+                    &outcome,
+                    &self.calls.addrs,
+                );
+            }
+        }
+    }
+}
+
+/// Starts call after call on `schedule`, each on the next connection, as long as a slot of
+/// `concurrency` is free; a call whose slot is not free when due waits for one and counts as
+/// late. Its latency counts from when it was due (coordinated omission corrected), or from its
+/// start if that was earlier (up to a timer tick early).
+async fn open_loop(
+    run: &Arc<Run>,
+    calls: &Arc<Calls>,
+    grpcs: &[(Grpc<Channel>, usize)],
+    schedule: Schedule,
+    concurrency: u32,
+    tasks: &mut JoinSet<()>,
+) {
+    let slots = Arc::new(Semaphore::new(concurrency as usize));
+    let shards = run.shards.len();
+    for i in 0.. {
+        let due = schedule.at(i);
+        if let Some(wake) = Schedule::wake(due, Instant::now()) {
+            tokio::time::sleep_until(wake.into()).await;
+        }
+        let Some(claim) = run.claim(i, due) else {
+            break;
+        };
+        let shard = (i % shards as u64) as usize;
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                if claim.counted {
+                    run.record_late(shard);
+                }
+                match Arc::clone(&slots).acquire_owned().await {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                }
+            }
+        };
+        let start = Instant::now().min(due);
+        let (mut grpc, endpoint) = grpcs[(i % grpcs.len() as u64) as usize].clone();
+        let (run, calls) = (Arc::clone(run), Arc::clone(calls));
+        tasks.spawn(async move {
+            let mut scratch = Scratch::new(claim.n);
+            let outcome = calls.call(&mut grpc, claim.n, start, &mut scratch).await;
+            drop(slot);
+            if claim.counted {
+                let end = Instant::now();
+                run.record(shard, endpoint, start, end, &outcome, &calls.addrs);
+            }
+        });
+        // Finished calls are let go as the loop goes, so that memory does not grow.
+        while tasks.try_join_next().is_some() {}
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// When each call of an open loop is due: `start + i / rate`, by absolute time, so that a
+/// timer's lateness never adds up over the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    start: Instant,
+    rate: f64,
+}
+
+impl Schedule {
+    pub fn new(start: Instant, rate: f64) -> Schedule {
+        Schedule { start, rate }
+    }
+
+    /// When call `i` (from 0) is due.
+    pub fn at(&self, i: u64) -> Instant {
+        let nanos = (i as f64 * 1e9 / self.rate).round();
+        self.start + Duration::from_nanos(nanos as u64)
+    }
+
+    /// When to wake for a call `due`, if it is not due within a timer tick of `now`.
+    pub fn wake(due: Instant, now: Instant) -> Option<Instant> {
+        due.checked_sub(TICK).filter(|wake| *wake > now)
+    }
+}
+
+impl Calls {
+    /// Makes call `n`, started at `start`, within `--timeout`.
+    async fn call(
+        &self,
+        grpc: &mut Grpc<Channel>,
+        n: u64,
+        start: Instant,
+        scratch: &mut Scratch,
+    ) -> Outcome {
+        let mut outcome = Outcome {
+            streamed: self.kind.streams_responses(),
+            ..Outcome::default()
+        };
+        let exchange = self.exchange(grpc, n, start, scratch, &mut outcome);
+        let result = match self.timeout {
+            None => exchange.await,
+            Some(timeout) => match tokio::time::timeout(timeout, exchange).await {
+                Ok(result) => result,
+                Err(_) => Err(Status::deadline_exceeded(format!(
+                    "the {timeout:?} deadline (--timeout) passed"
+                ))),
+            },
+        };
+        outcome.result = result;
+        outcome
+    }
+
+    async fn exchange(
+        &self,
+        grpc: &mut Grpc<Channel>,
+        n: u64,
+        start: Instant,
+        scratch: &mut Scratch,
+        outcome: &mut Outcome,
+    ) -> Result<(), Status> {
+        grpc.ready()
+            .await
+            .map_err(|err| Status::from_error(Box::new(err)))?;
+        let path = self.path.clone();
+        let not_sent = |why: String| Status::invalid_argument(format!("request not sent: {why}"));
+        match self.kind {
+            Kind::Unary => {
+                let message = self.body.one(n, scratch).map_err(not_sent)?;
+                grpc.unary(self.request(message), path, RawCodec)
+                    .await
+                    .map(drop)
+            }
+            Kind::ServerStreaming => {
+                let message = self.body.one(n, scratch).map_err(not_sent)?;
+                let response = grpc
+                    .server_streaming(self.request(message), path, RawCodec)
+                    .await?;
+                drain(response.into_inner(), start, outcome).await
+            }
+            Kind::ClientStreaming => {
+                let messages = self.body.all(n, scratch).map_err(not_sent)?;
+                grpc.client_streaming(self.request(stream_of(messages)), path, RawCodec)
+                    .await
+                    .map(drop)
+            }
+            Kind::Bidi => {
+                let messages = self.body.all(n, scratch).map_err(not_sent)?;
+                let response = grpc
+                    .streaming(self.request(stream_of(messages)), path, RawCodec)
+                    .await?;
+                drain(response.into_inner(), start, outcome).await
+            }
+        }
+    }
+
+    fn request<T>(&self, message: T) -> Request<T> {
+        let mut request = Request::new(message);
+        if !self.metadata.is_empty() {
+            *request.metadata_mut() = self.metadata.clone();
+        }
+        if let Some(timeout) = self.timeout {
+            request.set_timeout(timeout);
+        }
+        request
+    }
+}
+
+/// The request messages of a client-streaming or bidi call, sent one after another.
+fn stream_of(messages: Arc<[bytes::Bytes]>) -> impl Stream<Item = bytes::Bytes> + Send + 'static {
+    futures_util::stream::iter((0..messages.len()).map(move |i| messages[i].clone()))
+}
+
+/// Receives a response stream to its end, counting its messages.
+async fn drain(
+    mut stream: Streaming<()>,
+    start: Instant,
+    outcome: &mut Outcome,
+) -> Result<(), Status> {
+    while stream.message().await?.is_some() {
+        if outcome.messages == 0 {
+            outcome.first = Some(start.elapsed());
+        }
+        outcome.messages += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Expectations;
+
+    fn bench(stop: StopAfter, warmup: Option<Warmup>) -> Bench {
+        Bench {
+            method: "api.Api/sayHello".into(),
+            data: None,
+            endpoints: Vec::new(),
+            concurrency: 1,
+            connections: 1,
+            stop,
+            rps: None,
+            warmup,
+            threads: 2,
+            expectations: Expectations(Vec::new()),
+            compare: None,
+        }
+    }
+
+    #[test]
+    fn the_schedule_is_absolute() {
+        let start = Instant::now();
+        let schedule = Schedule::new(start, 2000.0);
+        assert_eq!(schedule.at(0), start);
+        assert_eq!(schedule.at(1), start + Duration::from_micros(500));
+        assert_eq!(schedule.at(2000), start + Duration::from_secs(1));
+        // Five seconds at 2000/s: exactly 10,000 calls due, the last half a millisecond before.
+        let end = start + Duration::from_secs(5);
+        let due = (0..).take_while(|i| schedule.at(*i) < end).count();
+        assert_eq!(due, 10_000);
+        // No drift after a long run at a rate that is no whole number of nanoseconds apart.
+        let odd = Schedule::new(start, 3.0);
+        assert_eq!(odd.at(3_000_000), start + Duration::from_secs(1_000_000));
+        assert_eq!(odd.at(1), start + Duration::from_nanos(333_333_333));
+        assert_eq!(odd.at(2), start + Duration::from_nanos(666_666_667));
+        let slow = Schedule::new(start, 0.5);
+        assert_eq!(slow.at(3), start + Duration::from_secs(6));
+    }
+
+    #[test]
+    fn the_scheduler_wakes_a_tick_early() {
+        let now = Instant::now();
+        let due = now + Duration::from_millis(10);
+        assert_eq!(Schedule::wake(due, now), Some(due - TICK));
+        // Due within a tick, or overdue: start now.
+        assert_eq!(Schedule::wake(now + Duration::from_micros(900), now), None);
+        assert_eq!(Schedule::wake(now, now + Duration::from_secs(1)), None);
+    }
+
+    #[test]
+    fn claims_count_after_the_warm_up_and_stop_at_the_total() {
+        let epoch = Instant::now();
+        let run = Run::starting(
+            &bench(StopAfter::Calls(3), Some(Warmup::Calls(2))),
+            1,
+            epoch,
+        );
+        assert_eq!(run.begun(), None);
+        let claims: Vec<Option<Claim>> = (0..6).map(|n| run.claim(n, epoch)).collect();
+        let counted: Vec<Option<bool>> = claims.iter().map(|c| c.map(|c| c.counted)).collect();
+        assert_eq!(
+            counted,
+            [
+                Some(false),
+                Some(false),
+                Some(true),
+                Some(true),
+                Some(true),
+                None
+            ]
+        );
+        assert_eq!(run.begun(), Some(epoch));
+
+        let run = Run::starting(&bench(StopAfter::Calls(2), None), 1, epoch);
+        assert_eq!(run.begun(), Some(epoch));
+        assert!(run.claim(0, epoch).unwrap().counted);
+        assert!(run.claim(1, epoch).unwrap().counted);
+        assert_eq!(run.claim(2, epoch), None);
+    }
+
+    #[test]
+    fn a_timed_run_ends_its_length_after_a_timed_warm_up() {
+        let epoch = Instant::now();
+        let second = Duration::from_secs(1);
+        let run = Run::starting(
+            &bench(StopAfter::Time(2 * second), Some(Warmup::Time(second))),
+            1,
+            epoch,
+        );
+        assert_eq!(run.begun(), Some(epoch + second));
+        let early = run.claim(0, epoch + second / 2).unwrap();
+        assert!(!early.counted);
+        assert!(run.claim(1, epoch + second).unwrap().counted);
+        assert!(run.claim(2, epoch + 2 * second).unwrap().counted);
+        assert_eq!(run.claim(3, epoch + 3 * second), None);
+        assert_eq!(run.duration(false, epoch + 4 * second), 2 * second);
+        // An open loop whose last calls were done before the end still ran its length.
+        assert_eq!(run.duration(false, epoch + 2 * second), 2 * second);
+        assert_eq!(run.duration(true, epoch + 2 * second), second);
+    }
+
+    #[test]
+    fn a_counted_warm_up_starts_the_clock_at_the_first_counted_call() {
+        let epoch = Instant::now();
+        let second = Duration::from_secs(1);
+        let run = Run::starting(
+            &bench(StopAfter::Time(second), Some(Warmup::Calls(1))),
+            1,
+            epoch,
+        );
+        assert!(!run.claim(0, epoch).unwrap().counted);
+        assert!(run.claim(1, epoch + second).unwrap().counted);
+        assert_eq!(run.begun(), Some(epoch + second));
+        assert!(run.claim(2, epoch + second * 3 / 2).unwrap().counted);
+        assert_eq!(run.claim(3, epoch + 2 * second), None);
+    }
+
+    #[test]
+    fn records_after_the_end_are_not_counted() {
+        let epoch = Instant::now();
+        let second = Duration::from_secs(1);
+        let run = Run::starting(&bench(StopAfter::Time(second), None), 1, epoch);
+        let ok = Outcome::default();
+        let addrs = ["h:1".to_owned()];
+        run.record(0, 0, epoch, epoch + second / 2, &ok, &addrs);
+        run.record(1, 0, epoch, epoch + second, &ok, &addrs);
+        run.record(0, 0, epoch, epoch + second * 2, &ok, &addrs);
+        let mut latency = super::super::stats::histogram();
+        assert_eq!(run.snapshot(&mut latency), (2, 0));
+        assert_eq!(latency.len(), 2);
+        assert_eq!(run.merged().count(), 2);
+    }
+}

@@ -1,0 +1,202 @@
+//! `apicli bench`'s flags → the load to run. Every value is checked here, and the `--expect`
+//! expressions parsed and the `--compare` report read, so that a mistake is exit 2 before any
+//! call.
+
+use std::{fmt, time::Duration};
+
+use super::{Target, parse_duration, parse_target};
+use crate::{
+    bench::{Expectation, Report, Template, compare, expect, read_template},
+    call::RequestData,
+    cli::{BenchArgs, DEFAULT_PORT},
+    exit::UsageError,
+};
+
+/// The most calls per second `--rps` takes.
+const MAX_RPS: f64 = 10_000_000.0;
+/// `-n` when neither `-n` nor `-z` is given.
+pub const DEFAULT_TOTAL: u64 = 200;
+
+/// One load test.
+#[derive(Debug)]
+pub struct Bench {
+    pub method: String,
+    /// `-d`, read whole and split at its placeholders; `None` without `-d`.
+    pub data: Option<Template>,
+    /// Every `--addr`, as given and as resolved; the first is the settings' target.
+    pub endpoints: Vec<(String, Target)>,
+    pub concurrency: u32,
+    pub connections: u32,
+    pub stop: StopAfter,
+    /// `--rps`: an open loop at this rate.
+    pub rps: Option<f64>,
+    pub warmup: Option<Warmup>,
+    pub threads: usize,
+    pub expectations: Expectations,
+    /// `--compare`: the earlier report.
+    pub compare: Option<Report>,
+}
+
+/// What ends the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopAfter {
+    /// `-n`: this many counted calls.
+    Calls(u64),
+    /// `-z`: this long after the warm-up.
+    Time(Duration),
+}
+
+/// `--warmup`: calls that run first and are not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warmup {
+    Calls(u64),
+    Time(Duration),
+}
+
+/// The `--expect` expressions, parsed, with their text.
+pub struct Expectations(pub Vec<(String, Expectation)>);
+
+impl fmt::Debug for Expectations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(text, _)| text))
+            .finish()
+    }
+}
+
+/// `addrs`: every `--addr` (or APICLI_ADDR), none meaning the default.
+pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageError> {
+    let default_addr = [format!("127.0.0.1:{DEFAULT_PORT}")];
+    let addrs = if addrs.is_empty() {
+        &default_addr[..]
+    } else {
+        addrs
+    };
+    let endpoints = addrs
+        .iter()
+        .map(|addr| Ok((addr.clone(), parse_target(addr)?)))
+        .collect::<Result<Vec<_>, UsageError>>()?;
+    let tls = endpoints[0].1.is_tls();
+    if let Some((addr, _)) = endpoints.iter().find(|(_, t)| t.is_tls() != tls) {
+        return Err(UsageError(format!(
+            "--addr {addr} {} TLS and --addr {} {}: give every address the same scheme",
+            if tls { "does not use" } else { "uses" },
+            endpoints[0].0,
+            if tls { "does" } else { "does not" },
+        )));
+    }
+    let connections = match args.connections {
+        Some(connections) if (connections as usize) < endpoints.len() => {
+            return Err(UsageError(format!(
+                "--connections {connections} cannot reach {} addresses: give at least one \
+                 connection per --addr",
+                endpoints.len()
+            )));
+        }
+        Some(connections) => connections,
+        None => u32::try_from(endpoints.len()).unwrap_or(u32::MAX),
+    };
+    if connections > args.concurrency {
+        return Err(UsageError(format!(
+            "{connections} connections need at least as many calls in flight; raise -c {} to \
+             {connections} or more",
+            args.concurrency
+        )));
+    }
+    let stop = match (&args.total, &args.duration) {
+        (_, Some(duration)) => StopAfter::Time(parse_duration("-z/--duration", duration)?),
+        (Some(total), None) => StopAfter::Calls(*total),
+        (None, None) => StopAfter::Calls(DEFAULT_TOTAL),
+    };
+    let rps = args.rps.as_deref().map(parse_rps).transpose()?;
+    let warmup = args.warmup.as_deref().map(parse_warmup).transpose()?;
+    let expectations = args
+        .expectations
+        .iter()
+        .map(|text| match expect::parse(text) {
+            Ok(expectation) => Ok((text.clone(), expectation)),
+            Err(why) => Err(UsageError(format!("bad --expect '{text}': {why}"))),
+        })
+        .collect::<Result<Vec<_>, UsageError>>()?;
+    let compare = match &args.compare {
+        Some(path) => Some(
+            compare::load(path)
+                .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))?,
+        ),
+        None => None,
+    };
+    let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
+    Ok(Bench {
+        method: args.method,
+        data,
+        endpoints,
+        concurrency: args.concurrency,
+        connections,
+        stop,
+        rps,
+        warmup,
+        threads: match args.threads {
+            Some(threads) => usize::from(threads),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        },
+        expectations: Expectations(expectations),
+        compare,
+    })
+}
+
+fn parse_rps(value: &str) -> Result<f64, UsageError> {
+    let bad = || {
+        UsageError(format!(
+            "bad --rps '{value}': expected calls per second, a number above 0 and at most {MAX_RPS}"
+        ))
+    };
+    let rps: f64 = value.trim().parse().map_err(|_| bad())?;
+    if !(rps > 0.0 && rps <= MAX_RPS) {
+        return Err(bad());
+    }
+    Ok(rps)
+}
+
+/// A number of calls (`500`) or a time (`2s`).
+fn parse_warmup(value: &str) -> Result<Warmup, UsageError> {
+    if let Ok(calls) = value.trim().parse::<u64>() {
+        return Ok(Warmup::Calls(calls));
+    }
+    match parse_duration("--warmup", value) {
+        Ok(time) => Ok(Warmup::Time(time)),
+        Err(_) => Err(UsageError(format!(
+            "bad --warmup '{value}': expected a number of calls (e.g. 500) or a time (e.g. 2s)"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rps("2000").unwrap(), 2000.0);
+        assert_eq!(parse_rps("0.5").unwrap(), 0.5);
+        for bad in ["0", "-1", "fast", "NaN", "inf", "1e9"] {
+            let err = parse_rps(bad).unwrap_err();
+            assert!(
+                err.0.starts_with(&format!("bad --rps '{bad}'")),
+                "{}",
+                err.0
+            );
+        }
+    }
+
+    #[test]
+    fn warmups() {
+        assert_eq!(parse_warmup("500").unwrap(), Warmup::Calls(500));
+        assert_eq!(
+            parse_warmup("2s").unwrap(),
+            Warmup::Time(Duration::from_secs(2))
+        );
+        let err = parse_warmup("soon").unwrap_err();
+        assert!(err.0.contains("number of calls"), "{}", err.0);
+        assert!(parse_warmup("-3").is_err());
+    }
+}
