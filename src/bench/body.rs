@@ -214,6 +214,15 @@ impl Body {
         matches!(self.kind, BodyKind::Fixed(_))
     }
 
+    /// The message every call sends, when it is always the same one (unary and
+    /// server-streaming methods without placeholders).
+    pub fn constant_one(&self) -> Option<&Bytes> {
+        match &self.kind {
+            BodyKind::Fixed(messages) if self.one => messages.first(),
+            _ => None,
+        }
+    }
+
     /// The one message of call `n` (unary and server-streaming methods).
     pub fn one(&self, n: u64, scratch: &mut Scratch) -> Result<Bytes, String> {
         match &self.kind {

@@ -13,6 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use bytes::Bytes;
 use futures_util::Stream;
 use hdrhistogram::Histogram;
 use http::uri::PathAndQuery;
@@ -29,6 +30,7 @@ use tonic::{
 use super::{
     body::{Body, Scratch},
     codec::RawCodec,
+    lean::{self, Failed, Head, Lane},
     stats::{Ended, Tally, failure},
 };
 use crate::{
@@ -91,6 +93,27 @@ pub struct Calls {
     pub compression: Option<CompressionEncoding>,
     /// Each endpoint as error messages name it (`host:port`).
     pub addrs: Vec<String>,
+    /// When the calls take the fast path (see `lean.rs`): what each one sends, by endpoint;
+    /// empty otherwise.
+    pub lean: Vec<Head>,
+}
+
+impl Calls {
+    /// The request frame of the fast path, when every call sends the same one.
+    fn constant_frame(&self) -> Option<Bytes> {
+        if self.lean.is_empty() {
+            return None;
+        }
+        self.body.constant_one().map(|message| lean::frame(message))
+    }
+}
+
+/// A caller's way to the server: a tonic channel, or a connection of the fast path.
+#[derive(Clone)]
+enum Conn {
+    Tonic(Grpc<Channel>),
+    /// With the endpoint's index, for its request head.
+    Lean(Arc<Lane>, lean::Sender, usize),
 }
 
 /// What the run measured.
@@ -116,14 +139,24 @@ pub async fn run(
     live: Option<super::live::Live>,
 ) -> anyhow::Result<Measured> {
     let mut stop = Stop::new(None)?;
-    let channels = match stop.race(connect_all(settings, bench)).await {
-        Ok(channels) => channels?,
+    let connected = match stop
+        .race(connect_all(settings, bench, !calls.lean.is_empty()))
+        .await
+    {
+        Ok(connected) => connected?,
         Err(_) => return Err(Interrupted(String::new()).into()),
     };
+    let frame = calls.constant_frame();
     let calls = Arc::new(calls);
-    let grpcs: Vec<(Grpc<Channel>, usize)> = channels
+    let grpcs: Vec<(Conn, usize)> = connected
         .into_iter()
-        .map(|(channel, endpoint)| (grpc(channel, &calls), endpoint))
+        .map(|(connection, endpoint)| {
+            let conn = match connection {
+                Connection::Tonic(channel) => Conn::Tonic(grpc(channel, &calls)),
+                Connection::Lean(lane, sender) => Conn::Lean(lane, sender, endpoint),
+            };
+            (conn, endpoint)
+        })
         .collect();
     let run = Arc::new(Run::new(bench, calls.addrs.len()));
     let live = live.map(|live| tokio::spawn(live.show(Arc::clone(&run))));
@@ -137,10 +170,11 @@ pub async fn run(
                         let caller = Caller {
                             run: Arc::clone(&run),
                             calls: Arc::clone(&calls),
-                            grpc,
+                            conn: grpc,
                             endpoint,
                             shard: k % run.shards.len(),
                             scratch: Scratch::new(k as u64),
+                            frame: frame.clone(),
                         };
                         tasks.spawn(caller.closed_loop());
                     }
@@ -152,6 +186,7 @@ pub async fn run(
                         &run,
                         &calls,
                         &grpcs,
+                        frame.as_ref(),
                         schedule,
                         bench.concurrency,
                         &mut tasks,
@@ -181,18 +216,34 @@ pub async fn run(
     })
 }
 
+/// A connection made before the load.
+enum Connection {
+    Tonic(Channel),
+    Lean(Arc<Lane>, lean::Sender),
+}
+
 /// `--connections` connections, spread over the endpoints round-robin, all made before the
-/// first call; each comes with the index of its endpoint.
+/// first call; each comes with the index of its endpoint. `lean`: connections of the fast path.
 async fn connect_all(
     settings: &ClientSettings,
     bench: &Bench,
-) -> anyhow::Result<Vec<(Channel, usize)>> {
+    lean: bool,
+) -> anyhow::Result<Vec<(Connection, usize)>> {
     let endpoints = &bench.endpoints;
     let connecting = (0..bench.connections as usize).map(|j| {
         let endpoint = j % endpoints.len();
+        let target = &endpoints[endpoint].1;
         async move {
-            let channel = client::connect_to(settings, &endpoints[endpoint].1).await?;
-            Ok::<_, anyhow::Error>((channel, endpoint))
+            if lean && let Ok(lane) = Lane::connect(target.clone(), settings.connect_timeout).await
+            {
+                let lane = Arc::new(lane);
+                let sender = lane.sender(None).await?;
+                return Ok((Connection::Lean(lane, sender), endpoint));
+            }
+            // Through tonic; or when the fast path cannot connect, the same connection again,
+            // for tonic's words on why.
+            let channel = client::connect_to(settings, target).await?;
+            Ok::<_, anyhow::Error>((Connection::Tonic(channel), endpoint))
         }
     });
     futures_util::future::try_join_all(connecting).await
@@ -469,10 +520,12 @@ impl Default for Outcome {
 struct Caller {
     run: Arc<Run>,
     calls: Arc<Calls>,
-    grpc: Grpc<Channel>,
+    conn: Conn,
     endpoint: usize,
     shard: usize,
     scratch: Scratch,
+    /// The request frame of the fast path, when it is the same for every call.
+    frame: Option<Bytes>,
 }
 
 impl Caller {
@@ -486,7 +539,13 @@ impl Caller {
             };
             let outcome = self
                 .calls
-                .call(&mut self.grpc, claim.n, start, &mut self.scratch)
+                .call(
+                    &mut self.conn,
+                    claim.n,
+                    start,
+                    &mut self.scratch,
+                    self.frame.as_ref(),
+                )
                 .await;
             if claim.counted {
                 let end = Instant::now();
@@ -510,7 +569,8 @@ impl Caller {
 async fn open_loop(
     run: &Arc<Run>,
     calls: &Arc<Calls>,
-    grpcs: &[(Grpc<Channel>, usize)],
+    grpcs: &[(Conn, usize)],
+    frame: Option<&Bytes>,
     schedule: Schedule,
     concurrency: u32,
     tasks: &mut JoinSet<()>,
@@ -540,10 +600,12 @@ async fn open_loop(
         };
         let start = Instant::now().min(due);
         let (mut grpc, endpoint) = grpcs[(i % grpcs.len() as u64) as usize].clone();
-        let (run, calls) = (Arc::clone(run), Arc::clone(calls));
+        let (run, calls, frame) = (Arc::clone(run), Arc::clone(calls), frame.cloned());
         tasks.spawn(async move {
             let mut scratch = Scratch::new(claim.n);
-            let outcome = calls.call(&mut grpc, claim.n, start, &mut scratch).await;
+            let outcome = calls
+                .call(&mut grpc, claim.n, start, &mut scratch, frame.as_ref())
+                .await;
             drop(slot);
             if claim.counted {
                 let end = Instant::now();
@@ -585,16 +647,26 @@ impl Calls {
     /// Makes call `n`, started at `start`, within `--timeout`.
     async fn call(
         &self,
-        grpc: &mut Grpc<Channel>,
+        conn: &mut Conn,
         n: u64,
         start: Instant,
         scratch: &mut Scratch,
+        frame: Option<&Bytes>,
     ) -> Outcome {
         let mut outcome = Outcome {
             streamed: self.kind.streams_responses(),
             ..Outcome::default()
         };
-        let exchange = self.exchange(grpc, n, start, scratch, &mut outcome);
+        let exchange = async {
+            match conn {
+                Conn::Tonic(grpc) => self.exchange(grpc, n, start, scratch, &mut outcome).await,
+                Conn::Lean(lane, sender, endpoint) => {
+                    let head = &self.lean[*endpoint];
+                    self.lean_exchange(head, lane, sender, n, scratch, frame)
+                        .await
+                }
+            }
+        };
         let result = match self.timeout {
             None => exchange.await,
             Some(timeout) => match tokio::time::timeout(timeout, exchange).await {
@@ -606,6 +678,41 @@ impl Calls {
         };
         outcome.result = result;
         outcome
+    }
+
+    /// A unary call on the fast path; a broken connection is made again for the next call.
+    async fn lean_exchange(
+        &self,
+        head: &Head,
+        lane: &Lane,
+        sender: &mut lean::Sender,
+        n: u64,
+        scratch: &mut Scratch,
+        frame: Option<&Bytes>,
+    ) -> Result<(), Status> {
+        let frame = match frame {
+            Some(frame) => frame.clone(),
+            None => {
+                let message = self
+                    .body
+                    .one(n, scratch)
+                    .map_err(|why| Status::invalid_argument(format!("request not sent: {why}")))?;
+                lean::frame(&message)
+            }
+        };
+        match lean::unary(&mut sender.1, head, frame).await {
+            Ok(()) => Ok(()),
+            Err(Failed::Status(status)) => Err(status),
+            Err(Failed::Connection(reason)) => {
+                if let Ok(fresh) = lane.sender(Some(sender.0)).await {
+                    *sender = fresh;
+                }
+                Err(Status::unavailable(format!(
+                    "the connection to {} failed: {reason}",
+                    lane.target().display()
+                )))
+            }
+        }
     }
 
     async fn exchange(

@@ -8,6 +8,7 @@ mod body;
 mod codec;
 pub mod compare;
 pub mod expect;
+mod lean;
 mod live;
 mod load;
 pub mod print;
@@ -33,16 +34,22 @@ use crate::{
     cli::OutputFormat,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    settings::{Bench, ClientSettings, StopAfter, Warmup},
+    settings::{Bench, ClientSettings, StopAfter, Target, Warmup},
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
 /// expectations.
 pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(bench.threads)
-        .enable_all()
-        .build()?;
+    let runtime = if bench.threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(bench.threads)
+            .enable_all()
+            .build()?
+    };
     let report = runtime.block_on(measure(settings, bench))?;
     // Nothing of the load is left to wait for.
     runtime.shutdown_background();
@@ -89,6 +96,7 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
     for header in &settings.metadata {
         header.append_to(&mut metadata);
     }
+    let lean = lean_heads(settings, bench, kind, &shown, &metadata)?;
     let calls = Calls {
         path: format!("/{shown}")
             .parse()
@@ -100,10 +108,48 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
         max_message_size: settings.max_message_size,
         compression: client::compression(settings),
         addrs: bench.endpoints.iter().map(|(_, t)| t.display()).collect(),
+        lean,
     };
     let live = settings.progress.then(live::Live::new);
     let measured = load::run(settings, bench, calls, live).await?;
     Ok(report(bench, shown, kind, &measured))
+}
+
+/// The request heads of the fast path (`lean.rs`), one per endpoint, when the calls can take
+/// it: unary, uncompressed, in plaintext. Empty otherwise: the calls go through tonic.
+fn lean_heads(
+    settings: &ClientSettings,
+    bench: &Bench,
+    kind: Kind,
+    path: &str,
+    metadata: &MetadataMap,
+) -> Result<Vec<lean::Head>, UsageError> {
+    let plaintext = bench.endpoints.iter().all(|(_, target)| !target.is_tls());
+    if kind != Kind::Unary || settings.compress.is_some() || !plaintext {
+        return Ok(Vec::new());
+    }
+    let path = format!("/{path}");
+    bench
+        .endpoints
+        .iter()
+        .map(|(_, target)| {
+            let authority = match (&settings.authority, target) {
+                (Some(authority), _) => authority.clone(),
+                (None, Target::Tcp { uri, .. }) => {
+                    uri.authority().map(|a| a.to_string()).unwrap_or_default()
+                }
+                (None, Target::Unix(_)) => "localhost".to_owned(),
+            };
+            lean::Head::new(
+                &authority,
+                &path,
+                metadata,
+                settings.timeout,
+                settings.max_message_size,
+            )
+            .map_err(UsageError)
+        })
+        .collect()
 }
 
 fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Report {
