@@ -412,3 +412,33 @@ fn verbose_counts_the_messages_of_a_stream() {
     assert!(err.contains("apicli: 2 messages sent, 1 received"), "{err}");
     assert!(err.contains("status OK after"), "{err}");
 }
+
+#[test]
+fn built_in_services_are_called_even_when_reflection_wants_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "s3cret\n").unwrap();
+    let token = token.display().to_string();
+    let server = Server::start(&["--token-file", &token]);
+    // The call itself, not reflection, tells what is wrong.
+    let output = run(&["call", "api.Api/sayHello", "--addr", &server.url()]);
+    assert_exit(&output, 64 + 16);
+    assert_eq!(
+        stderr(&output),
+        "apicli: error: UNAUTHENTICATED: this server requires 'authorization: Bearer <token>'\n"
+    );
+    let output = run(&[
+        "call",
+        "api.Api/sayHello",
+        "-d",
+        r#"{"name":"x"}"#,
+        "--addr",
+        &server.url(),
+        "--token-file",
+        &token,
+        "-o",
+        "json",
+    ]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "{\"message\":\"Hello x!\"}\n");
+}

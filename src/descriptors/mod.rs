@@ -145,6 +145,7 @@ impl Descriptors {
             return Ok(Some(symbol));
         }
         let mut no_reflection = false;
+        let mut failed = None;
         if self.reflection.is_some() {
             match self.fetch_symbol(&name).await {
                 Ok(()) => {
@@ -154,11 +155,16 @@ impl Descriptors {
                 }
                 Err(ReflectionError::NotFound(_)) => {}
                 Err(ReflectionError::Unsupported) => no_reflection = true,
-                Err(err) => return Err(err.into()),
+                Err(err) => failed = Some(err),
             }
         }
+        // The built-in files answer for their services even when reflection failed (a server
+        // that wants a token for it, say): the call itself then says what is wrong.
         if let Some(symbol) = Symbol::find(self.builtin(), &name) {
             return Ok(Some(symbol));
+        }
+        if let Some(err) = failed {
+            return Err(err.into());
         }
         if no_reflection {
             return Err(self.no_reflection(Some(&name)).into());
