@@ -1076,3 +1076,81 @@ fn grpcio_reflection_lists_apicli_serve_services() {
         );
     }
 }
+
+#[test]
+fn apicli_bench_loads_grpcio_servers() {
+    let peers = peers_or_skip!();
+    // api.Api on the fast path (unary, plaintext), counted exactly.
+    let api = PyServer::start(peers, &[]);
+    let ran = apicli(
+        &api.url(),
+        &[
+            "bench",
+            "api.Api/sayHello",
+            "-d",
+            r#"{"name":"x"}"#,
+            "-n",
+            "300",
+            "-c",
+            "10",
+            "-o",
+            "json",
+        ],
+    );
+    ran.assert_code(0);
+    let report = &ran.json_lines()[0];
+    assert_eq!(report["count"], 300, "{ran}");
+    assert_eq!(report["statuses"], json!({"OK": 300}), "{ran}");
+
+    // A server-streaming method through reflection, its messages counted; and an answer the
+    // server refuses, counted by status.
+    let route_guide = PyServer::route_guide(peers, &[]);
+    let rectangle = r#"{"lo":{"latitude":400000000,"longitude":-750000000},"hi":{"latitude":420000000,"longitude":-730000000}}"#;
+    let ran = apicli(
+        &route_guide.url(),
+        &[
+            "bench",
+            "routeguide.RouteGuide/ListFeatures",
+            "-d",
+            rectangle,
+            "-n",
+            "20",
+            "-c",
+            "4",
+            "-o",
+            "json",
+        ],
+    );
+    ran.assert_code(0);
+    let report = &ran.json_lines()[0];
+    assert_eq!(report["statuses"], json!({"OK": 20}), "{ran}");
+    let messages = report["streams"]["messages"].as_u64().unwrap();
+    assert!(messages > 0 && messages.is_multiple_of(20), "{ran}");
+
+    let ran = apicli(
+        &route_guide.url(),
+        &[
+            "bench",
+            "routeguide.RouteGuide/GetFeature",
+            "-H",
+            "x-answer-status: 8",
+            "-n",
+            "50",
+            "-o",
+            "json",
+            "--expect",
+            "errors=0",
+        ],
+    );
+    ran.assert_code(3);
+    let report = &ran.json_lines()[0];
+    assert_eq!(
+        report["statuses"],
+        json!({"RESOURCE_EXHAUSTED": 50}),
+        "{ran}"
+    );
+    assert!(
+        ran.stderr.contains("expected errors=0, measured errors=50"),
+        "{ran}"
+    );
+}
