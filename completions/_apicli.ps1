@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
     $completions = @(switch ($command) {
         'apicli' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -54,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe a service, method, message, enum or field in .proto syntax')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call any method of any service: unary, server-, client- or bidi-streaming')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test any method: many calls at once, live progress, exact latency percentiles')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profiles of the config file, or show one as resolved')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -61,6 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         }
         'apicli;hello' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -88,6 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         'apicli;get-all' {
             [CompletionResult]::new('--length', '--length', [CompletionResultType]::ParameterName, 'How many items to ask for (0 to 2147483647)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -115,6 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         'apicli;stream' {
             [CompletionResult]::new('--length', '--length', [CompletionResultType]::ParameterName, 'How many items to ask for (0 to 2147483647)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -141,6 +146,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         }
         'apicli;health' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -171,6 +177,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -201,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -234,6 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -279,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -303,6 +313,73 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'apicli;profiles' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Present this client certificate (PEM) for mutual TLS; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --cert')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority and TLS server name to use instead of the address''s host')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress requests with this encoding and accept responses compressed with it')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (a warning says so every time)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a profile as resolved, with tokens and authorization values redacted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'apicli;profiles;show' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Present this client certificate (PEM) for mutual TLS; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --cert')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority and TLS server name to use instead of the address''s host')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress requests with this encoding and accept responses compressed with it')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (a warning says so every time)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar (serve: no line per call)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'apicli;profiles;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a profile as resolved, with tokens and authorization values redacted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'apicli;profiles;help;show' {
+            break
+        }
+        'apicli;profiles;help;help' {
+            break
+        }
         'apicli;serve' {
             [CompletionResult]::new('--stream-interval', '--stream-interval', [CompletionResultType]::ParameterName, 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)')
             [CompletionResult]::new('--max-items', '--max-items', [CompletionResultType]::ParameterName, 'The largest getAll length served; longer requests get INVALID_ARGUMENT')
@@ -316,6 +393,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--max-request-size', '--max-request-size', [CompletionResultType]::ParameterName, 'The largest request message accepted (units optional: 64KiB)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads serving calls, each with the connections it was given [default: one per core]')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -344,6 +422,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         }
         'apicli;completions' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
@@ -377,6 +456,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe a service, method, message, enum or field in .proto syntax')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call any method of any service: unary, server-, client- or bidi-streaming')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test any method: many calls at once, live progress, exact latency percentiles')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profiles of the config file, or show one as resolved')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -404,6 +484,13 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;help;bench' {
+            break
+        }
+        'apicli;help;profiles' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a profile as resolved, with tokens and authorization values redacted')
+            break
+        }
+        'apicli;help;profiles;show' {
             break
         }
         'apicli;help;serve' {

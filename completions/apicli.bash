@@ -43,6 +43,9 @@ _apicli() {
             apicli,list)
                 cmd="apicli__subcmd__list"
                 ;;
+            apicli,profiles)
+                cmd="apicli__subcmd__profiles"
+                ;;
             apicli,serve)
                 cmd="apicli__subcmd__serve"
                 ;;
@@ -76,11 +79,29 @@ _apicli() {
             apicli__subcmd__help,list)
                 cmd="apicli__subcmd__help__subcmd__list"
                 ;;
+            apicli__subcmd__help,profiles)
+                cmd="apicli__subcmd__help__subcmd__profiles"
+                ;;
             apicli__subcmd__help,serve)
                 cmd="apicli__subcmd__help__subcmd__serve"
                 ;;
             apicli__subcmd__help,stream)
                 cmd="apicli__subcmd__help__subcmd__stream"
+                ;;
+            apicli__subcmd__help__subcmd__profiles,show)
+                cmd="apicli__subcmd__help__subcmd__profiles__subcmd__show"
+                ;;
+            apicli__subcmd__profiles,help)
+                cmd="apicli__subcmd__profiles__subcmd__help"
+                ;;
+            apicli__subcmd__profiles,show)
+                cmd="apicli__subcmd__profiles__subcmd__show"
+                ;;
+            apicli__subcmd__profiles__subcmd__help,help)
+                cmd="apicli__subcmd__profiles__subcmd__help__subcmd__help"
+                ;;
+            apicli__subcmd__profiles__subcmd__help,show)
+                cmd="apicli__subcmd__profiles__subcmd__help__subcmd__show"
                 ;;
             *)
                 ;;
@@ -89,13 +110,17 @@ _apicli() {
 
     case "${cmd}" in
         apicli)
-            opts="-H -o -v -q -h -V --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help --version hello get-all stream health list describe call bench serve completions help"
+            opts="-H -o -v -q -h -V --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help --version hello get-all stream health list describe call bench profiles serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -167,7 +192,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench)
-            opts="-d -c -n -z -I -H -o -v -q -h --data --concurrency --connections --total --duration --rps --warmup --threads --expect --compare --proto --import-path --protoset --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-d -c -n -z -I -H -o -v -q -h --data --concurrency --connections --total --duration --rps --warmup --threads --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +274,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -317,7 +346,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__call)
-            opts="-d -I -H -o -v -q -h --data --emit-defaults --proto --import-path --protoset --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-d -I -H -o -v -q -h --data --emit-defaults --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,6 +377,10 @@ _apicli() {
                     return 0
                     ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -419,13 +452,17 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__completions)
-            opts="-H -o -v -q -h --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help bash elvish fish powershell zsh"
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -497,7 +534,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__describe)
-            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,6 +557,10 @@ _apicli() {
                     return 0
                     ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -591,7 +632,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__get__subcmd__all)
-            opts="-H -o -v -q -h --length --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -602,6 +643,10 @@ _apicli() {
                     return 0
                     ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -673,13 +718,17 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__health)
-            opts="-H -o -v -q -h --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -751,13 +800,17 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__hello)
-            opts="-H -o -v -q -h --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -829,7 +882,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__help)
-            opts="hello get-all stream health list describe call bench serve completions help"
+            opts="hello get-all stream health list describe call bench profiles serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1021,34 @@ _apicli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        apicli__subcmd__help__subcmd__profiles)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__help__subcmd__profiles__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         apicli__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -997,7 +1078,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__list)
-            opts="-I -H -o -v -q -h --proto --import-path --protoset --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1101,216 @@ _apicli() {
                     return 0
                     ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-message-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compress)
+                    COMPREPLY=($(compgen -W "gzip zstd" -- "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__profiles)
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-message-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compress)
+                    COMPREPLY=($(compgen -W "gzip zstd" -- "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__profiles__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__profiles__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__profiles__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__profiles__subcmd__show)
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,7 +1382,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__serve)
-            opts="-H -o -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,6 +1433,10 @@ _apicli() {
                     return 0
                     ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1213,7 +1508,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__stream)
-            opts="-H -o -v -q -h --length --addr --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --token-file --ca-cert --cert --key --authority --insecure --compress --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1224,6 +1519,10 @@ _apicli() {
                     return 0
                     ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

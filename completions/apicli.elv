@@ -19,6 +19,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
     var completions = [
         &'apicli'= {
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -51,12 +52,14 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand describe 'Describe a service, method, message, enum or field in .proto syntax'
             cand call 'Call any method of any service: unary, server-, client- or bidi-streaming'
             cand bench 'Load-test any method: many calls at once, live progress, exact latency percentiles'
+            cand profiles 'List the profiles of the config file, or show one as resolved'
             cand serve 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apicli;hello'= {
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -83,6 +86,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         &'apicli;get-all'= {
             cand --length 'How many items to ask for (0 to 2147483647)'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -109,6 +113,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         &'apicli;stream'= {
             cand --length 'How many items to ask for (0 to 2147483647)'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -134,6 +139,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         }
         &'apicli;health'= {
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -163,6 +169,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -192,6 +199,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -224,6 +232,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -268,6 +277,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --protoset 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -291,6 +301,68 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'apicli;profiles'= {
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
+            cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
+            cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
+            cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
+            cand --connect-timeout 'How long connecting may take [default: 10s]'
+            cand -o 'Output format [default: table]'
+            cand --output 'Output format [default: table]'
+            cand --max-message-size 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]'
+            cand --token-file 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it'
+            cand --ca-cert 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses'
+            cand --cert 'Present this client certificate (PEM) for mutual TLS; needs --key'
+            cand --key 'The private key (PEM) of --cert'
+            cand --authority 'The :authority and TLS server name to use instead of the address''s host'
+            cand --compress 'Compress requests with this encoding and accept responses compressed with it'
+            cand --keepalive 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --insecure 'Do not verify the server''s TLS certificate (a warning says so every time)'
+            cand -v 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)'
+            cand --verbose 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)'
+            cand -q 'No progress bar (serve: no line per call)'
+            cand --quiet 'No progress bar (serve: no line per call)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Print a profile as resolved, with tokens and authorization values redacted'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apicli;profiles;show'= {
+            cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
+            cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
+            cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
+            cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
+            cand --connect-timeout 'How long connecting may take [default: 10s]'
+            cand -o 'Output format [default: table]'
+            cand --output 'Output format [default: table]'
+            cand --max-message-size 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]'
+            cand --token-file 'Send ''authorization: Bearer TOKEN'' with the token read from FILE; for serve: require it'
+            cand --ca-cert 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses'
+            cand --cert 'Present this client certificate (PEM) for mutual TLS; needs --key'
+            cand --key 'The private key (PEM) of --cert'
+            cand --authority 'The :authority and TLS server name to use instead of the address''s host'
+            cand --compress 'Compress requests with this encoding and accept responses compressed with it'
+            cand --keepalive 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --insecure 'Do not verify the server''s TLS certificate (a warning says so every time)'
+            cand -v 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)'
+            cand --verbose 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request''s metadata)'
+            cand -q 'No progress bar (serve: no line per call)'
+            cand --quiet 'No progress bar (serve: no line per call)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'apicli;profiles;help'= {
+            cand show 'Print a profile as resolved, with tokens and authorization values redacted'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apicli;profiles;help;show'= {
+        }
+        &'apicli;profiles;help;help'= {
+        }
         &'apicli;serve'= {
             cand --stream-interval 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)'
             cand --max-items 'The largest getAll length served; longer requests get INVALID_ARGUMENT'
@@ -304,6 +376,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --max-request-size 'The largest request message accepted (units optional: 64KiB)'
             cand --threads 'Threads serving calls, each with the connections it was given [default: one per core]'
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -331,6 +404,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         }
         &'apicli;completions'= {
             cand --addr 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]'
+            cand --profile 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)'
             cand -H 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --header 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line'
             cand --timeout 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout'
@@ -363,6 +437,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand describe 'Describe a service, method, message, enum or field in .proto syntax'
             cand call 'Call any method of any service: unary, server-, client- or bidi-streaming'
             cand bench 'Load-test any method: many calls at once, live progress, exact latency percentiles'
+            cand profiles 'List the profiles of the config file, or show one as resolved'
             cand serve 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -382,6 +457,11 @@ set edit:completion:arg-completer[apicli] = {|@words|
         &'apicli;help;call'= {
         }
         &'apicli;help;bench'= {
+        }
+        &'apicli;help;profiles'= {
+            cand show 'Print a profile as resolved, with tokens and authorization values redacted'
+        }
+        &'apicli;help;profiles;show'= {
         }
         &'apicli;help;serve'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_apicli_global_optspecs
-    string join \n addr= H/header= timeout= connect-timeout= o/output= max-message-size= token-file= ca-cert= cert= key= authority= insecure compress= keepalive= v/verbose q/quiet color= h/help V/version
+    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= token-file= ca-cert= cert= key= authority= insecure compress= keepalive= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_apicli_needs_command
@@ -25,6 +25,7 @@ function __fish_apicli_using_subcommand
 end
 
 complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -55,10 +56,12 @@ complete -c apicli -n "__fish_apicli_needs_command" -f -a "list" -d 'List the se
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "profiles" -d 'List the profiles of the config file, or show one as resolved'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -82,6 +85,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'N
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l length -d 'How many items to ask for (0 to 2147483647)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -105,6 +109,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l length -d 'How many items to ask for (0 to 2147483647)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -127,6 +132,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -152,6 +158,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l proto -d 'Describ
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -177,6 +184,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proto -d 'Des
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -204,6 +212,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l proto -d 'Describ
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -240,6 +249,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l proto -d 'Descri
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -261,6 +271,56 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do 
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-items -d 'The largest getAll length served; longer requests get INVALID_ARGUMENT' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l tls-cert -d 'Serve TLS with this certificate chain (PEM); needs --tls-key' -r -F
@@ -274,6 +334,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-s
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -298,6 +359,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
@@ -319,14 +381,16 @@ complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: no line per call)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "health" -d 'Check the server\'s health like a Kubernetes probe: exit 0 only when SERVING'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "list" -d 'List the services, or the methods of SERVICE with their kinds and types'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "describe" -d 'Describe a service, method, message, enum or field in .proto syntax'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "profiles" -d 'List the profiles of the config file, or show one as resolved'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'

@@ -11,7 +11,7 @@ use crate::{
     complete,
     exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
-    settings::{Colors, Job},
+    settings::{Colors, Config, Job},
 };
 
 /// Runs apicli with these arguments (the first is the program name) and returns the exit code.
@@ -54,6 +54,7 @@ fn execute(job: Job) -> anyhow::Result<()> {
         // The load chooses its runtime: as many threads as --threads says.
         Job::Bench(settings, bench) => bench::run(&settings, &bench),
         Job::Serve(settings) => server::serve(settings),
+        Job::Profiles(config, name) => profiles(&config, name.as_deref()),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "apicli", &mut out);
@@ -61,6 +62,25 @@ fn execute(job: Job) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `apicli profiles`: the names, the default marked; with a name, that profile as resolved.
+fn profiles(config: &Config, name: Option<&str>) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match name {
+        Some(name) => out.write_all(config.get(name)?.show().as_bytes())?,
+        None => {
+            for profile in config.names() {
+                if config.default.as_deref() == Some(profile) {
+                    writeln!(out, "{profile} (default)")?;
+                } else {
+                    writeln!(out, "{profile}")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Prints the error once, on one line, and decides the exit code.

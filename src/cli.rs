@@ -79,12 +79,26 @@ pub enum Command {
     },
     /// Load-test any method: many calls at once, live progress, exact latency percentiles
     Bench(BenchArgs),
+    /// List the profiles of the config file, or show one as resolved
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+    },
     /// Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)
     Serve(ServeArgs),
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to complete for
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// Print a profile as resolved, with tokens and authorization values redacted
+    Show {
+        /// The profile's name
+        name: String,
     },
 }
 
@@ -96,6 +110,16 @@ pub struct GlobalArgs {
     /// [default: 127.0.0.1:50051]
     #[arg(long, global = true, env = "APICLI_ADDR", value_name = "ADDR")]
     pub addr: Vec<String>,
+
+    /// Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        env = "APICLI_PROFILE",
+        value_name = "NAME"
+    )]
+    pub profile: Option<String>,
 
     /// Request metadata, 'name: value' (repeatable; a name ending in -bin takes base64), or
     /// @FILE for one header per line

@@ -3,12 +3,14 @@
 
 mod address;
 mod bench;
+mod profile;
 mod values;
 
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
 
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
+pub use profile::{Chosen, Config};
 pub use values::{io_words, parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
@@ -18,7 +20,7 @@ use crate::{
     call::RequestData,
     cli::{
         Cli, ColorChoice, Command, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs,
-        LogFormat, OutputFormat, ServeArgs,
+        LogFormat, OutputFormat, ProfilesAction, ServeArgs,
     },
     exit::UsageError,
     headers::Header,
@@ -40,6 +42,8 @@ pub enum Job {
     Bench(ClientSettings, Box<Bench>),
     Serve(ServeSettings),
     Completions(clap_complete::Shell),
+    /// `apicli profiles [show NAME]`.
+    Profiles(Config, Option<String>),
 }
 
 /// One call to the server.
@@ -205,8 +209,40 @@ impl Colors {
 
 impl Job {
     pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
-        let global = cli.global;
-        let call = match cli.command {
+        let mut global = cli.global;
+        let mut command = cli.command;
+        match command {
+            Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
+            Command::Completions { shell } => return Ok(Job::Completions(shell)),
+            Command::Profiles { action } => {
+                let name = action.map(|ProfilesAction::Show { name }| name);
+                return Ok(Job::Profiles(Config::load()?, name));
+            }
+            _ => {}
+        }
+        // Client commands: the profile fills in what the command line and environment did not.
+        let config = Config::load()?;
+        let profile = config.choose(global.profile.as_deref())?;
+        if let Some(profile) = &profile {
+            profile.fill(&mut global)?;
+            if let Command::Call { descriptors, .. }
+            | Command::List { descriptors, .. }
+            | Command::Describe { descriptors, .. } = &mut command
+            {
+                profile.fill_descriptors(descriptors);
+            }
+            if let Command::Bench(args) = &mut command {
+                profile.fill_descriptors(&mut args.descriptors);
+            }
+            if global.verbose {
+                eprintln!(
+                    "apicli: profile {} (from {})",
+                    profile.name,
+                    profile.file.display()
+                );
+            }
+        }
+        let call = match command {
             Command::Hello { name } => Call::Hello { name },
             Command::GetAll { length } => Call::GetAll { length },
             Command::Stream { length } => Call::Stream { length },
@@ -261,8 +297,9 @@ impl Job {
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 return Ok(Job::Bench(settings, Box::new(bench)));
             }
-            Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
-            Command::Completions { shell } => return Ok(Job::Completions(shell)),
+            Command::Serve(_) | Command::Completions { .. } | Command::Profiles { .. } => {
+                unreachable!("handled above")
+            }
         };
         Ok(Job::Call(client_settings(global)?, call))
     }

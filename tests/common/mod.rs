@@ -19,7 +19,11 @@ use serde_json::{Value, json};
 /// A command for the `apicli` binary under test, with an environment that cannot leak into it.
 pub fn apicli() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_apicli"));
+    // No config file of the machine's (profiles) takes part, unless a test gives one.
     cmd.env_remove("APICLI_ADDR")
+        .env_remove("APICLI_PROFILE")
+        .env_remove("APICLI_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/apicli-tests")
         .env_remove("NO_COLOR")
         .env_remove("RUST_LOG")
         .env("RUST_BACKTRACE", "1")
