@@ -1,12 +1,15 @@
 //! api.Api as `apicli serve` serves it: the generated `ApiServer` for sayHello and getStream,
-//! and getAll on a route of its own, whose reply is encoded as it is made (see
-//! `items_reply.rs`).
+//! and getAll on a route of its own, whose reply is encoded as it is made.
 //!
 //! The generated route of getAll takes a whole `Items` from the service and encodes it with
 //! prost, so a reply of a million items was in memory twice: 60 MB of messages, then 19 MB of
 //! encoding. This route runs the same tonic unary handler (request decoding and its size limit,
-//! compression both ways, statuses, headers) with a codec whose encoder writes the items
-//! straight into tonic's buffer.
+//! the choice of compression, statuses, headers) with a codec for a reply that is not made yet
+//! (`items_reply.rs`). A reply that goes out uncompressed has its body swapped, before tonic's
+//! is first polled, for one that makes the items a chunk at a time as they are sent
+//! (`items_body.rs`), so it never exists whole in memory. A compressed reply stays with tonic,
+//! whose length prefix is the compressed length, known only at the end: the codec's encoder
+//! writes the items straight into tonic's buffer, and tonic compresses that.
 //!
 //! The token check and the call log wrap this service as they wrap any other.
 
@@ -29,6 +32,7 @@ use tower::Service;
 
 use super::{
     ApiService,
+    items_body::ItemsBody,
     items_reply::{ItemsCodec, ItemsReply},
 };
 use crate::api::{
@@ -38,6 +42,8 @@ use crate::api::{
 
 /// The path of getAll, which this service answers itself.
 const GET_ALL: &str = "/api.Api/getAll";
+/// The response header naming the reply's compression, when it is compressed.
+const GRPC_ENCODING: &str = "grpc-encoding";
 
 /// What every route answers with: the generated server's future, and getAll's.
 type RouteFuture =
@@ -110,7 +116,20 @@ where
         }
         let mut grpc = self.get_all_handler();
         let get_all = GetAll(Arc::clone(&self.service));
-        Box::pin(async move { Ok(grpc.unary(get_all, request).await) })
+        Box::pin(async move { Ok(stream_reply(grpc.unary(get_all, request).await)) })
+    }
+}
+
+/// A getAll response whose reply goes out uncompressed, with tonic's body (not yet polled, so
+/// nothing is encoded) swapped for an [`ItemsBody`]. Errors (which have no reply) and
+/// compressed replies are left as they are.
+fn stream_reply(response: http::Response<ResponseBody>) -> http::Response<ResponseBody> {
+    let (mut parts, body) = response.into_parts();
+    match parts.extensions.remove::<ItemsReply>() {
+        Some(reply) if !parts.headers.contains_key(GRPC_ENCODING) => {
+            http::Response::from_parts(parts, ResponseBody::new(ItemsBody::new(reply)))
+        }
+        _ => http::Response::from_parts(parts, body),
     }
 }
 
@@ -118,7 +137,8 @@ impl NamedService for ApiRoutes {
     const NAME: &'static str = api_server::SERVICE_NAME;
 }
 
-/// getAll's handler: checks the length and hands tonic the reply, not yet made.
+/// getAll's handler: checks the length and hands tonic the reply, not yet made; a copy of it
+/// rides in the response's extensions, for [`stream_reply`].
 struct GetAll(Arc<ApiService>);
 
 impl UnaryService<ApiRequest> for GetAll {
@@ -126,6 +146,10 @@ impl UnaryService<ApiRequest> for GetAll {
     type Future = Ready<Result<Response<ItemsReply>, Status>>;
 
     fn call(&mut self, request: Request<ApiRequest>) -> Self::Future {
-        std::future::ready(self.0.get_all_reply(request.get_ref()).map(Response::new))
+        std::future::ready(self.0.get_all_reply(request.get_ref()).map(|reply| {
+            let mut response = Response::new(reply);
+            response.extensions_mut().insert(reply);
+            response
+        }))
     }
 }

@@ -1,10 +1,13 @@
 //! getAll's reply, made as it is encoded: `Items{items: [Item{id, name: "name {id}"}, …]}` for
-//! ids 1 to `length`, written straight into tonic's encode buffer with the bytes prost would
-//! write for the same `Items`, and never held as a `Vec<Item>` first.
+//! ids 1 to `length`, written item by item with the bytes prost would write for the same
+//! `Items`, and never held as a `Vec<Item>` first.
 //!
 //! A million items are about 60 MB as `Item` structs and their `String`s, and 19 MB encoded;
-//! built first and then encoded, a reply existed twice. Here it exists once, as its encoding,
-//! in a buffer reserved at its exact length (so it is not grown by doubling and copied either).
+//! built first and then encoded, a reply existed twice. An [`ItemsReply`] is only its length:
+//! its encoded length is worked out without encoding it, and its items are encoded where they
+//! are sent: uncompressed, a chunk at a time (`items_body.rs`); compressed, by its codec's
+//! encoder, straight into tonic's buffer, reserved at their exact length (so it is not grown
+//! by doubling and copied either).
 
 use bytes::BufMut;
 use prost::encoding::{encode_varint, encoded_len_varint};
@@ -53,6 +56,11 @@ impl ItemsReply {
             id = run_end;
         }
         total
+    }
+
+    /// The number of items.
+    pub fn length(self) -> u32 {
+        self.length
     }
 
     /// Writes the items into `buf`, one after the other, exactly as prost encodes the `Items`.

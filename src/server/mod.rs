@@ -6,6 +6,7 @@ mod api_routes;
 mod auth;
 mod call_log;
 mod deadline;
+mod items_body;
 mod items_reply;
 mod listen;
 mod logging;
