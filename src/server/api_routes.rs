@@ -5,11 +5,10 @@
 //! prost, so a reply of a million items was in memory twice: 60 MB of messages, then 19 MB of
 //! encoding. This route runs the same tonic unary handler (request decoding and its size limit,
 //! the choice of compression, statuses, headers) with a codec for a reply that is not made yet
-//! (`items_reply.rs`). A reply that goes out uncompressed has its body swapped, before tonic's
-//! is first polled, for one that makes the items a chunk at a time as they are sent
-//! (`items_body.rs`), so it never exists whole in memory. A compressed reply stays with tonic,
-//! whose length prefix is the compressed length, known only at the end: the codec's encoder
-//! writes the items straight into tonic's buffer, and tonic compresses that.
+//! (`items_reply.rs`). Then, before tonic's body is first polled, it is swapped for one that
+//! makes the items as they are sent, uncompressed or compressed (`items_body.rs`), so the
+//! reply never exists whole, uncompressed, in memory. Only for an encoding that body does not
+//! make would tonic's body run, its encoder writing the items straight into tonic's buffer.
 //!
 //! The token check and the call log wrap this service as they wrap any other.
 
@@ -120,16 +119,22 @@ where
     }
 }
 
-/// A getAll response whose reply goes out uncompressed, with tonic's body (not yet polled, so
-/// nothing is encoded) swapped for an [`ItemsBody`]. Errors (which have no reply) and
-/// compressed replies are left as they are.
+/// A getAll response with tonic's body (not yet polled, so nothing is encoded) swapped for an
+/// [`ItemsBody`], plain or compressed as tonic chose. Errors (which have no reply) are left as
+/// they are, and so is a reply in an encoding `ItemsBody` does not make (tonic's encoder then
+/// writes it into tonic's buffer).
 fn stream_reply(response: http::Response<ResponseBody>) -> http::Response<ResponseBody> {
     let (mut parts, body) = response.into_parts();
-    match parts.extensions.remove::<ItemsReply>() {
-        Some(reply) if !parts.headers.contains_key(GRPC_ENCODING) => {
-            http::Response::from_parts(parts, ResponseBody::new(ItemsBody::new(reply)))
-        }
-        _ => http::Response::from_parts(parts, body),
+    let Some(reply) = parts.extensions.remove::<ItemsReply>() else {
+        return http::Response::from_parts(parts, body);
+    };
+    let items = match parts.headers.get(GRPC_ENCODING) {
+        None => Some(ItemsBody::plain(reply)),
+        Some(encoding) => ItemsBody::compressed(reply, encoding.as_bytes()),
+    };
+    match items {
+        Some(items) => http::Response::from_parts(parts, ResponseBody::new(items)),
+        None => http::Response::from_parts(parts, body),
     }
 }
 

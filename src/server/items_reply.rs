@@ -5,9 +5,9 @@
 //! A million items are about 60 MB as `Item` structs and their `String`s, and 19 MB encoded;
 //! built first and then encoded, a reply existed twice. An [`ItemsReply`] is only its length:
 //! its encoded length is worked out without encoding it, and its items are encoded where they
-//! are sent: uncompressed, a chunk at a time (`items_body.rs`); compressed, by its codec's
-//! encoder, straight into tonic's buffer, reserved at their exact length (so it is not grown
-//! by doubling and copied either).
+//! are sent (`items_body.rs`). Its codec lets tonic's unary handler carry it; the codec's
+//! encoder, for an encoding that body does not make, writes the items straight into tonic's
+//! buffer, reserved at their exact length (so it is not grown by doubling and copied either).
 
 use bytes::BufMut;
 use prost::encoding::{encode_varint, encoded_len_varint};

@@ -5,6 +5,7 @@
 mod api_routes;
 mod auth;
 mod call_log;
+mod compressor;
 mod deadline;
 mod items_body;
 mod items_reply;
