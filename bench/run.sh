@@ -499,7 +499,7 @@ step_throughput() {
 
 # --- step 5: memory --------------------------------------------------------------------------
 step_memory() {
-    say "step 5: memory (stream --length $MEM_STREAM_LEN under /usr/bin/time -v; servers' VmHWM)"
+    say "step 5: memory (stream --length $MEM_STREAM_LEN under /usr/bin/time -v; servers' VmHWM; a fresh server's getAll)"
     start_client_target
     local a=${ADDR[main]} tv=$WORK/time-stream.txt kb
     /usr/bin/time -v -o "$tv" "$APICLI" stream --length "$MEM_STREAM_LEN" -o json --addr "$a" >/dev/null ||
@@ -529,6 +529,30 @@ step_memory() {
     rss=$(awk '/^VmRSS/ { print $2 }' "/proc/${PID[main]}/status")
     row 5e "\`apicli serve -q\` that served steps 1–3 and 5a (incl. getAll of $(fmt_int "$GETALL_LEN")): VmHWM / VmRSS" "$(calc "$hwm / 1024" %.1f) MiB / $(calc "$rss / 1024" %.1f) MiB" "—" "—"
     repro 5e "as 5b, for the server of steps 1–3"
+    get_all_memory
+}
+
+# 5f/5g: what one getAll of GETALL_LEN items costs a server that has done nothing else (5e's
+# peak may come from anything steps 1–3 did): its peak across the call, and whether its
+# resident memory comes back down with nothing more to do, a second after the call.
+get_all_memory() {
+    start_server get-all-memory "$APICLI" serve -q --addr 127.0.0.1:0
+    local pid=${PID[get-all-memory]} status before peak after
+    status=/proc/$pid/status
+    before=$(awk '/^VmRSS/ { print $2 }' "$status")
+    "$APICLI" get-all --length "$GETALL_LEN" --max-message-size 64MiB -o json \
+        --addr "${ADDR[get-all-memory]}" | grep "\"name $GETALL_LEN\"" >/dev/null ||
+        die "apicli get-all (5f): item $GETALL_LEN missing"
+    peak=$(awk '/^VmHWM/ { print $2 }' "$status")
+    sleep 1
+    after=$(awk '/^VmRSS/ { print $2 }' "$status")
+    stop_pid "$pid"
+    local over
+    over=$(calc "($after - $before) / 1024" %.1f)
+    row 5f "\`apicli serve -q\`, fresh: peak RSS across one getAll of $(fmt_int "$GETALL_LEN") items" "**$(calc "$peak / 1024" %.1f) MiB** ($(calc "$before / 1024" %.1f) MiB before the call)" "≤ 64 MiB" "$(verdict "$peak <= 64 * 1024")"
+    row 5g "the same server's RSS one second after that call" "**$(calc "$after / 1024" %.1f) MiB** ($over MiB above before the call)" "≤ 8 MiB above before the call" "$(verdict "$after - $before <= 8 * 1024")"
+    repro 5f "a fresh server as for ADDR (pid \$PID); grep VmRSS /proc/\$PID/status; $APICLI get-all --length $GETALL_LEN --max-message-size 64MiB -o json --addr \$ADDR > /dev/null; grep VmHWM /proc/\$PID/status"
+    repro 5g "as 5f, then: sleep 1; grep VmRSS /proc/\$PID/status"
 }
 
 # --- step 6: general calls ---------------------------------------------------------------------

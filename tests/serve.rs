@@ -1,7 +1,8 @@
 //! The production features of `apicli serve` and the client, end to end with the real binary:
 //! TLS (files, self-signed, every failure), `--insecure`, mutual TLS, bearer tokens, health
 //! (and its drain), reflection, graceful shutdown, unix sockets, compression, request ids, the
-//! JSON log and routeguide.RouteGuide. Certificates are made here with rcgen.
+//! JSON log, routeguide.RouteGuide and getAll's reply (the bytes prost would send, its limit and
+//! token check). Certificates are made here with rcgen.
 
 mod common;
 
@@ -19,14 +20,17 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use apicli::routeguide::{
-    Point, Rectangle, RouteNote, RouteSummary, route_guide_client::RouteGuideClient,
+use apicli::{
+    api::{ApiRequest, Item, Items, api_client::ApiClient},
+    routeguide::{Point, Rectangle, RouteNote, RouteSummary, route_guide_client::RouteGuideClient},
 };
+use bytes::Buf as _;
 use common::{
     ChildGuard, LIMIT, Server, apicli, assert_exit, assert_one_error_line, items_json, json_lines,
     output_of, read_all_in_background, run, send_signal, serve_in_background, stderr, stdout,
     wait_with_limit,
 };
+use prost::Message as _;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose, SignatureAlgorithm,
@@ -35,12 +39,13 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{
-    codec::CompressionEncoding,
+    codec::{Codec, CompressionEncoding, DecodeBuf, Decoder},
     transport::{Channel, Endpoint},
 };
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
+use tonic_prost::ProstEncoder;
 
 // --- running the client ------------------------------------------------------------------------
 
@@ -1716,4 +1721,212 @@ fn a_record_route_cancelled_mid_stream_is_logged_cancelled() {
         let after = within_limit(guide.get_feature(point(1, 1))).await;
         assert!(after.is_ok(), "{after:?}");
     });
+}
+
+// --- 15. getAll, encoded as it is made ---------------------------------------------------------
+
+/// A codec for calling getAll that keeps the reply as the bytes that came (decompressed), to
+/// compare them with what prost encodes.
+#[derive(Default)]
+struct RawReply;
+
+/// The reply's bytes, as they came.
+#[derive(Default)]
+struct RawDecoder;
+
+impl Decoder for RawDecoder {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Vec<u8>>, tonic::Status> {
+        Ok(Some(buf.copy_to_bytes(buf.remaining()).to_vec()))
+    }
+}
+
+impl Codec for RawReply {
+    type Encode = ApiRequest;
+    type Decode = Vec<u8>;
+    type Encoder = ProstEncoder<ApiRequest>;
+    type Decoder = RawDecoder;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        ProstEncoder::default()
+    }
+
+    fn decoder(&mut self) -> RawDecoder {
+        RawDecoder
+    }
+}
+
+/// getAll's reply as bytes, and the `grpc-encoding` it came with.
+async fn get_all_bytes(
+    channel: Channel,
+    length: i32,
+    encoding: Option<CompressionEncoding>,
+) -> (Vec<u8>, Option<String>) {
+    let mut grpc = tonic::client::Grpc::new(channel);
+    if let Some(encoding) = encoding {
+        grpc = grpc.accept_compressed(encoding);
+    }
+    within_limit(grpc.ready()).await.unwrap();
+    let path = http::uri::PathAndQuery::from_static("/api.Api/getAll");
+    let request = tonic::Request::new(ApiRequest { length });
+    let reply = within_limit(grpc.unary(request, path, RawReply))
+        .await
+        .unwrap();
+    let encoding = reply
+        .metadata()
+        .get("grpc-encoding")
+        .map(|value| value.to_str().unwrap().to_owned());
+    (reply.into_inner(), encoding)
+}
+
+#[test]
+fn get_all_replies_with_exactly_the_bytes_prost_encodes() {
+    let server = Server::start(&[]);
+    let length = 100_000;
+    let items: Vec<Item> = (1..=length)
+        .map(|id| Item {
+            id,
+            name: format!("name {id}"),
+        })
+        .collect();
+    let expected = Items {
+        items: items.clone(),
+    }
+    .encode_to_vec();
+    runtime().block_on(async {
+        let channel = connect(server.url()).await;
+        for (encoding, name) in [
+            (None, None),
+            (Some(CompressionEncoding::Gzip), Some("gzip")),
+            (Some(CompressionEncoding::Zstd), Some("zstd")),
+        ] {
+            let (bytes, came_with) = get_all_bytes(channel.clone(), length, encoding).await;
+            assert_eq!(came_with.as_deref(), name);
+            assert!(bytes == expected, "{name:?}: the bytes differ from prost's");
+        }
+        // The typed client decodes it to the same items.
+        let mut client =
+            ApiClient::new(channel.clone()).accept_compressed(CompressionEncoding::Gzip);
+        let reply = within_limit(client.get_all(ApiRequest { length }))
+            .await
+            .unwrap();
+        assert!(
+            reply.into_inner().items == items,
+            "the typed client's items"
+        );
+        // No items is an empty message.
+        let (bytes, _) = get_all_bytes(channel, 0, None).await;
+        assert_eq!(bytes, b"");
+    });
+
+    let json = run(&[
+        "get-all",
+        "--length",
+        &length.to_string(),
+        "-o",
+        "json",
+        "--addr",
+        &server.url(),
+        "--compress",
+        "gzip",
+    ]);
+    assert_exit(&json, 0);
+    let value: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(
+        value == json!({"items": items_json(length)}),
+        "apicli's JSON"
+    );
+}
+
+#[test]
+fn get_all_keeps_its_limit_the_token_check_and_the_call_log() {
+    let files = Files::new();
+    let token = unique("get-all-token");
+    let token_file = files.write("token", &token);
+    let server = Server::start(&["--max-items", "1000", "--token-file", &token_file]);
+    let url = server.url();
+
+    let missing = run(&["get-all", "--length", "10", "--addr", &url]);
+    assert_exit(&missing, 80);
+    assert_one_error_line(&missing, "UNAUTHENTICATED");
+    let zipped = run(&[
+        "get-all",
+        "--length",
+        "10",
+        "--addr",
+        &url,
+        "--compress",
+        "gzip",
+    ]);
+    assert_exit(&zipped, 80);
+    assert_one_error_line(&zipped, "UNAUTHENTICATED");
+
+    let over = run(&[
+        "get-all",
+        "--length",
+        "1001",
+        "--addr",
+        &url,
+        "--token-file",
+        &token_file,
+    ]);
+    assert_exit(&over, 67);
+    assert_one_error_line(
+        &over,
+        "length 1001 is out of range: getAll serves 0 to 1000 items (the server's --max-items); \
+         use getStream for more",
+    );
+    let over_zipped = run(&[
+        "get-all",
+        "--length",
+        "2147483647",
+        "--addr",
+        &url,
+        "--token-file",
+        &token_file,
+        "--compress",
+        "gzip",
+    ]);
+    assert_exit(&over_zipped, 67);
+    assert_one_error_line(&over_zipped, "INVALID_ARGUMENT");
+
+    let at_limit = run(&[
+        "get-all",
+        "--length",
+        "1000",
+        "-o",
+        "json",
+        "--addr",
+        &url,
+        "--token-file",
+        &token_file,
+        "--compress",
+        "gzip",
+    ]);
+    assert_exit(&at_limit, 0);
+    let value: Value = serde_json::from_slice(&at_limit.stdout).unwrap();
+    assert_eq!(value, json!({"items": items_json(1000)}));
+
+    // Each call has its line in the log, with its status.
+    let statuses = ["UNAUTHENTICATED", "INVALID_ARGUMENT", "OK"];
+    let logged = |status: &str| {
+        let wanted = format!("status={status}");
+        server
+            .log()
+            .lines()
+            .any(|line| line.contains("method=/api.Api/getAll ") && line.contains(&wanted))
+    };
+    let start = Instant::now();
+    while !statuses.iter().all(|status| logged(status)) && start.elapsed() < LIMIT {
+        thread::sleep(Duration::from_millis(20));
+    }
+    for status in statuses {
+        assert!(
+            logged(status),
+            "no getAll logged {status}:\n{}",
+            server.log()
+        );
+    }
 }

@@ -2,9 +2,13 @@
 //! and compression; one log line per call; and on SIGINT/SIGTERM a drain that lets calls in
 //! flight finish.
 
+mod api_routes;
 mod auth;
 mod call_log;
+mod compressor;
 mod deadline;
+mod items_body;
+mod items_reply;
 mod listen;
 mod logging;
 mod paced;
@@ -27,10 +31,11 @@ pub use route_guide::RouteGuideService;
 pub use service::ApiService;
 
 use crate::{
-    api::{self, api_server::ApiServer},
+    api,
     routeguide::route_guide_server::RouteGuideServer,
     settings::{ServeSettings, io_words},
 };
+use api_routes::ApiRoutes;
 use listen::Listener;
 use shards::{Shards, Signals};
 
@@ -40,6 +45,9 @@ const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
 const MAX_PENDING_RESETS: usize = 100;
 /// The largest header block a client may send.
 const MAX_HEADER_LIST_SIZE: u32 = 16 * 1024;
+/// The encodings every service accepts in requests and offers for replies, in order of
+/// preference.
+const COMPRESSION: &[CompressionEncoding] = &[CompressionEncoding::Gzip, CompressionEncoding::Zstd];
 
 /// Runs the server until it stops: an accepting thread, and `--threads` serving threads
 /// (see `shards.rs`). The log outlives them all, so the lines of calls cancelled at the end
@@ -64,28 +72,25 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("", ServingStatus::Serving).await;
-    health.set_serving::<ApiServer<ApiService>>().await;
+    health.set_serving::<ApiRoutes>().await;
     health
         .set_serving::<RouteGuideServer<RouteGuideService>>()
         .await;
 
     let auth = settings.token.as_deref().map(BearerAuth::new);
     let limits = &settings.limits;
-    let api = ApiServer::new(ApiService::new(
-        settings.stream_interval,
-        settings.max_items,
-    ))
-    .max_decoding_message_size(limits.max_request_size)
-    .accept_compressed(CompressionEncoding::Gzip)
-    .accept_compressed(CompressionEncoding::Zstd)
-    .send_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Zstd);
-    let route_guide = RouteGuideServer::new(RouteGuideService::new(settings.stream_interval))
-        .max_decoding_message_size(limits.max_request_size)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .accept_compressed(CompressionEncoding::Zstd)
-        .send_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Zstd);
+    let api = ApiRoutes::new(
+        ApiService::new(settings.stream_interval, settings.max_items),
+        limits.max_request_size,
+        COMPRESSION,
+    );
+    let mut route_guide = RouteGuideServer::new(RouteGuideService::new(settings.stream_interval))
+        .max_decoding_message_size(limits.max_request_size);
+    for &encoding in COMPRESSION {
+        route_guide = route_guide
+            .accept_compressed(encoding)
+            .send_compressed(encoding);
+    }
     let (reflection_v1, reflection_v1alpha) = if settings.reflection {
         let (v1, v1alpha) = reflection()?;
         (Some(v1), Some(v1alpha))
@@ -169,7 +174,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     health
         .set_service_status("", ServingStatus::NotServing)
         .await;
-    health.set_not_serving::<ApiServer<ApiService>>().await;
+    health.set_not_serving::<ApiRoutes>().await;
     health
         .set_not_serving::<RouteGuideServer<RouteGuideService>>()
         .await;

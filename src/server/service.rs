@@ -6,14 +6,14 @@ use futures_util::Stream;
 use tokio::time::Instant;
 use tonic::{Request, Response, Status};
 
-use super::{deadline, paced::paced};
+use super::{deadline, items_reply::ItemsReply, paced::paced};
 use crate::api::{ApiRequest, Hello, HelloRequest, Item, Items, api_server::Api};
 
 #[derive(Debug, Clone)]
 pub struct ApiService {
     /// Wait before each getStream item.
     stream_interval: Duration,
-    /// The longest getAll served: its response is built in memory.
+    /// The longest getAll served: its reply is one message.
     max_items: u32,
 }
 
@@ -23,6 +23,30 @@ impl ApiService {
             stream_interval,
             max_items,
         }
+    }
+
+    /// getAll's reply to `request`, to be made as it is encoded (see `items_reply.rs`), or
+    /// INVALID_ARGUMENT for a length out of range, or RESOURCE_EXHAUSTED for a reply over
+    /// gRPC's limit of 4 GiB for one message (over 191,660,524 items, which only a
+    /// `--max-items` above that allows).
+    pub(super) fn get_all_reply(&self, request: &ApiRequest) -> Result<ItemsReply, Status> {
+        let length = request.length;
+        if length < 0 || length as u32 > self.max_items {
+            return Err(Status::invalid_argument(format!(
+                "length {length} is out of range: getAll serves 0 to {} items \
+                 (the server's --max-items); use getStream for more",
+                self.max_items
+            )));
+        }
+        let reply = ItemsReply::new(length as u32);
+        let size = reply.encoded_len();
+        if u32::try_from(size).is_err() {
+            return Err(Status::resource_exhausted(format!(
+                "getAll of {length} items would be one message of {size} bytes, over gRPC's \
+                 4 GiB; use getStream for more"
+            )));
+        }
+        Ok(reply)
     }
 }
 
@@ -37,17 +61,12 @@ impl Api for ApiService {
         }))
     }
 
+    /// getAll through the generated route, which builds the whole `Items` before prost encodes
+    /// it: what a server of `ApiServer` alone does (the benchmarks' default tonic server).
+    /// `apicli serve` routes getAll past it, to [`ItemsReply`] (see `api_routes.rs`).
     async fn get_all(&self, request: Request<ApiRequest>) -> Result<Response<Items>, Status> {
-        let length = request.into_inner().length;
-        if length < 0 || length as u32 > self.max_items {
-            return Err(Status::invalid_argument(format!(
-                "length {length} is out of range: getAll serves 0 to {} items \
-                 (the server's --max-items); use getStream for more",
-                self.max_items
-            )));
-        }
-        let items = (1..=length).map(item).collect();
-        Ok(Response::new(Items { items }))
+        let reply = self.get_all_reply(request.get_ref())?;
+        Ok(Response::new(reply.into_items()))
     }
 
     type getStreamStream = ItemStream;
@@ -132,6 +151,17 @@ mod tests {
                 status.message()
             );
         }
+    }
+
+    #[test]
+    fn get_all_refuses_a_reply_over_4_gib() {
+        let api = ApiService::new(Duration::ZERO, i32::MAX as u32);
+        let reply = |length| api.get_all_reply(&ApiRequest { length });
+        assert!(reply(191_660_524).is_ok());
+        let status = reply(191_660_525).unwrap_err();
+        assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+        assert!(status.message().contains("4 GiB"), "{}", status.message());
+        assert!(reply(i32::MAX).is_err());
     }
 
     #[tokio::test]
