@@ -7,7 +7,7 @@
 //! built once per run and whose body is the request frame encoded before the run: the per-call
 //! work is h2's own. Everything else (TLS, compression, streams) goes through tonic.
 
-use std::{io, time::Duration};
+use std::{future::Future, io, pin::Pin, time::Duration};
 
 use bytes::{Buf as _, Bytes};
 use h2::client::SendRequest;
@@ -109,14 +109,21 @@ pub struct Lane {
 /// A caller's sender, and the generation of the connection it belongs to.
 pub type Sender = (u64, SendRequest<Bytes>);
 
+/// A connection's I/O: it must be polled for its calls to make progress.
+pub type Driver = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 impl Lane {
-    pub async fn connect(target: Target, connect_timeout: Duration) -> io::Result<Lane> {
-        let first = handshake(&target, connect_timeout).await?;
-        Ok(Lane {
+    /// The lane, and the driver of its first connection, for the caller to poll (in the task
+    /// of the calls on it, so that answers and the next requests take no trip through the
+    /// scheduler). Connections made again later drive themselves.
+    pub async fn connect(target: Target, connect_timeout: Duration) -> io::Result<(Lane, Driver)> {
+        let (first, driver) = handshake(&target, connect_timeout).await?;
+        let lane = Lane {
             target,
             connect_timeout,
             current: Mutex::new((0, Some(first))),
-        })
+        };
+        Ok((lane, driver))
     }
 
     /// The connection's sender; a new connection when the one `broken` names broke.
@@ -128,9 +135,10 @@ impl Lane {
         if let Some(send) = &current.1 {
             return Ok((current.0, send.clone()));
         }
-        let send = handshake(&self.target, self.connect_timeout)
+        let (send, driver) = handshake(&self.target, self.connect_timeout)
             .await
             .map_err(|err| unavailable(&self.target, &io_words(&err)))?;
+        tokio::spawn(driver);
         current.0 += 1;
         current.1 = Some(send.clone());
         Ok((current.0, send))
@@ -141,7 +149,7 @@ impl Lane {
     }
 }
 
-async fn handshake(target: &Target, timeout: Duration) -> io::Result<SendRequest<Bytes>> {
+async fn handshake(target: &Target, timeout: Duration) -> io::Result<(SendRequest<Bytes>, Driver)> {
     let connecting = async {
         match target {
             Target::Tcp { uri, .. } => {
@@ -167,7 +175,7 @@ async fn handshake(target: &Target, timeout: Duration) -> io::Result<SendRequest
     }
 }
 
-async fn start<T>(io: T) -> io::Result<SendRequest<Bytes>>
+async fn start<T>(io: T) -> io::Result<(SendRequest<Bytes>, Driver)>
 where
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -177,10 +185,10 @@ where
         .handshake(io)
         .await
         .map_err(h2_io)?;
-    tokio::spawn(async move {
+    let driver: Driver = Box::pin(async move {
         let _ = connection.await;
     });
-    Ok(send)
+    Ok((send, driver))
 }
 
 fn h2_io(err: h2::Error) -> io::Error {

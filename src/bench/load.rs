@@ -148,12 +148,19 @@ pub async fn run(
     };
     let frame = calls.constant_frame();
     let calls = Arc::new(calls);
+    let mut drivers: Vec<Option<lean::Driver>> = Vec::new();
     let grpcs: Vec<(Conn, usize)> = connected
         .into_iter()
         .map(|(connection, endpoint)| {
             let conn = match connection {
-                Connection::Tonic(channel) => Conn::Tonic(grpc(channel, &calls)),
-                Connection::Lean(lane, sender) => Conn::Lean(lane, sender, endpoint),
+                Connection::Tonic(channel) => {
+                    drivers.push(None);
+                    Conn::Tonic(grpc(channel, &calls))
+                }
+                Connection::Lean(lane, sender, driver) => {
+                    drivers.push(Some(driver));
+                    Conn::Lean(lane, sender, endpoint)
+                }
             };
             (conn, endpoint)
         })
@@ -165,22 +172,31 @@ pub async fn run(
         let work = async {
             match bench.rps {
                 None => {
+                    // The callers of one connection share a task with its driver: an answer
+                    // is read, and the caller's next request written, in one turn of the task.
+                    let mut groups: Vec<Vec<Caller>> =
+                        (0..grpcs.len()).map(|_| Vec::new()).collect();
                     for k in 0..bench.concurrency as usize {
-                        let (grpc, endpoint) = grpcs[k % grpcs.len()].clone();
-                        let caller = Caller {
+                        let (conn, endpoint) = grpcs[k % grpcs.len()].clone();
+                        groups[k % grpcs.len()].push(Caller {
                             run: Arc::clone(&run),
                             calls: Arc::clone(&calls),
-                            conn: grpc,
+                            conn,
                             endpoint,
                             shard: k % run.shards.len(),
                             scratch: Scratch::new(k as u64),
                             frame: frame.clone(),
-                        };
-                        tasks.spawn(caller.closed_loop());
+                        });
+                    }
+                    for (callers, driver) in groups.into_iter().zip(drivers.drain(..)) {
+                        tasks.spawn(closed_loops(callers, driver));
                     }
                     while tasks.join_next().await.is_some() {}
                 }
                 Some(rate) => {
+                    for driver in drivers.drain(..).flatten() {
+                        tasks.spawn(driver);
+                    }
                     let schedule = Schedule::new(run.epoch, rate);
                     open_loop(
                         &run,
@@ -219,7 +235,22 @@ pub async fn run(
 /// A connection made before the load.
 enum Connection {
     Tonic(Channel),
-    Lean(Arc<Lane>, lean::Sender),
+    /// With the driver of its I/O, to be polled by whoever makes calls on it.
+    Lean(Arc<Lane>, lean::Sender, lean::Driver),
+}
+
+/// The closed loops of one connection's callers, beside the connection's driver (on the fast
+/// path). A connection that ends leaves its callers to connect again.
+async fn closed_loops(callers: Vec<Caller>, driver: Option<lean::Driver>) {
+    let all = futures_util::future::join_all(callers.into_iter().map(Caller::closed_loop));
+    tokio::pin!(all);
+    if let Some(driver) = driver {
+        tokio::select! {
+            _ = &mut all => return,
+            () = driver => {}
+        }
+    }
+    all.await;
 }
 
 /// `--connections` connections, spread over the endpoints round-robin, all made before the
@@ -234,11 +265,13 @@ async fn connect_all(
         let endpoint = j % endpoints.len();
         let target = &endpoints[endpoint].1;
         async move {
-            if lean && let Ok(lane) = Lane::connect(target.clone(), settings.connect_timeout).await
+            if lean
+                && let Ok((lane, driver)) =
+                    Lane::connect(target.clone(), settings.connect_timeout).await
             {
                 let lane = Arc::new(lane);
                 let sender = lane.sender(None).await?;
-                return Ok((Connection::Lean(lane, sender), endpoint));
+                return Ok((Connection::Lean(lane, sender, driver), endpoint));
             }
             // Through tonic; or when the fast path cannot connect, the same connection again,
             // for tonic's words on why.
