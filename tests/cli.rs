@@ -765,9 +765,11 @@ fn a_closed_stdout_ends_quietly_and_cancels_the_call() {
     );
 }
 
-#[test]
-fn ctrl_c_flushes_what_arrived_and_exits_130() {
-    let server = Server::start(&["--stream-interval", "200ms"]);
+/// `apicli stream --length 100 -o json` against `server`, once its first two items arrived:
+/// the running child and its stdout, read up to there.
+fn a_stream_two_items_in(
+    server: &Server,
+) -> (std::process::Child, BufReader<std::process::ChildStdout>) {
     let mut child = apicli()
         .args([
             "stream",
@@ -788,13 +790,13 @@ fn ctrl_c_flushes_what_arrived_and_exits_130() {
         line.clear();
         out.read_line(&mut line).unwrap();
     }
-    send_signal(child.id(), "INT");
-    let status = wait_with_limit(&mut child, LIMIT);
-    assert_eq!(status.code(), Some(130));
+    (child, out)
+}
+
+/// The items the child printed after the first two, and its whole stderr, once it ended.
+fn the_rest(child: &mut std::process::Child, mut out: impl Read) -> (usize, String) {
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
-    let after = json_lines(&rest).len();
-    assert!(after <= 1, "at most the item in flight: {rest}");
     let mut err = String::new();
     child
         .stderr
@@ -802,6 +804,18 @@ fn ctrl_c_flushes_what_arrived_and_exits_130() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
+    (json_lines(&rest).len(), err)
+}
+
+#[test]
+fn ctrl_c_flushes_what_arrived_and_exits_130() {
+    let server = Server::start(&["--stream-interval", "200ms"]);
+    let (mut child, out) = a_stream_two_items_in(&server);
+    send_signal(child.id(), "INT");
+    let status = wait_with_limit(&mut child, LIMIT);
+    assert_eq!(status.code(), Some(130));
+    let (after, err) = the_rest(&mut child, out);
+    assert!(after <= 1, "at most the item in flight");
     assert_eq!(
         err,
         format!("apicli: interrupted ({} of 100 items arrived)\n", 2 + after)
@@ -811,47 +825,20 @@ fn ctrl_c_flushes_what_arrived_and_exits_130() {
 #[test]
 fn a_server_that_dies_mid_stream_leaves_what_arrived_and_one_line() {
     let mut server = Server::start(&["--stream-interval", "100ms"]);
-    let mut child = apicli()
-        .args([
-            "stream",
-            "--length",
-            "100",
-            "-o",
-            "json",
-            "--addr",
-            &server.url(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    for _ in 0..2 {
-        line.clear();
-        out.read_line(&mut line).unwrap();
-    }
+    let (mut child, out) = a_stream_two_items_in(&server);
     server.signal("KILL");
     server.wait_exit(LIMIT);
     let status = wait_with_limit(&mut child, LIMIT);
     assert_eq!(status.code(), Some(1));
-    let mut rest = String::new();
-    out.read_to_string(&mut rest).unwrap();
-    let arrived = 2 + json_lines(&rest).len();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let (after, err) = the_rest(&mut child, out);
     let addr = server.url();
     let addr = addr.trim_start_matches("http://");
     assert_eq!(
         err,
         format!(
             "apicli: error: the server at {addr} closed the connection mid-call \
-             ({arrived} of 100 items arrived)\n"
+             ({} of 100 items arrived)\n",
+            2 + after
         )
     );
 }
