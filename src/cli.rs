@@ -3,6 +3,7 @@
 //! that parses, helps, completes and makes the man pages.
 
 mod command;
+mod listing;
 
 pub use command::{command, parse};
 
@@ -14,9 +15,19 @@ use clap_complete::ArgValueCompleter;
 /// The port clients connect to and `serve` listens on when `--addr` is not given.
 pub const DEFAULT_PORT: u16 = 50051;
 
+/// Help is as wide as the terminal, but never wider than this.
+pub const MAX_TERM_WIDTH: usize = 100;
+
 /// A command-line client and server for the api.Api gRPC service.
 #[derive(Debug, Parser)]
-#[command(name = "apicli", version, about, max_term_width = 100)]
+#[command(
+    name = "apicli",
+    version,
+    about,
+    max_term_width = MAX_TERM_WIDTH,
+    after_help = "Each command's options: 'apicli COMMAND --help' (or 'man apicli-COMMAND'). They \
+                  may also come before the command: 'apicli --addr HOST:PORT hello NAME'."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -329,8 +340,8 @@ pub struct Group {
     pub commands: &'static [&'static str],
 }
 
-/// The groups of commands, in order, and whom each is for. A command in none of them is taken
-/// for a client call.
+/// The top-level help's groups of commands, in order. A command in none of them is listed last,
+/// under "Other commands", and taken for a client call.
 pub const GROUPS: &[Group] = &[
     Group {
         heading: "Typed calls",

@@ -12,15 +12,16 @@ use std::ffi::OsString;
 
 use clap::{Arg, Command, CommandFactory as _, FromArgMatches as _};
 
-use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP};
+use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, listing};
 
 /// The program's command, ready to parse, print help, complete and make man pages. Not built:
 /// call `build()` before reading a subcommand's options.
 pub fn command() -> Command {
-    Cli::command()
+    let cmd = Cli::command()
         .bin_name("apicli")
         .mut_args(|arg| shown(arg, "", Audience::Any))
-        .mut_subcommands(|sub| sub.defer(own_options))
+        .mut_subcommands(|sub| sub.defer(own_options));
+    listing::grouped(cmd)
 }
 
 /// Parses the command line (the program's name first) as [`command`] defines it.
