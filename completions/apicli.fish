@@ -24,7 +24,7 @@ function __fish_apicli_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -32,21 +32,21 @@ complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How l
 complete -c apicli -n "__fish_apicli_needs_command" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_needs_command" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_needs_command" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_needs_command" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_needs_command" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_needs_command" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_needs_command" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_needs_command" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar (serve: no line per call)'
-complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_needs_command" -s V -l version -d 'Print version'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
@@ -60,7 +60,7 @@ complete -c apicli -n "__fish_apicli_needs_command" -f -a "profiles" -d 'List th
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -68,23 +68,23 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout 
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l length -d 'How many items to ask for (0 to 2147483647)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -92,23 +92,23 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeou
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l length -d 'How many items to ask for (0 to 2147483647)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -116,22 +116,22 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -139,25 +139,25 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand health" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -165,25 +165,25 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand list" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand list" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand list" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -191,27 +191,27 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeo
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand describe" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand describe" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l template -d 'Print a JSON request skeleton of the message (or the method\'s request) instead'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand describe" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand describe" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s d -l data -d 'Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -219,21 +219,21 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand call" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand call" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l emit-defaults -d 'Include fields that hold default values in -o json'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s d -l data -d 'The request messages of every call, as for call; {{ n }} (the call\'s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s c -l concurrency -d 'Calls in flight at once' -r
@@ -248,7 +248,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compare -d 'Prin
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it to spread the connections over several [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -256,22 +256,22 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connect-timeout 
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -279,24 +279,24 @@ complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_s
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'No progress bar (serve: no line per call)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -304,21 +304,21 @@ complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bar (serve: no line per call)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)' -r
@@ -333,7 +333,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l grace -d 'After 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-streams -d 'The most concurrent calls (HTTP/2 streams) on one connection' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free port) or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -341,24 +341,24 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Require \'authorization: Bearer TOKEN\' on every call but health checks, with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC reflection'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No progress bar (serve: no line per call)'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Also log each request\'s metadata'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No log line per call'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path (for serve: where to listen; bench takes several, to spread its connections over) [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
@@ -366,21 +366,21 @@ complete -c apicli -n "__fish_apicli_using_subcommand completions" -l connect-ti
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE; for serve: require it' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing (serve: also log each request\'s metadata)'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar (serve: no line per call)'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'

@@ -3,11 +3,11 @@
 
 use std::{ffi::OsString, io::Write as _};
 
-use clap::{CommandFactory as _, Parser as _, error::ErrorKind};
+use clap::error::ErrorKind;
 
 use crate::{
     bench, call,
-    cli::{Cli, ColorChoice},
+    cli::{self, ColorChoice},
     complete,
     exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
@@ -22,7 +22,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     if let Some(code) = complete::answer_shell(&args) {
         return code;
     }
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match cli::parse(args.iter().cloned()) {
         Ok(cli) => cli,
         Err(err) => return clap_error(&err, &args),
     };
@@ -57,7 +57,7 @@ fn execute(job: Job) -> anyhow::Result<()> {
         Job::Profiles(config, name) => profiles(&config, name.as_deref()),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "apicli", &mut out);
+            clap_complete::generate(shell, &mut cli::command(), "apicli", &mut out);
             out.flush()?;
             Ok(())
         }
@@ -144,7 +144,7 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
 
 /// The first argument that names a subcommand, to point the user at its help.
 fn subcommand_named(args: &[OsString]) -> Option<String> {
-    let cli = Cli::command();
+    let cli = cli::command();
     args.iter().skip(1).find_map(|arg| {
         let arg = arg.to_str()?;
         cli.find_subcommand(arg)

@@ -1,5 +1,11 @@
 //! The command-line interface: the clap definition and nothing else.
-//! Values are checked and resolved in `settings.rs`.
+//! Values are checked and resolved in `settings.rs`; [`command`] builds the one `clap::Command`
+//! that parses, helps, completes and makes the man pages.
+
+mod command;
+mod listing;
+
+pub use command::{command, parse};
 
 use std::path::PathBuf;
 
@@ -9,9 +15,19 @@ use clap_complete::ArgValueCompleter;
 /// The port clients connect to and `serve` listens on when `--addr` is not given.
 pub const DEFAULT_PORT: u16 = 50051;
 
+/// Help is as wide as the terminal, but never wider than this.
+pub const MAX_TERM_WIDTH: usize = 100;
+
 /// A command-line client and server for the api.Api gRPC service.
 #[derive(Debug, Parser)]
-#[command(name = "apicli", version, about, max_term_width = 100)]
+#[command(
+    name = "apicli",
+    version,
+    about,
+    max_term_width = MAX_TERM_WIDTH,
+    after_help = "Each command's options: 'apicli COMMAND --help' (or 'man apicli-COMMAND'). They \
+                  may also come before the command: 'apicli --addr HOST:PORT hello NAME'."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -102,13 +118,20 @@ pub enum ProfilesAction {
     },
 }
 
-/// Options of every command, accepted before or after the subcommand.
+/// Options of every command, accepted before or after the subcommand. Each command's help shows
+/// those it takes (see `cli::command`): the ones under a client heading ([`CLIENT_HEADINGS`]) are
+/// the clients'; serve takes a few of them too, with the meaning [`OWN_HELP`] gives.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Server address: host:port, http://host:port, https://host:port or unix:/path
-    /// (for serve: where to listen; bench takes several, to spread its connections over)
     /// [default: 127.0.0.1:50051]
-    #[arg(long, global = true, env = "APICLI_ADDR", value_name = "ADDR")]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        env = "APICLI_ADDR",
+        value_name = "ADDR"
+    )]
     pub addr: Vec<String>,
 
     /// Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)
@@ -170,8 +193,13 @@ pub struct GlobalArgs {
     )]
     pub max_message_size: Option<String>,
 
-    /// Send 'authorization: Bearer TOKEN' with the token read from FILE; for serve: require it
-    #[arg(long, global = true, value_name = "FILE")]
+    /// Send 'authorization: Bearer TOKEN' with the token read from FILE
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "FILE"
+    )]
     pub token_file: Option<PathBuf>,
 
     /// Trust this CA certificate (PEM) besides the system roots, for https:// addresses
@@ -226,16 +254,21 @@ pub struct GlobalArgs {
     )]
     pub compress: Option<Compression>,
 
-    /// Send HTTP/2 keepalive pings this often (e.g. 30s); for serve [default: 60s]
-    #[arg(long, global = true, value_name = "DURATION")]
+    /// Send HTTP/2 keepalive pings this often (e.g. 30s)
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "DURATION"
+    )]
     pub keepalive: Option<String>,
 
     /// Show on stderr the metadata sent, the response headers and trailers, the status and
-    /// timing (serve: also log each request's metadata)
+    /// timing
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
-    /// No progress bar (serve: no line per call)
+    /// No progress bar
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
@@ -243,6 +276,95 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
+
+/// The headings of the options that only client calls take. The help of serve, of the tools and
+/// the top-level help leave out the global options under them, so a new client option needs
+/// nothing more than one of these headings to be shown where it applies.
+pub const CLIENT_HEADINGS: &[&str] = &[
+    "Client options",
+    "Client TLS options",
+    "Descriptor options",
+    "Load options",
+];
+
+/// Help texts of global options for one command, where the option means something else there:
+/// (command, option id, text). serve's help shows the options it shares with the clients with
+/// these texts, among its general options; the top-level help and the tools', which no meaning
+/// fits, leave out every option named here.
+pub const OWN_HELP: &[(&str, &str, &str)] = &[
+    (
+        "serve",
+        "addr",
+        "Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free \
+         port) or unix:/path [default: 127.0.0.1:50051]",
+    ),
+    (
+        "serve",
+        "token_file",
+        "Require 'authorization: Bearer TOKEN' on every call but health checks, with the token \
+         read from FILE",
+    ),
+    (
+        "serve",
+        "keepalive",
+        "Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped \
+         [default: 60s]",
+    ),
+    ("serve", "verbose", "Also log each request's metadata"),
+    ("serve", "quiet", "No log line per call"),
+    (
+        "bench",
+        "addr",
+        "Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it \
+         to spread the connections over several [default: 127.0.0.1:50051]",
+    ),
+];
+
+/// Whom a command is for, which decides the global options its help shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Client calls: every global option.
+    Client,
+    /// serve: the global options outside the client headings, and those [`OWN_HELP`] gives a
+    /// text for serve.
+    Server,
+    /// The top level and the tools: only the global options that mean the same to every command.
+    Any,
+}
+
+/// Commands listed together in the top-level help.
+#[derive(Debug)]
+pub struct Group {
+    pub heading: &'static str,
+    pub audience: Audience,
+    pub commands: &'static [&'static str],
+}
+
+/// The top-level help's groups of commands, in order. A command in none of them is listed last,
+/// under "Other commands", and taken for a client call.
+pub const GROUPS: &[Group] = &[
+    Group {
+        heading: "Typed calls",
+        audience: Audience::Client,
+        commands: &["hello", "get-all", "stream", "health"],
+    },
+    Group {
+        heading: "General calls",
+        audience: Audience::Client,
+        commands: &["list", "describe", "call", "bench"],
+    },
+    Group {
+        heading: "Server",
+        audience: Audience::Server,
+        commands: &["serve"],
+    },
+    Group {
+        heading: "Tools",
+        audience: Audience::Any,
+        // help: clap's own, the help of the other commands.
+        commands: &["completions", "profiles", "help"],
+    },
+];
 
 /// Where method and message descriptions come from, when not from server reflection.
 #[derive(Debug, Default, Args)]

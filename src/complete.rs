@@ -14,13 +14,12 @@ use std::{
     time::Duration,
 };
 
-use clap::CommandFactory as _;
 use clap_complete::{CompleteEnv, engine::CompletionCandidate};
 use prost_reflect::{DescriptorPool, MethodDescriptor};
 use tonic::{metadata::MetadataMap, transport::Endpoint};
 
 use crate::{
-    cli::{Cli, DEFAULT_PORT},
+    cli::{self, DEFAULT_PORT},
     descriptors::{Descriptors, Reflection, builtin_pool, load_files},
     exit,
     settings::{Target, parse_target},
@@ -44,7 +43,7 @@ pub fn answer_shell(args: &[OsString]) -> Option<u8> {
     std::panic::set_hook(Box::new(|_| {}));
     let current_dir = std::env::current_dir().ok();
     let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        CompleteEnv::with_factory(Cli::command)
+        CompleteEnv::with_factory(cli::command)
             .var(VAR)
             .try_complete(args.iter().cloned(), current_dir.as_deref())
     }));

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod route_guide;
+pub mod snapshot;
 
 use std::{
     io::{BufRead, BufReader, Read, Write},

@@ -1,0 +1,248 @@
+//! The one `clap::Command` of apicli: the derive's definition, with each command's help showing
+//! the options that command takes. Parsing, help, the completion scripts, dynamic completion and
+//! the man pages all use it, so they cannot disagree.
+//!
+//! The global options stay global (accepted before or after the subcommand); only their help
+//! changes per command: hidden where they do not apply, with another text where they mean
+//! something else. Neither changes what is parsed. A command's help is prepared when clap builds
+//! that command (`Command::defer`), which it does only for the command being run: a call does not
+//! pay for the help of the others.
+
+use std::ffi::OsString;
+
+use clap::{Arg, Command, CommandFactory as _, FromArgMatches as _};
+
+use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, listing};
+
+/// The program's command, ready to parse, print help, complete and make man pages. Not built:
+/// call `build()` before reading a subcommand's options.
+pub fn command() -> Command {
+    let cmd = Cli::command()
+        .bin_name("apicli")
+        .mut_args(|arg| shown(arg, "", Audience::Any))
+        .mut_subcommands(|sub| sub.defer(own_options));
+    listing::grouped(cmd)
+}
+
+/// Parses the command line (the program's name first) as [`command`] defines it.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    let mut cmd = command();
+    let mut matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|err| err.format(&mut cmd))
+}
+
+/// A top-level command as clap builds it: by then it holds copies of the global options, and
+/// their help is made its own. clap copies them on into its subcommands (`profiles show`) after
+/// this, so they get this command's copies, already as shown here.
+fn own_options(cmd: Command) -> Command {
+    let name = cmd.get_name().to_owned();
+    let audience = audience(&name);
+    let cmd = cmd.mut_args(|arg| shown(arg, &name, audience));
+    let globals: Vec<Arg> = cmd
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .cloned()
+        .collect();
+    cmd.mut_subcommands(|sub| {
+        let missing: Vec<Arg> = globals
+            .iter()
+            .filter(|arg| sub.get_arguments().all(|own| own.get_id() != arg.get_id()))
+            .cloned()
+            .collect();
+        sub.args(missing)
+    })
+}
+
+/// Whom the top-level command `name` is for, from its group.
+pub(super) fn audience(name: &str) -> Audience {
+    GROUPS
+        .iter()
+        .find(|group| group.commands.contains(&name))
+        .map_or(Audience::Client, |group| group.audience)
+}
+
+/// A global option as the help of `command` shows it; any other option as it is. Whether it is
+/// hidden is decided anew for each command: the top level's copy, which clap copies into the
+/// subcommands, is hidden more than theirs.
+fn shown(arg: Arg, command: &str, audience: Audience) -> Arg {
+    if !arg.is_global_set() {
+        return arg;
+    }
+    let arg = arg.hide(false);
+    let id = arg.get_id().as_str();
+    let own = OWN_HELP
+        .iter()
+        .find(|(cmd, option, _)| *cmd == command && *option == id)
+        .map(|(_, _, text)| *text);
+    let for_clients = arg
+        .get_help_heading()
+        .is_some_and(|heading| CLIENT_HEADINGS.contains(&heading));
+    let differs = OWN_HELP.iter().any(|(_, option, _)| *option == id);
+    match audience {
+        Audience::Client => match own {
+            Some(text) => retold(arg, text),
+            None => arg,
+        },
+        // serve's meaning of a client option is one of its general options.
+        Audience::Server => match (own, for_clients) {
+            (Some(text), true) => retold(arg, text).help_heading(None::<&str>),
+            (Some(text), false) => retold(arg, text),
+            (None, true) => arg.hide(true),
+            (None, false) => arg,
+        },
+        Audience::Any if for_clients || differs => arg.hide(true),
+        Audience::Any => arg,
+    }
+}
+
+/// `arg` with `text` for both `-h` and `--help`.
+fn retold(arg: Arg, text: &'static str) -> Arg {
+    arg.help(text).long_help(None::<&str>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`command`], built: every subcommand with its copies of the global options.
+    fn built() -> Command {
+        let mut cmd = command();
+        cmd.build();
+        cmd
+    }
+
+    #[test]
+    fn no_global_option_is_hidden_in_the_definition() {
+        // Each command decides anew whether to show a global option (see `shown`).
+        for arg in Cli::command().get_arguments() {
+            assert!(!arg.is_hide_set(), "--{} is hidden", arg.get_id());
+        }
+    }
+
+    fn sub<'a>(cmd: &'a Command, name: &str) -> &'a Command {
+        cmd.get_subcommands()
+            .find(|s| s.get_name() == name)
+            .unwrap_or_else(|| panic!("no subcommand {name}"))
+    }
+
+    fn visible(cmd: &Command) -> Vec<String> {
+        cmd.get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .map(|a| a.get_id().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_global_heading_is_a_client_heading() {
+        // A misspelt heading would show a client option in serve's help.
+        let cmd = built();
+        for arg in cmd.get_arguments().filter(|a| a.is_global_set()) {
+            if let Some(heading) = arg.get_help_heading() {
+                assert!(
+                    CLIENT_HEADINGS.contains(&heading),
+                    "--{} is under '{heading}', not a client heading",
+                    arg.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn own_help_names_options_and_commands_that_exist() {
+        let cmd = built();
+        for (name, id, _) in OWN_HELP {
+            let sub = sub(&cmd, name);
+            assert!(
+                sub.get_arguments().any(|a| a.get_id() == id),
+                "{name} has no option {id}"
+            );
+        }
+    }
+
+    #[test]
+    fn serve_shows_its_own_options_and_the_shared_ones() {
+        let cmd = built();
+        let serve = visible(sub(&cmd, "serve"));
+        for id in [
+            "addr",
+            "token_file",
+            "keepalive",
+            "verbose",
+            "quiet",
+            "color",
+        ] {
+            assert!(serve.iter().any(|v| v == id), "serve hides {id}");
+        }
+        assert!(serve.iter().any(|v| v == "tls_cert"));
+        for id in [
+            "profile", "headers", "timeout", "ca_cert", "insecure", "compress",
+        ] {
+            assert!(!serve.iter().any(|v| v == id), "serve shows {id}");
+        }
+        let addr = sub(&cmd, "serve")
+            .get_arguments()
+            .find(|a| a.get_id() == "addr")
+            .unwrap();
+        assert_eq!(addr.get_help_heading(), None);
+        assert!(
+            addr.get_help()
+                .unwrap()
+                .to_string()
+                .starts_with("Where to listen")
+        );
+    }
+
+    #[test]
+    fn clients_show_every_global_option() {
+        let cmd = built();
+        let all: Vec<_> = cmd
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| a.get_id().to_string())
+            .collect();
+        for name in ["hello", "call", "bench"] {
+            let shown = visible(sub(&cmd, name));
+            for id in &all {
+                assert!(shown.contains(id), "{name} hides {id}");
+            }
+        }
+        let hello_addr = sub(&cmd, "hello")
+            .get_arguments()
+            .find(|a| a.get_id() == "addr")
+            .unwrap();
+        assert_eq!(hello_addr.get_help_heading(), Some("Client options"));
+    }
+
+    #[test]
+    fn the_top_level_and_tools_show_only_what_means_the_same_everywhere() {
+        let cmd = built();
+        for shown in [
+            visible(&cmd),
+            visible(sub(&cmd, "completions")),
+            visible(sub(sub(&cmd, "profiles"), "show")),
+        ] {
+            assert!(shown.iter().any(|v| v == "color"), "{shown:?}");
+            for id in ["addr", "verbose", "quiet", "timeout", "insecure"] {
+                assert!(!shown.iter().any(|v| v == id), "{id} in {shown:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_options_are_still_accepted_before_and_after_the_command() {
+        for args in [
+            ["apicli", "--timeout", "1s", "serve"],
+            ["apicli", "serve", "--timeout", "1s"],
+            ["apicli", "--addr", "x:1", "completions"],
+            ["apicli", "completions", "--addr", "x:1"],
+        ] {
+            let mut args = args.to_vec();
+            if args.contains(&"completions") {
+                args.push("bash");
+            }
+            assert!(parse(args.iter().map(OsString::from)).is_ok(), "{args:?}");
+        }
+        let cli = parse(["apicli", "hello", "you", "--addr", "x:1"].map(OsString::from)).unwrap();
+        assert_eq!(cli.global.addr, ["x:1"]);
+    }
+}
