@@ -1,0 +1,13 @@
+//! HTTP proxies: `--proxy`, `--no-proxy`, and `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` from
+//! the environment, as grpc-go and curl read them.
+//!
+//! - [`route`]: which proxy, if any, serves an address;
+//! - [`no_proxy`]: the `NO_PROXY` list;
+//! - [`url`]: a proxy's URL and credentials, shown without the password.
+
+mod no_proxy;
+mod route;
+mod url;
+
+pub use route::{Route, Source, Why, resolve};
+pub use url::Proxy;
