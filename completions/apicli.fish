@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_apicli_global_optspecs
-    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= token-file= ca-cert= cert= key= authority= insecure compress= keepalive= v/verbose q/quiet color= h/help V/version
+    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= keepalive= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_apicli_needs_command
@@ -32,6 +32,7 @@ complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How l
 complete -c apicli -n "__fish_apicli_needs_command" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_needs_command" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_needs_command" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_needs_command" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -43,6 +44,7 @@ complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2
 complete -c apicli -n "__fish_apicli_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_needs_command" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar'
@@ -68,6 +70,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout 
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -79,6 +82,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Se
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar'
@@ -92,6 +96,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeou
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -103,6 +108,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d '
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar'
@@ -116,6 +122,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -127,6 +134,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'S
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar'
@@ -139,6 +147,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -150,6 +159,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'S
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar'
@@ -165,6 +175,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -176,6 +187,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Sen
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s q -l quiet -d 'No progress bar'
@@ -191,6 +203,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeo
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -203,6 +216,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l template -d 'Print a JSON request skeleton of the message (or the method\'s request) instead'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s q -l quiet -d 'No progress bar'
@@ -219,6 +233,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -231,6 +246,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l emit-defaults -d 'Include fields that hold default values in -o json'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar'
@@ -256,6 +272,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connect-timeout 
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -267,6 +284,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Se
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar'
@@ -279,6 +297,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_s
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -290,6 +309,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_s
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'No progress bar'
@@ -304,6 +324,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -315,6 +336,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bar'
@@ -341,6 +363,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Require \'authorization: Bearer TOKEN\' on every call but health checks, with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -354,6 +377,7 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC reflection'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Also log each request\'s metadata'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No log line per call'
@@ -366,6 +390,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand completions" -l connect-ti
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
@@ -377,6 +402,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand completions" -l keepalive 
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar'

@@ -193,6 +193,21 @@ pub struct GlobalArgs {
     )]
     pub max_message_size: Option<String>,
 
+    /// Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address
+    /// [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "URL",
+        conflicts_with = "no_proxy"
+    )]
+    pub proxy: Option<String>,
+
+    /// Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say
+    #[arg(help_heading = "Client options", long, global = true)]
+    pub no_proxy: bool,
+
     /// Send 'authorization: Bearer TOKEN' with the token read from FILE
     #[arg(
         help_heading = "Client options",

@@ -1,5 +1,6 @@
-//! Talking to the server: the channel (TCP, TLS or a unix socket), and the metadata and deadline
-//! that go on every call. Failures become errors that say what the user can do about them.
+//! Talking to the server: the channel (TCP, TLS or a unix socket, maybe through a proxy), and the
+//! metadata and deadline that go on every call. Failures become errors that say what the user
+//! can do about them.
 
 use std::{error::Error as _, io, sync::Arc, time::Duration};
 
@@ -13,20 +14,34 @@ use tonic::{
 use crate::{
     cli::Compression,
     exit::{StatusError, UsageError},
+    proxy::{self, ProxyError, Route},
     settings::{ClientSettings, ClientTls, Target, io_words},
     tls,
 };
 
-/// Connects within `--connect-timeout`.
+/// Connects within `--connect-timeout`, which covers the proxy's part too.
 pub async fn connect(settings: &ClientSettings) -> anyhow::Result<Channel> {
     connect_to(settings, &settings.target).await
 }
 
 /// Connects to `target` (one of `bench`'s addresses) with the settings' TLS and options, within
-/// `--connect-timeout`.
+/// `--connect-timeout`. A proxy is used as the settings' route says (decided for the first
+/// address).
 pub async fn connect_to(settings: &ClientSettings, target: &Target) -> anyhow::Result<Channel> {
     let endpoint = endpoint(settings, target)?;
-    match tokio::time::timeout(settings.connect_timeout, endpoint.connect()).await {
+    if settings.verbose {
+        eprintln!("apicli: {}", settings.proxy);
+    }
+    let connecting = async {
+        match &settings.proxy {
+            Route::Proxy { proxy, .. } => {
+                let tunnel = proxy::Connector::new(proxy, &target.display());
+                endpoint.connect_with_connector(tunnel).await
+            }
+            Route::Direct(_) => endpoint.connect().await,
+        }
+    };
+    match tokio::time::timeout(settings.connect_timeout, connecting).await {
         Ok(Ok(channel)) => Ok(channel),
         Ok(Err(err)) => Err(connect_error(settings, target, &err)),
         Err(_) => Err(timed_out(settings, target)),
@@ -253,6 +268,13 @@ fn connect_error(
     err: &tonic::transport::Error,
 ) -> anyhow::Error {
     let addr = target.display();
+    let mut chain = err.source();
+    while let Some(cause) = chain {
+        if let Some(proxy_err) = cause.downcast_ref::<ProxyError>() {
+            return anyhow!("{proxy_err}");
+        }
+        chain = cause.source();
+    }
     if let Some(tls_err) = tls::find_tls_error(err) {
         return anyhow!("cannot connect to {addr}: {}", tls::describe(tls_err));
     }
@@ -282,8 +304,12 @@ fn connect_error(
 }
 
 fn timed_out(settings: &ClientSettings, target: &Target) -> anyhow::Error {
+    let through = match &settings.proxy {
+        Route::Proxy { proxy, .. } => format!(" through the proxy {proxy}"),
+        Route::Direct(_) => String::new(),
+    };
     anyhow!(
-        "cannot connect to {} within {:?} (--connect-timeout); is the address right?",
+        "cannot connect to {}{through} within {:?} (--connect-timeout); is the address right?",
         target.display(),
         settings.connect_timeout
     )

@@ -16,6 +16,7 @@ pub mod exit;
 pub mod explore;
 pub mod headers;
 pub mod output;
+pub mod proxy;
 pub mod server;
 pub mod settings;
 pub mod stop;

@@ -34,6 +34,7 @@ use crate::{
     cli::OutputFormat,
     client,
     exit::{Interrupted, Unmet, UsageError},
+    proxy::Route,
     settings::{Bench, ClientSettings, StopAfter, Target, Warmup},
 };
 
@@ -116,7 +117,8 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
 }
 
 /// The request heads of the fast path (`lean.rs`), one per endpoint, when the calls can take
-/// it: unary, uncompressed, in plaintext. Empty otherwise: the calls go through tonic.
+/// it: unary, uncompressed, in plaintext, with no proxy. Empty otherwise: the calls go through
+/// tonic.
 fn lean_heads(
     settings: &ClientSettings,
     bench: &Bench,
@@ -125,7 +127,8 @@ fn lean_heads(
     metadata: &MetadataMap,
 ) -> Result<Vec<lean::Head>, UsageError> {
     let plaintext = bench.endpoints.iter().all(|(_, target)| !target.is_tls());
-    if kind != Kind::Unary || settings.compress.is_some() || !plaintext {
+    let direct = matches!(settings.proxy, Route::Direct(_));
+    if kind != Kind::Unary || settings.compress.is_some() || !plaintext || !direct {
         return Ok(Vec::new());
     }
     let path = format!("/{path}");

@@ -24,6 +24,7 @@ use crate::{
     },
     exit::UsageError,
     headers::Header,
+    proxy::{self, Route},
 };
 
 /// gRPC's default limit on a received message.
@@ -121,6 +122,8 @@ pub struct ClientSettings {
     pub timeout: Option<Duration>,
     pub connect_timeout: Duration,
     pub keepalive: Option<Duration>,
+    /// Through a proxy, or straight to the server.
+    pub proxy: Route,
     pub compress: Option<Compression>,
     pub max_message_size: usize,
     pub output: OutputFormat,
@@ -335,6 +338,9 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
         metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
     }
     let tls = client_tls(&global, &target)?;
+    let proxy = proxy::resolve(&target, global.proxy.as_deref(), global.no_proxy, |name| {
+        std::env::var(name).ok()
+    })?;
     if let Some(authority) = &global.authority {
         http::uri::Authority::try_from(authority.as_str()).map_err(|_| {
             UsageError(format!(
@@ -358,6 +364,7 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
         connect_timeout: duration("--connect-timeout", &global.connect_timeout)?
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         keepalive: duration("--keepalive", &global.keepalive)?,
+        proxy,
         compress: global.compress,
         max_message_size: global
             .max_message_size
@@ -428,6 +435,8 @@ fn serve_settings(global: GlobalArgs, args: ServeArgs) -> Result<ServeSettings, 
         (global.cert.is_some(), "--cert (the server's is --tls-cert)"),
         (global.authority.is_some(), "--authority"),
         (global.insecure, "--insecure"),
+        (global.proxy.is_some(), "--proxy"),
+        (global.no_proxy, "--no-proxy"),
         (
             global.compress.is_some(),
             "--compress (serve accepts gzip and zstd)",

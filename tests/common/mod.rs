@@ -17,6 +17,16 @@ use std::{
 
 use serde_json::{Value, json};
 
+/// The variables that name proxies, in both spellings.
+pub const PROXY_VARIABLES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 /// A command for the `apicli` binary under test, with an environment that cannot leak into it.
 pub fn apicli() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_apicli"));
@@ -29,6 +39,9 @@ pub fn apicli() -> Command {
         .env_remove("RUST_LOG")
         .env("RUST_BACKTRACE", "1")
         .stdin(Stdio::null());
+    for variable in PROXY_VARIABLES {
+        cmd.env_remove(variable);
+    }
     cmd
 }
 

@@ -2,6 +2,7 @@
 # Installs the third-party interop peers into target/interop/ (git-ignored), idempotently:
 #   - a Python venv with grpcio and friends, plus stubs generated from proto/api.proto and
 #     proto/route_guide.proto;
+#   - proxy.py in that venv, an HTTP proxy with CONNECT, for tests/proxy.rs;
 #   - buf, from its npm package (the native binary, not the node wrapper).
 # Prints one line per peer ("name: path"); exits non-zero with a message when an install fails.
 # Usage: tests/interop/setup.sh   (from anywhere; paths are relative to the repository root)
@@ -12,7 +13,7 @@ root=target/interop
 venv=$root/venv
 gen=$root/gen
 npm_prefix=$root/npm
-requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection grpcio-status"
+requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection grpcio-status proxy.py>=2.4,<2.5"
 
 fail() {
     echo "interop setup failed: $*" >&2
@@ -33,6 +34,9 @@ if [[ ! -x $python || ! -f $stamp || "$(cat "$stamp")" != "$requirements" ]]; th
         || fail "pip install $requirements"
     echo "$requirements" >"$stamp"
 fi
+
+proxy=$venv/bin/proxy
+[[ -x $proxy ]] || fail "proxy.py installed, but $proxy is missing"
 
 # --- Python stubs ------------------------------------------------------------------------------
 # One set per proto, regenerated when the proto is newer than its stubs.
@@ -64,4 +68,5 @@ fi
 "$buf" --version >/dev/null 2>&1 || fail "$buf does not run"
 
 echo "python: $python"
+echo "proxy: $proxy"
 echo "buf: $buf"
