@@ -17,18 +17,44 @@ use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, listing};
 /// The program's command, ready to parse, print help, complete and make man pages. Not built:
 /// call `build()` before reading a subcommand's options.
 pub fn command() -> Command {
-    let cmd = Cli::command()
-        .bin_name("apicli")
-        .mut_args(|arg| shown(arg, "", Audience::Any))
-        .mut_subcommands(|sub| sub.defer(own_options));
-    listing::grouped(cmd)
+    listing::grouped(plain())
 }
 
-/// Parses the command line (the program's name first) as [`command`] defines it.
+/// [`command`] without the top-level help's groups, which take clap's rendering of the command
+/// list: a third of a call's start-up, for a help few calls print.
+fn plain() -> Command {
+    Cli::command()
+        .bin_name("apicli")
+        .mut_args(|arg| shown(arg, "", Audience::Any))
+        .mut_subcommands(|sub| sub.defer(own_options))
+}
+
+/// Parses the command line (the program's name first) as [`command`] defines it. A command line
+/// that asks for help, or lacks its command, is parsed again with the whole [`command`], so that
+/// the help printed is the same.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
-    let mut cmd = command();
-    let mut matches = cmd.try_get_matches_from_mut(args)?;
+    let args: Vec<OsString> = args.into_iter().collect();
+    let mut cmd = plain();
+    let mut matches = match cmd.try_get_matches_from_mut(&args) {
+        Ok(matches) => matches,
+        Err(err) if shows_help(&err) => {
+            cmd = command();
+            cmd.try_get_matches_from_mut(&args)?
+        }
+        Err(err) => return Err(err),
+    };
     Cli::from_arg_matches_mut(&mut matches).map_err(|err| err.format(&mut cmd))
+}
+
+/// Whether clap answered with help (asked for, or for a missing command).
+fn shows_help(err: &clap::Error) -> bool {
+    use clap::error::ErrorKind::{
+        DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand, MissingSubcommand,
+    };
+    matches!(
+        err.kind(),
+        DisplayHelp | DisplayHelpOnMissingArgumentOrSubcommand | MissingSubcommand
+    )
 }
 
 /// A top-level command as clap builds it: by then it holds copies of the global options, and
