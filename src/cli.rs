@@ -18,7 +18,7 @@ pub const DEFAULT_PORT: u16 = 50051;
 /// Help is as wide as the terminal, but never wider than this.
 pub const MAX_TERM_WIDTH: usize = 100;
 
-/// A command-line client and server for the api.Api gRPC service.
+/// A command-line gRPC client for any service, and a server to try it on.
 #[derive(Debug, Parser)]
 #[command(
     name = "apicli",

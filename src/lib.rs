@@ -1,4 +1,4 @@
-//! apicli: a command-line client and server for the `api.Api` gRPC service.
+//! apicli: a command-line gRPC client for any service, and a server to try it on.
 //!
 //! `main` hands the command line to [`run`], which returns the exit code; everything else is
 //! here so tests can reach it.
