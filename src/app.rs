@@ -37,6 +37,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
 }
 
 fn execute(job: Job) -> anyhow::Result<()> {
+    if let Job::Call(settings, _) | Job::Explore(settings, _) = &job
+        && settings.verbose
+        && let Some(profile) = &settings.profile
+    {
+        eprintln!("apicli: profile {profile}");
+    }
     match job {
         Job::Call(settings, call) => {
             // One call needs one thread: a current-thread runtime starts fastest.

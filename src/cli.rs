@@ -144,6 +144,10 @@ pub struct GlobalArgs {
     )]
     pub profile: Option<String>,
 
+    /// The profile that filled in options, as `-v` names it: `NAME (from FILE)`.
+    #[arg(skip)]
+    pub profile_in_use: Option<String>,
+
     /// Request metadata, 'name: value' (repeatable; a name ending in -bin takes base64), or
     /// @FILE for one header per line
     #[arg(

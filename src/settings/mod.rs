@@ -128,6 +128,8 @@ pub struct ClientSettings {
     pub max_message_size: usize,
     pub output: OutputFormat,
     pub verbose: bool,
+    /// The profile in use, as `-v` names it: `NAME (from FILE)`.
+    pub profile: Option<String>,
     /// Draw a progress bar for streams (stderr is a terminal and --quiet is off).
     pub progress: bool,
     pub color: Colors,
@@ -236,13 +238,6 @@ impl Job {
             }
             if let Command::Bench(args) = &mut command {
                 profile.fill_descriptors(&mut args.descriptors);
-            }
-            if global.verbose {
-                eprintln!(
-                    "apicli: profile {} (from {})",
-                    profile.name,
-                    profile.file.display()
-                );
             }
         }
         let call = match command {
@@ -374,6 +369,7 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
             .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE),
         output: global.output.unwrap_or(OutputFormat::Table),
         verbose: global.verbose,
+        profile: global.profile_in_use.clone(),
         progress: !global.quiet && std::io::stderr().is_terminal(),
         color: Colors::resolve(global.color),
     })

@@ -284,6 +284,7 @@ impl Chosen {
     /// Fills in what the command line and the environment left unset; headers add up.
     pub fn fill(&self, global: &mut GlobalArgs) -> Result<(), UsageError> {
         let p = &self.profile;
+        global.profile_in_use = Some(format!("{} (from {})", self.name, self.file.display()));
         let bad = |key: &str, value: &str, expected: &str| {
             UsageError(format!(
                 "profile '{}' in {}: bad {key} '{value}': expected {expected}",
