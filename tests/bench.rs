@@ -531,3 +531,25 @@ fn bad_flag_values_are_exit_2_before_the_run() {
     assert_exit(&output, 2);
     assert_one_error_line(&output, "nope");
 }
+
+#[test]
+fn a_reply_over_max_message_size_fails_each_call() {
+    let server = Server::start(&["-q"]);
+    let (report, _) = bench_json(
+        &[
+            "api.Api/getAll",
+            "-d",
+            r#"{"length":1000}"#,
+            "--max-message-size",
+            "100",
+            "-n",
+            "10",
+            "--addr",
+            &server.url(),
+        ],
+        0,
+    );
+    assert_eq!(statuses(&report), [("RESOURCE_EXHAUSTED".to_owned(), 10)]);
+    let message = report["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("over the 100 limit"), "{message}");
+}

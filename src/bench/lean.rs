@@ -225,14 +225,13 @@ pub async fn unary(send: &mut SendRequest<Bytes>, head: &Head, frame: Bytes) -> 
     if let Some(status) = grpc_status(&parts.headers) {
         return status.map_err(Failed::Status);
     }
-    let mut length: Option<usize> = None;
-    let mut received = 0usize;
+    let mut first = true;
     while let Some(data) = reply.data().await {
         let data = data.map_err(stream_failed)?;
         let _ = reply.flow_control().release_capacity(data.len());
-        if length.is_none() && received == 0 && data.len() >= 5 {
-            let mut prefix = &data[1..5];
-            let declared = prefix.get_u32() as usize;
+        // The reply's one message declares its length up front.
+        if std::mem::take(&mut first) && data.len() >= 5 {
+            let declared = (&data[1..5]).get_u32() as usize;
             if declared > head.max_message_size {
                 return Err(Failed::Status(Status::resource_exhausted(format!(
                     "the response message is {declared} bytes, over the {} limit \
@@ -240,9 +239,7 @@ pub async fn unary(send: &mut SendRequest<Bytes>, head: &Head, frame: Bytes) -> 
                     head.max_message_size
                 ))));
             }
-            length = Some(declared);
         }
-        received += data.len();
     }
     let trailers = reply.trailers().await.map_err(stream_failed)?;
     match trailers.as_ref().and_then(grpc_status) {
