@@ -11,11 +11,13 @@ use std::{io::IsTerminal, path::PathBuf, time::Duration};
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use profile::{Chosen, Config};
-pub use values::{io_words, parse_duration, parse_size, read_file};
+pub use values::{parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };
 
+/// For the layers above, which read files too.
+pub use crate::exit::io_words;
 use crate::{
     call::RequestData,
     cli::{

@@ -2,7 +2,10 @@
 
 use std::{fs, path::Path, time::Duration};
 
-use crate::{exit::UsageError, headers::Header};
+use crate::{
+    exit::{UsageError, io_words},
+    headers::Header,
+};
 
 /// A positive duration such as `2s`, `500ms` or `1m30s`.
 pub fn parse_duration(flag: &str, value: &str) -> Result<Duration, UsageError> {
@@ -107,18 +110,6 @@ pub fn parse_headers(values: &[String]) -> Result<Vec<Header>, UsageError> {
         }
     }
     Ok(headers)
-}
-
-/// `No such file or directory (os error 2)` → `no such file or directory`.
-pub fn io_words(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    let text = text
-        .find(" (os error")
-        .map_or(text.as_str(), |at| &text[..at]);
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_lowercase().chain(chars).collect()
-    })
 }
 
 #[cfg(test)]
