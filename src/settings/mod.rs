@@ -4,6 +4,7 @@
 mod address;
 mod bench;
 mod profile;
+mod request_data;
 mod values;
 
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
@@ -11,6 +12,7 @@ use std::{io::IsTerminal, path::PathBuf, time::Duration};
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use profile::{Chosen, Config};
+pub use request_data::RequestData;
 pub use values::{parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
@@ -19,7 +21,6 @@ use values::{
 /// For the layers above, which read files too.
 pub use crate::exit::io_words;
 use crate::{
-    call::RequestData,
     cli::{
         Cli, ColorChoice, Command, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs,
         LogFormat, OutputFormat, ProfilesAction, ServeArgs,
