@@ -34,8 +34,7 @@ use crate::{
     cli::OutputFormat,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    proxy::Route,
-    settings::{Bench, ClientSettings, StopAfter, Target, Warmup},
+    settings::{Bench, ClientSettings, Route, StopAfter, Target, Warmup},
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the

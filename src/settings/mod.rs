@@ -5,6 +5,7 @@ mod address;
 mod bench;
 mod profile;
 mod request_data;
+mod route;
 mod values;
 
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
@@ -13,6 +14,7 @@ pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use profile::{Chosen, Config};
 pub use request_data::RequestData;
+pub use route::{Route, Source, Why};
 pub use values::{parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
@@ -27,7 +29,6 @@ use crate::{
     },
     exit::UsageError,
     headers::Header,
-    proxy::{self, Route},
 };
 
 /// gRPC's default limit on a received message.
@@ -336,7 +337,7 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
         metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
     }
     let tls = client_tls(&global, &target)?;
-    let proxy = proxy::resolve(&target, global.proxy.as_deref(), global.no_proxy, |name| {
+    let proxy = route::resolve(&target, global.proxy.as_deref(), global.no_proxy, |name| {
         std::env::var(name).ok()
     })?;
     if let Some(authority) = &global.authority {
