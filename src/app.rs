@@ -6,12 +6,10 @@ use std::{ffi::OsString, io::Write as _};
 use clap::error::ErrorKind;
 
 use crate::{
-    bench, call,
-    cli::{self, ColorChoice},
-    complete,
+    bench, call, cli, complete,
     exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
-    settings::{Colors, Config, Job},
+    settings::{ColorChoice, Colors, Config, Job},
 };
 
 /// Runs apicli with these arguments (the first is the program name) and returns the exit code.

@@ -31,10 +31,9 @@ use report::{OpenLoop, Shape, Streams};
 
 use crate::{
     call::CallRun,
-    cli::OutputFormat,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    settings::{Bench, ClientSettings, Route, StopAfter, Target, Warmup},
+    settings::{Bench, ClientSettings, OutputFormat, Route, StopAfter, Target, Warmup},
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the

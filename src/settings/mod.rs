@@ -20,13 +20,14 @@ use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };
 
+/// The command line's choices, for the layers above, which do not import `cli`.
+pub use crate::cli::{ColorChoice, Compression, DEFAULT_PORT, LogFormat};
 /// For the layers above, which read files too.
 pub use crate::exit::io_words;
+/// What `-o` chose, as the printers know it.
+pub use crate::output::OutputFormat;
 use crate::{
-    cli::{
-        Cli, ColorChoice, Command, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs,
-        LogFormat, OutputFormat, ProfilesAction, ServeArgs,
-    },
+    cli::{self, Cli, Command, DescriptorArgs, GlobalArgs, ProfilesAction, ServeArgs},
     exit::UsageError,
     headers::Header,
 };
@@ -371,7 +372,10 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
             .map(|v| parse_size("--max-message-size", v))
             .transpose()?
             .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE),
-        output: global.output.unwrap_or(OutputFormat::Table),
+        output: match global.output {
+            Some(cli::OutputFormat::Json) => OutputFormat::Json,
+            Some(cli::OutputFormat::Table) | None => OutputFormat::Table,
+        },
         verbose: global.verbose,
         profile: global.profile_in_use.clone(),
         progress: !global.quiet && std::io::stderr().is_terminal(),
