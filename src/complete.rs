@@ -19,10 +19,9 @@ use prost_reflect::{DescriptorPool, MethodDescriptor};
 use tonic::{metadata::MetadataMap, transport::Endpoint};
 
 use crate::{
-    cli::{self, DEFAULT_PORT},
     descriptors::{Descriptors, Reflection, builtin_pool, load_files},
     exit,
-    settings::{Target, parse_target},
+    settings::{DEFAULT_PORT, Target, parse_target},
 };
 
 /// The environment variable that tells apicli the shell is asking for completions.
@@ -32,8 +31,9 @@ const VAR: &str = "COMPLETE";
 pub const REFLECTION_BUDGET: Duration = Duration::from_secs(1);
 
 /// Answers the shell when it asks (`COMPLETE=SHELL apicli …`): the registration script, or the
-/// candidates for the word under the cursor. Returns the exit code then, `None` on a normal run.
-pub fn answer_shell(args: &[OsString]) -> Option<u8> {
+/// candidates for the word under the cursor, from `program`'s command (with [`methods`] and
+/// [`symbols`] attached). Returns the exit code then, `None` on a normal run.
+pub fn answer_shell(args: &[OsString], program: fn() -> clap::Command) -> Option<u8> {
     let asked = std::env::var_os(VAR).is_some_and(|v| !v.is_empty() && v != "0");
     if !asked {
         return None;
@@ -43,7 +43,7 @@ pub fn answer_shell(args: &[OsString]) -> Option<u8> {
     std::panic::set_hook(Box::new(|_| {}));
     let current_dir = std::env::current_dir().ok();
     let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        CompleteEnv::with_factory(cli::command)
+        CompleteEnv::with_factory(program)
             .var(VAR)
             .try_complete(args.iter().cloned(), current_dir.as_deref())
     }));
