@@ -92,7 +92,8 @@ fn execute(job: Job) -> anyhow::Result<()> {
         Job::Profiles(config, name) => profiles(&config, name.as_deref()),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut cli::command(), "apicli", &mut out);
+            // Each command with the options its help shows.
+            clap_complete::generate(shell, &mut cli::scripts(), "apicli", &mut out);
             out.flush()?;
             Ok(())
         }

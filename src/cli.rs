@@ -7,7 +7,7 @@
 mod command;
 mod listing;
 
-pub use command::{command, parse};
+pub use command::{command, parse, scripts};
 
 use std::path::PathBuf;
 
@@ -337,6 +337,10 @@ pub const OWN_HELP: &[(&str, &str, &str)] = &[
          to spread the connections over several [default: 127.0.0.1:50051]",
     ),
 ];
+
+/// Global options a command refuses, as (command, option id): its help and the completion
+/// scripts leave them out. They still parse, so that settings can say why they do not apply.
+pub const REFUSED: &[(&str, &str)] = &[("bench", "verbose")];
 
 /// Whom a command is for, which decides the global options its help shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 mod common;
 
 use std::{
+    collections::BTreeSet,
     fs,
     path::Path,
     time::{Duration, Instant},
@@ -46,6 +47,62 @@ fn committed_completions_are_current() {
         stale.is_empty(),
         "stale completions: {stale:?}; regenerate with UPDATE_COMPLETIONS=1 cargo test --test completions"
     );
+}
+
+/// The long options `apicli ARGS --help` lists.
+fn options_in_help(args: &[&str]) -> BTreeSet<String> {
+    let output = output_of(common::apicli().args(args).arg("--help"));
+    assert_exit(&output, 0);
+    stdout(&output)
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = match line.split_once(", ") {
+                Some((short, rest)) if short.len() == 2 && short.starts_with('-') => rest,
+                _ => line,
+            };
+            let name = line.strip_prefix("--")?.split([' ', '=']).next()?;
+            Some(format!("--{name}"))
+        })
+        .collect()
+}
+
+#[test]
+fn scripts_offer_each_command_the_options_its_help_shows() {
+    let output = output_of(common::apicli().args(["completions", "bash"]));
+    assert_exit(&output, 0);
+    let script = stdout(&output);
+    let commands = [
+        (vec!["hello"], "apicli__subcmd__hello"),
+        (vec!["get-all"], "apicli__subcmd__get__subcmd__all"),
+        (vec!["call"], "apicli__subcmd__call"),
+        (vec!["bench"], "apicli__subcmd__bench"),
+        (vec!["serve"], "apicli__subcmd__serve"),
+        (vec!["completions"], "apicli__subcmd__completions"),
+        (
+            vec!["profiles", "show"],
+            "apicli__subcmd__profiles__subcmd__show",
+        ),
+    ];
+    for (args, function) in commands {
+        // bash's case for the command, then its `opts="…"` line.
+        let case = format!("\n        {function})\n");
+        let at = script
+            .find(&case)
+            .unwrap_or_else(|| panic!("no {function}"));
+        let opts = script[at + case.len()..]
+            .lines()
+            .next()
+            .and_then(|line| line.trim().strip_prefix("opts=\""))
+            .unwrap_or_else(|| panic!("no opts for {function}"));
+        let offered: BTreeSet<String> = opts
+            .trim_end_matches('"')
+            .split_whitespace()
+            .filter(|word| word.starts_with("--"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(offered, options_in_help(&args), "apicli {args:?}");
+    }
 }
 
 /// Asks the binary for the completions of the last word of `line` (which starts with the
@@ -119,6 +176,8 @@ fn methods_complete_from_built_in_files() {
             "/routeguide.RouteGuide/RouteChat"
         ]
     );
+    let (candidates, _) = complete(&["apicli", "bench", "--addr", &addr, "api.Api/sa"]);
+    assert_eq!(candidates, ["api.Api/sayHello"]);
     let (candidates, _) = complete(&["apicli", "describe", "--addr", &addr, "routeguide.Po"]);
     assert_eq!(candidates, ["routeguide.Point"]);
     let (candidates, _) = complete(&["apicli", "describe", "--addr", &addr, "api.Api."]);
