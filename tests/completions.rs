@@ -9,7 +9,11 @@ mod common;
 use std::{
     collections::BTreeSet,
     fs,
+    io::{Read as _, Write as _},
+    net::{TcpListener, TcpStream},
     path::Path,
+    sync::{Arc, Mutex},
+    thread,
     time::{Duration, Instant},
 };
 
@@ -311,4 +315,114 @@ fn an_unreachable_server_leaves_the_built_in_names_quickly() {
     let broken = broken.display().to_string();
     let (candidates, _) = complete(&["apicli", "call", "--proto", &broken, "api.Api/sa"]);
     assert_eq!(candidates, ["api.Api/sayHello"]);
+}
+
+/// A CONNECT proxy on 127.0.0.1 that tunnels every connection to `upstream`, whatever the
+/// CONNECT line names, and keeps the targets it was asked for.
+fn tunnel_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&asked);
+    thread::spawn(move || {
+        for client in listener.incoming().take(16) {
+            let Ok(mut client) = client else { return };
+            let mut head = Vec::new();
+            let mut byte = [0; 1];
+            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let target = head
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            record.lock().unwrap().push(target);
+            let Ok(mut server) = TcpStream::connect(&upstream) else {
+                return;
+            };
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let (mut client_in, mut server_out) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut client_in, &mut server_out);
+                let _ = server_out.shutdown(std::net::Shutdown::Write);
+            });
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (url, asked)
+}
+
+/// The completions of `line`, asked with `env` set as well.
+fn complete_with(line: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    let output = output_of(
+        common::apicli()
+            .envs(env.iter().copied())
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
+            .env("_CLAP_IFS", "\n")
+            .arg("--")
+            .args(line),
+    );
+    assert_exit(&output, 0);
+    assert_eq!(stderr(&output), "");
+    stdout(&output).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn reflection_goes_through_the_proxy_a_call_would_use() {
+    let set = protox::compile(
+        ["route_guide.proto"],
+        [concat!(env!("CARGO_MANIFEST_DIR"), "/proto")],
+    )
+    .unwrap();
+    let encoded = set.encode_to_vec();
+    let server = serve_in_background(move || async move {
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(&encoded)
+            .build_v1()
+            .unwrap();
+        tonic::transport::Server::builder().add_service(reflection)
+    });
+    let (proxy, asked) = tunnel_proxy(server);
+    // Nothing listens at the address: only the proxy's tunnel reaches a server.
+    let closed = closed_port();
+    let reflected = ["grpc.reflection.v1.ServerReflection/ServerReflectionInfo"];
+
+    let line = [
+        "apicli",
+        "call",
+        "--proxy",
+        &proxy,
+        "--addr",
+        &closed,
+        "grpc.reflection.",
+    ];
+    assert_eq!(complete_with(&line, &[]), reflected);
+    assert_eq!(*asked.lock().unwrap(), [closed.clone()]);
+
+    // HTTP_PROXY serves an address that is not loopback as written (127.1 is 127.0.0.1).
+    let short = format!("127.1:{}", closed.rsplit_once(':').unwrap().1);
+    let line = ["apicli", "call", "--addr", &short, "grpc.reflection."];
+    assert_eq!(complete_with(&line, &[("HTTP_PROXY", &proxy)]), reflected);
+    assert_eq!(asked.lock().unwrap().len(), 2);
+
+    // NO_PROXY and --no-proxy keep the lookup direct: to the closed port, so nothing is found.
+    let exempt = [("HTTP_PROXY", proxy.as_str()), ("NO_PROXY", "127.1")];
+    assert!(complete_with(&line, &exempt).is_empty());
+    let line = [
+        "apicli",
+        "--no-proxy",
+        "call",
+        "--addr",
+        &short,
+        "grpc.reflection.",
+    ];
+    assert!(complete_with(&line, &[("HTTP_PROXY", &proxy)]).is_empty());
+    assert_eq!(asked.lock().unwrap().len(), 2);
 }

@@ -3,6 +3,7 @@
 
 mod address;
 mod bench;
+mod lookup;
 mod profile;
 mod request_data;
 mod route;
