@@ -23,6 +23,7 @@ use crate::{
     descriptors::{Descriptors, Reflection, builtin_pool, load_files},
     exit,
     settings::{Target, parse_target},
+    transport::Channel,
 };
 
 /// The environment variable that tells apicli the shell is asking for completions.
@@ -253,7 +254,7 @@ impl Names {
             else {
                 return;
             };
-            let reflection = Reflection::new(channel, MetadataMap::new());
+            let reflection = Reflection::new(Channel::grpc(channel), MetadataMap::new());
             let mut descriptors = Descriptors::from_reflection(reflection, addr.to_owned());
             let mut listed = Vec::new();
             // What arrived before the deadline is kept, even if some services' files did not.
