@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use tonic::{
     Request, Status,
     codec::CompressionEncoding,
-    transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity},
+    transport::{Certificate, ClientTlsConfig, Endpoint, Identity},
 };
 
 use crate::{
@@ -16,6 +16,7 @@ use crate::{
     proxy::{self, ProxyError},
     settings::{ClientSettings, ClientTls, Compression, Route, Target, io_words},
     tls,
+    transport::Channel,
 };
 
 /// Connects within `--connect-timeout`, which covers the proxy's part too.
@@ -41,7 +42,7 @@ pub async fn connect_to(settings: &ClientSettings, target: &Target) -> anyhow::R
         }
     };
     match tokio::time::timeout(settings.connect_timeout, connecting).await {
-        Ok(Ok(channel)) => Ok(channel),
+        Ok(Ok(channel)) => Ok(Channel::grpc(channel)),
         Ok(Err(err)) => Err(connect_error(settings, target, &err)),
         Err(_) => Err(timed_out(settings, target)),
     }

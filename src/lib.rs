@@ -21,6 +21,7 @@ pub mod server;
 pub mod settings;
 pub mod stop;
 pub mod tls;
+pub mod transport;
 
 /// The stub, messages and proto3 JSON mapping generated at build time from `proto/api.proto`.
 pub mod api {

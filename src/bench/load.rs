@@ -24,13 +24,11 @@ use tokio::{
 };
 use tonic::{
     Request, Status, Streaming, client::Grpc, codec::CompressionEncoding, metadata::MetadataMap,
-    transport::Channel,
 };
 
 use super::{
     body::{Body, Scratch},
     codec::RawCodec,
-    lean::{self, Failed, Head, Lane},
     stats::{Ended, Tally, failure},
 };
 use crate::{
@@ -38,6 +36,7 @@ use crate::{
     exit::Interrupted,
     settings::{Bench, ClientSettings, StopAfter, Warmup},
     stop::Stop,
+    transport::{self, Channel, Failed, Head, Lane},
 };
 
 /// The RPC kind of the method under load.
@@ -93,7 +92,7 @@ pub struct Calls {
     pub compression: Option<CompressionEncoding>,
     /// Each endpoint as error messages name it (`host:port`).
     pub addrs: Vec<String>,
-    /// When the calls take the fast path (see `lean.rs`): what each one sends, by endpoint;
+    /// When the calls take the fast path (a [`Lane`]): what each one sends, by endpoint;
     /// empty otherwise.
     pub lean: Vec<Head>,
 }
@@ -104,7 +103,9 @@ impl Calls {
         if self.lean.is_empty() {
             return None;
         }
-        self.body.constant_one().map(|message| lean::frame(message))
+        self.body
+            .constant_one()
+            .map(|message| transport::frame(message))
     }
 }
 
@@ -113,7 +114,7 @@ impl Calls {
 enum Conn {
     Tonic(Grpc<Channel>),
     /// With the endpoint's index, for its request head.
-    Lean(Arc<Lane>, lean::Sender, usize),
+    Lean(Arc<Lane>, transport::Sender, usize),
 }
 
 /// What the run measured.
@@ -148,7 +149,7 @@ pub async fn run(
     };
     let frame = calls.constant_frame();
     let calls = Arc::new(calls);
-    let mut drivers: Vec<Option<lean::Driver>> = Vec::new();
+    let mut drivers: Vec<Option<transport::Driver>> = Vec::new();
     let grpcs: Vec<(Conn, usize)> = connected
         .into_iter()
         .map(|(connection, endpoint)| {
@@ -236,12 +237,12 @@ pub async fn run(
 enum Connection {
     Tonic(Channel),
     /// With the driver of its I/O, to be polled by whoever makes calls on it.
-    Lean(Arc<Lane>, lean::Sender, lean::Driver),
+    Lean(Arc<Lane>, transport::Sender, transport::Driver),
 }
 
 /// The closed loops of one connection's callers, beside the connection's driver (on the fast
 /// path). A connection that ends leaves its callers to connect again.
-async fn closed_loops(callers: Vec<Caller>, driver: Option<lean::Driver>) {
+async fn closed_loops(callers: Vec<Caller>, driver: Option<transport::Driver>) {
     let all = futures_util::future::join_all(callers.into_iter().map(Caller::closed_loop));
     tokio::pin!(all);
     if let Some(driver) = driver {
@@ -718,7 +719,7 @@ impl Calls {
         &self,
         head: &Head,
         lane: &Lane,
-        sender: &mut lean::Sender,
+        sender: &mut transport::Sender,
         n: u64,
         scratch: &mut Scratch,
         frame: Option<&Bytes>,
@@ -730,10 +731,10 @@ impl Calls {
                     .body
                     .one(n, scratch)
                     .map_err(|why| Status::invalid_argument(format!("request not sent: {why}")))?;
-                lean::frame(&message)
+                transport::frame(&message)
             }
         };
-        match lean::unary(&mut sender.1, head, frame).await {
+        match transport::unary(&mut sender.1, head, frame).await {
             Ok(()) => Ok(()),
             Err(Failed::Status(status)) => Err(status),
             Err(Failed::Connection(reason)) => {
@@ -756,9 +757,7 @@ impl Calls {
         scratch: &mut Scratch,
         outcome: &mut Outcome,
     ) -> Result<(), Status> {
-        grpc.ready()
-            .await
-            .map_err(|err| Status::from_error(Box::new(err)))?;
+        grpc.ready().await.map_err(Status::from_error)?;
         let path = self.path.clone();
         let not_sent = |why: String| Status::invalid_argument(format!("request not sent: {why}"));
         match self.kind {

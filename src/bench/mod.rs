@@ -8,7 +8,6 @@ mod body;
 mod codec;
 pub mod compare;
 pub mod expect;
-mod lean;
 mod live;
 mod load;
 pub mod print;
@@ -33,7 +32,8 @@ use crate::{
     call::CallRun,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    settings::{Bench, ClientSettings, OutputFormat, Route, StopAfter, Target, Warmup},
+    settings::{Bench, ClientSettings, OutputFormat, StopAfter, Target, Warmup},
+    transport::Lane,
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
@@ -95,7 +95,16 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
     for header in &settings.metadata {
         header.append_to(&mut metadata);
     }
-    let lean = lean_heads(settings, bench, kind, &shown, &metadata)?;
+    let targets: Vec<&Target> = bench.endpoints.iter().map(|(_, target)| target).collect();
+    let lean = Lane::heads_for_load(
+        settings,
+        &targets,
+        kind == Kind::Unary,
+        &format!("/{shown}"),
+        &metadata,
+    )
+    .map_err(UsageError)?
+    .unwrap_or_default();
     let calls = Calls {
         path: format!("/{shown}")
             .parse()
@@ -112,45 +121,6 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
     let live = settings.progress.then(live::Live::new);
     let measured = load::run(settings, bench, calls, live).await?;
     Ok(report(bench, shown, kind, &measured))
-}
-
-/// The request heads of the fast path (`lean.rs`), one per endpoint, when the calls can take
-/// it: unary, uncompressed, in plaintext, with no proxy. Empty otherwise: the calls go through
-/// tonic.
-fn lean_heads(
-    settings: &ClientSettings,
-    bench: &Bench,
-    kind: Kind,
-    path: &str,
-    metadata: &MetadataMap,
-) -> Result<Vec<lean::Head>, UsageError> {
-    let plaintext = bench.endpoints.iter().all(|(_, target)| !target.is_tls());
-    let direct = matches!(settings.proxy, Route::Direct(_));
-    if kind != Kind::Unary || settings.compress.is_some() || !plaintext || !direct {
-        return Ok(Vec::new());
-    }
-    let path = format!("/{path}");
-    bench
-        .endpoints
-        .iter()
-        .map(|(_, target)| {
-            let authority = match (&settings.authority, target) {
-                (Some(authority), _) => authority.clone(),
-                (None, Target::Tcp { uri, .. }) => {
-                    uri.authority().map(|a| a.to_string()).unwrap_or_default()
-                }
-                (None, Target::Unix(_)) => "localhost".to_owned(),
-            };
-            lean::Head::new(
-                &authority,
-                &path,
-                metadata,
-                settings.timeout,
-                settings.max_message_size,
-            )
-            .map_err(UsageError)
-        })
-        .collect()
 }
 
 fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Report {

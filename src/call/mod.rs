@@ -23,7 +23,7 @@ use anyhow::Context as _;
 use futures_util::{FutureExt as _, Stream, StreamExt as _};
 use prost_reflect::DescriptorPool;
 use tokio::sync::{Notify, mpsc};
-use tonic::{Response, Status, Streaming, client::Grpc, codec::Codec, transport::Channel};
+use tonic::{Response, Status, Streaming, client::Grpc, codec::Codec};
 use tonic_health::pb::{
     HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus,
 };
@@ -40,6 +40,7 @@ use crate::{
     output::{Printer, Progress, Render},
     settings::{Call, ClientSettings},
     stop::{Stop, Stopped},
+    transport::Channel,
 };
 use events::Events;
 

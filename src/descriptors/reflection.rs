@@ -8,10 +8,10 @@ use prost::Message as _;
 use prost_types::FileDescriptorProto;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::{
-    Code, Request, Status, Streaming, client::Grpc, metadata::MetadataMap, transport::Channel,
-};
+use tonic::{Code, Request, Status, Streaming, client::Grpc, metadata::MetadataMap};
 use tonic_prost::ProstCodec;
+
+use crate::transport::Channel;
 use tonic_reflection::pb::v1::{
     ServerReflectionRequest, ServerReflectionResponse, server_reflection_request::MessageRequest,
     server_reflection_response::MessageResponse,

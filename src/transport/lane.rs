@@ -1,5 +1,5 @@
-//! The fast path of the load: unary calls over plaintext HTTP/2 (TCP or a Unix socket), made
-//! with the h2 crate directly.
+//! The fast way down the seam for a load: unary calls over plaintext HTTP/2 (TCP or a Unix
+//! socket), made with the h2 crate directly.
 //!
 //! A tonic call passes through a buffer task, a body task per request and the codec layers;
 //! under load that cost twice as much CPU per call as the whole of h2load, so the generator
@@ -18,7 +18,10 @@ use tokio::{
 };
 use tonic::{Code, Status, metadata::MetadataMap};
 
-use crate::settings::{Target, io_words};
+use crate::{
+    exit::io_words,
+    settings::{ClientSettings, Route, Target},
+};
 
 /// HTTP/2 windows large enough that flow control never holds a reply back.
 const STREAM_WINDOW: u32 = 1 << 20;
@@ -73,6 +76,42 @@ impl Head {
         *request.uri_mut() = self.uri.clone();
         *request.headers_mut() = self.headers.clone();
         request
+    }
+}
+
+impl Lane {
+    /// The request heads of the fast way, one per target, when a load's calls may take it:
+    /// unary, gRPC, uncompressed, in plaintext, with no proxy. `None` otherwise: the calls go
+    /// through a [`Channel`](super::Channel).
+    pub fn heads_for_load(
+        settings: &ClientSettings,
+        targets: &[&Target],
+        unary: bool,
+        path: &str,
+        metadata: &MetadataMap,
+    ) -> Result<Option<Vec<Head>>, String> {
+        let plaintext = targets.iter().all(|target| !target.is_tls());
+        let direct = matches!(settings.proxy, Route::Direct(_));
+        if !unary || settings.compress.is_some() || !plaintext || !direct {
+            return Ok(None);
+        }
+        let heads = targets.iter().map(|target| {
+            let authority = match (&settings.authority, target) {
+                (Some(authority), _) => authority.clone(),
+                (None, Target::Tcp { uri, .. }) => {
+                    uri.authority().map(|a| a.to_string()).unwrap_or_default()
+                }
+                (None, Target::Unix(_)) => "localhost".to_owned(),
+            };
+            Head::new(
+                &authority,
+                path,
+                metadata,
+                settings.timeout,
+                settings.max_message_size,
+            )
+        });
+        heads.collect::<Result<_, _>>().map(Some)
     }
 }
 
