@@ -1,7 +1,10 @@
 //! The whole program behind `main`: parse the command line, do the job, and turn the outcome
 //! into an exit code, printing an error once if there is one.
 
-use std::{ffi::OsStr, ffi::OsString, io::Write as _};
+use std::{
+    ffi::{OsStr, OsString},
+    io::Write as _,
+};
 
 use clap::{Arg, Command, error::ErrorKind};
 use clap_complete::{ArgValueCompleter, engine::CompletionCandidate};
@@ -13,9 +16,11 @@ use crate::{
     settings::{ColorChoice, Colors, Config, Job},
 };
 
+/// Offers the values that start as the word under the cursor does.
+type Completer = fn(&OsStr) -> Vec<CompletionCandidate>;
+
 /// The arguments that complete from names only the server or the user's files know, as
 /// (command, argument id, completer).
-type Completer = fn(&OsStr) -> Vec<CompletionCandidate>;
 const COMPLETERS: &[(&str, &str, Completer)] = &[
     ("call", "method", complete::methods),
     ("bench", "method", complete::methods),

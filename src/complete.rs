@@ -96,9 +96,9 @@ fn candidates<'a>(
 }
 
 /// What the rest of the command line says about where descriptors come from, and how to reach
-/// the server. A completer is
-/// given only the word under the cursor, so the other words are read from the process's
-/// arguments, as the shell passed them: `apicli -- apicli call --proto x.proto api.A`.
+/// the server. A completer is given only the word under the cursor, so the other words are read
+/// from the process's arguments, as the shell passed them: `apicli -- apicli call --proto x.proto
+/// api.A`.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct CommandLine {
     protos: Vec<PathBuf>,

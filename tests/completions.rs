@@ -404,7 +404,7 @@ fn reflection_goes_through_the_proxy_a_call_would_use() {
         "grpc.reflection.",
     ];
     assert_eq!(complete_with(&line, &[]), reflected);
-    assert_eq!(*asked.lock().unwrap(), [closed.clone()]);
+    assert_eq!(*asked.lock().unwrap(), [closed.as_str()]);
 
     // HTTP_PROXY serves an address that is not loopback as written (127.1 is 127.0.0.1).
     let short = format!("127.1:{}", closed.rsplit_once(':').unwrap().1);
