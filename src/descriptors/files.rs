@@ -1,14 +1,19 @@
 //! Descriptors from the user's files: `.proto` sources compiled at run time (`--proto`, `-I`),
 //! and serialized `FileDescriptorSet`s (`--protoset`).
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use miette::Diagnostic as _;
 use prost::Message as _;
 use prost_reflect::DescriptorPool;
 use prost_types::FileDescriptorSet;
 
-use crate::{exit::UsageError, settings::io_words};
+use protox::file::{ChainFileResolver, FileResolver, GoogleFileResolver, IncludeFileResolver};
+
+use crate::{
+    exit::UsageError,
+    settings::{bound, named, read_file, read_text},
+};
 
 /// Compiles `protos` (looked up under `import_paths`, or beside each file when there are none)
 /// and adds every set in `protosets`, all into one pool. The well-known types
@@ -38,9 +43,17 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             return Err(UsageError(format!("-I {}: not a directory", dir.display())));
         }
     }
+    let mut found = Vec::new();
+    for proto in protos {
+        found.push(find(proto, import_paths)?);
+    }
     let mut includes: Vec<PathBuf> = import_paths.to_vec();
     if includes.is_empty() {
-        for proto in protos {
+        // Imports resolve beside each file; a pipe has no folder to look in.
+        for (proto, at) in protos.iter().zip(&found) {
+            if !is_regular(at) {
+                continue;
+            }
             let dir = match proto.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
                 _ => PathBuf::from("."),
@@ -50,24 +63,26 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             }
         }
     }
-    for proto in protos {
-        // A name as written, or relative to an import path (`--proto x.proto -I protos`).
-        let found = proto.is_file() || includes.iter().any(|dir| dir.join(proto).is_file());
-        if !found {
-            return Err(UsageError(format!(
-                "--proto {}: {}",
-                proto.display(),
-                if proto.exists() {
-                    "not a file"
-                } else if import_paths.is_empty() {
-                    "no such file"
-                } else {
-                    "no such file, here or under the -I folders"
-                }
-            )));
-        }
+    // Each --proto is read here, once and with a bound: a pipe (`<(…)`) cannot be read twice,
+    // and protox would read a device that never ends. The compiler then takes them from memory,
+    // ahead of the import paths, so that a file importing one by name gets the same text.
+    let mut given = Given::default();
+    for (proto, at) in protos.iter().zip(&found) {
+        let name = if is_regular(at) {
+            name_under(proto, &includes)?
+        } else {
+            proto.display().to_string()
+        };
+        let source = read_text("--proto", at, bound::PROTO)?;
+        given.files.push((proto.clone(), name, source));
     }
-    let mut compiler = protox::Compiler::new(&includes).map_err(|err| compile_error(&err))?;
+    let mut resolver = ChainFileResolver::new();
+    resolver.add(given);
+    for include in &includes {
+        resolver.add(IncludeFileResolver::new(include.clone()));
+    }
+    resolver.add(GoogleFileResolver::new());
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_source_info(true).include_imports(true);
     for proto in protos {
         compiler
@@ -75,6 +90,81 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             .map_err(|err| compile_error(&err))?;
     }
     Ok(compiler)
+}
+
+/// Where a `--proto` is: as written, or relative to an import path (`--proto x.proto -I protos`).
+fn find(proto: &Path, import_paths: &[PathBuf]) -> Result<PathBuf, UsageError> {
+    if proto.exists() {
+        return Ok(proto.to_owned());
+    }
+    if proto.is_relative()
+        && let Some(at) = import_paths
+            .iter()
+            .map(|dir| dir.join(proto))
+            .find(|at| at.exists())
+    {
+        return Ok(at);
+    }
+    Err(UsageError(format!(
+        "{}: {}",
+        named("--proto", proto),
+        if import_paths.is_empty() {
+            "no such file"
+        } else {
+            "no such file, here or under the -I folders"
+        }
+    )))
+}
+
+/// Whether `path` is a regular file (following links), not a pipe, a device or a folder.
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// The name a file under the import paths has for `import`, as protox gives it.
+fn name_under(proto: &Path, includes: &[PathBuf]) -> Result<String, UsageError> {
+    let under = includes
+        .iter()
+        .find_map(|include| IncludeFileResolver::new(include.clone()).resolve_path(proto));
+    if let Some(name) = under {
+        return Ok(name);
+    }
+    let mut parts = Vec::new();
+    for part in proto.components() {
+        match part {
+            Component::Normal(part) => parts.push(part.to_str()),
+            _ => parts.push(None),
+        }
+    }
+    match parts.into_iter().collect::<Option<Vec<_>>>() {
+        Some(parts) if !parts.is_empty() => Ok(parts.join("/")),
+        _ => Err(UsageError(format!(
+            "{}: not under any -I folder; add its folder with -I",
+            named("--proto", proto)
+        ))),
+    }
+}
+
+/// The `--proto` files, read once: (path as written, name for imports, source).
+#[derive(Default)]
+struct Given {
+    files: Vec<(PathBuf, String, String)>,
+}
+
+impl FileResolver for Given {
+    fn resolve_path(&self, path: &Path) -> Option<String> {
+        self.files
+            .iter()
+            .find(|(given, _, _)| given == path)
+            .map(|(_, name, _)| name.clone())
+    }
+
+    fn open_file(&self, name: &str) -> Result<protox::file::File, protox::Error> {
+        match self.files.iter().find(|(_, given, _)| given == name) {
+            Some((_, name, source)) => protox::file::File::from_source(name, source),
+            None => Err(protox::Error::file_not_found(name)),
+        }
+    }
 }
 
 /// `file:line:column: message`, as compilers print it, with the place where protox knows it.
@@ -101,18 +191,17 @@ fn compile_error(err: &protox::Error) -> UsageError {
 }
 
 fn add_protoset(pool: &mut DescriptorPool, path: &Path) -> Result<(), UsageError> {
-    let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|err| UsageError(format!("--protoset {shown}: {}", io_words(&err))))?;
+    let shown = named("--protoset", path);
+    let bytes = read_file("--protoset", path, bound::PROTOSET)?;
     if bytes.is_empty() {
         return Err(UsageError(format!(
-            "--protoset {shown}: the file is empty; expected a FileDescriptorSet \
+            "{shown}: the file is empty; expected a FileDescriptorSet \
              (protoc --descriptor_set_out --include_imports, or buf build -o)"
         )));
     }
     let not_a_set = |why: String| {
         UsageError(format!(
-            "--protoset {shown}: not a FileDescriptorSet ({why}); write one with \
+            "{shown}: not a FileDescriptorSet ({why}); write one with \
              protoc --descriptor_set_out --include_imports, or buf build -o"
         ))
     };

@@ -11,7 +11,10 @@ use std::{io::IsTerminal, path::PathBuf, time::Duration};
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use profile::{Chosen, Config};
-pub use values::{io_words, parse_duration, parse_size, read_file};
+pub use values::{
+    NOT_TEXT, bound, io_words, named, parse_duration, parse_size, read_bounded, read_file,
+    read_path, read_text,
+};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };
