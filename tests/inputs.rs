@@ -14,7 +14,7 @@ use std::{
 };
 
 use common::{
-    ChildGuard, LIMIT, Server, apicli, assert_exit, read_all_in_background, run, stderr, stdout,
+    ChildGuard, Server, apicli, assert_exit, read_all_in_background, run, stderr, stdout,
 };
 
 const MIB: u64 = 1024 * 1024;
@@ -121,8 +121,9 @@ fn refused<S: AsRef<str>>(args: &[S], line: impl Into<String>) -> Refused {
 }
 
 /// `base` and then `more`, as owned arguments.
-fn with(base: &[&str], more: &[&str]) -> Vec<String> {
-    base.iter().chain(more).map(|a| (*a).to_owned()).collect()
+fn with<S: AsRef<str>>(base: &[S], more: &[&str]) -> Vec<String> {
+    let base = base.iter().map(|a| a.as_ref().to_owned());
+    base.chain(more.iter().map(|a| (*a).to_owned())).collect()
 }
 
 /// Runs every case and reports all that went wrong at once.
@@ -135,7 +136,7 @@ fn check_refusals(cases: Vec<Refused>) {
             cmd.env(name, value);
         }
         let expected = format!("apicli: error: {}\n", case.line);
-        match run_within(&mut cmd, LIMIT) {
+        match run_within(&mut cmd, Duration::from_secs(20)) {
             Err(why) => wrong.push(format!("{:?}: {why}", case.args)),
             Ok(output) => {
                 if output.status.code() != Some(2) || stderr(&output) != expected {
@@ -579,11 +580,11 @@ fn small_files_are_read_with_a_bound() {
             "--client-ca '/dev/urandom': more than 4 MiB; is it the right file?",
         ),
         refused(
-            &with(&["serve", "--tls-cert", urandom], &["--tls-key", &text]),
+            &with(&serve("--tls-cert", urandom), &["--tls-key", &text]),
             "--tls-cert '/dev/urandom': more than 4 MiB; is it the right file?",
         ),
         refused(
-            &with(&["serve", "--tls-cert", &cert], &["--tls-key", urandom]),
+            &with(&serve("--tls-cert", &cert), &["--tls-key", urandom]),
             "--tls-key '/dev/urandom': more than 4 MiB; is it the right file?",
         ),
         refused(

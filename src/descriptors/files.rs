@@ -43,17 +43,10 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             return Err(UsageError(format!("-I {}: not a directory", dir.display())));
         }
     }
-    let mut found = Vec::new();
-    for proto in protos {
-        found.push(find(proto, import_paths)?);
-    }
     let mut includes: Vec<PathBuf> = import_paths.to_vec();
     if includes.is_empty() {
         // Imports resolve beside each file; a pipe has no folder to look in.
-        for (proto, at) in protos.iter().zip(&found) {
-            if !is_regular(at) {
-                continue;
-            }
+        for proto in protos.iter().filter(|proto| is_regular(proto)) {
             let dir = match proto.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
                 _ => PathBuf::from("."),
@@ -67,13 +60,9 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
     // and protox would read a device that never ends. The compiler then takes them from memory,
     // ahead of the import paths, so that a file importing one by name gets the same text.
     let mut given = Given::default();
-    for (proto, at) in protos.iter().zip(&found) {
-        let name = if is_regular(at) {
-            name_under(proto, &includes)?
-        } else {
-            proto.display().to_string()
-        };
-        let source = read_text("--proto", at, bound::PROTO)?;
+    for proto in protos {
+        let (at, name) = locate(proto, &includes, !import_paths.is_empty())?;
+        let source = read_text("--proto", &at, bound::PROTO)?;
         given.files.push((proto.clone(), name, source));
     }
     let mut resolver = ChainFileResolver::new();
@@ -92,57 +81,58 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
     Ok(compiler)
 }
 
-/// Where a `--proto` is: as written, or relative to an import path (`--proto x.proto -I protos`).
-fn find(proto: &Path, import_paths: &[PathBuf]) -> Result<PathBuf, UsageError> {
-    if proto.exists() {
-        return Ok(proto.to_owned());
+/// Where a `--proto` is, and its name for `import`, as protox finds them: a path under an
+/// import path (`--proto protos/x.proto -I protos`, named `x.proto`), or a name looked up in the
+/// import paths (`--proto x.proto -I protos`). A pipe or a device is named by its path, as given.
+fn locate(
+    proto: &Path,
+    includes: &[PathBuf],
+    explicit: bool,
+) -> Result<(PathBuf, String), UsageError> {
+    if proto.exists() && !is_regular(proto) {
+        return Ok((proto.to_owned(), proto.display().to_string()));
     }
-    if proto.is_relative()
-        && let Some(at) = import_paths
+    let under = includes
+        .iter()
+        .find_map(|include| IncludeFileResolver::new(include.clone()).resolve_path(proto));
+    if let Some(name) = under
+        && proto.exists()
+    {
+        return Ok((proto.to_owned(), name));
+    }
+    if let Some(name) = relative_name(proto)
+        && let Some(at) = includes
             .iter()
-            .map(|dir| dir.join(proto))
+            .map(|include| include.join(proto))
             .find(|at| at.exists())
     {
-        return Ok(at);
+        return Ok((at, name));
     }
-    Err(UsageError(format!(
-        "{}: {}",
-        named("--proto", proto),
-        if import_paths.is_empty() {
-            "no such file"
-        } else {
-            "no such file, here or under the -I folders"
-        }
-    )))
+    let why = if proto.exists() {
+        "not under any -I folder; add its folder with -I"
+    } else if explicit {
+        "no such file, here or under the -I folders"
+    } else {
+        "no such file"
+    };
+    Err(UsageError(format!("{}: {why}", named("--proto", proto))))
+}
+
+/// `a/b.proto` for a relative path of plain names; `None` for `/…`, `./…` or `../…`.
+fn relative_name(path: &Path) -> Option<String> {
+    let parts = path
+        .components()
+        .map(|part| match part {
+            Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// Whether `path` is a regular file (following links), not a pipe, a device or a folder.
 fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
-}
-
-/// The name a file under the import paths has for `import`, as protox gives it.
-fn name_under(proto: &Path, includes: &[PathBuf]) -> Result<String, UsageError> {
-    let under = includes
-        .iter()
-        .find_map(|include| IncludeFileResolver::new(include.clone()).resolve_path(proto));
-    if let Some(name) = under {
-        return Ok(name);
-    }
-    let mut parts = Vec::new();
-    for part in proto.components() {
-        match part {
-            Component::Normal(part) => parts.push(part.to_str()),
-            _ => parts.push(None),
-        }
-    }
-    match parts.into_iter().collect::<Option<Vec<_>>>() {
-        Some(parts) if !parts.is_empty() => Ok(parts.join("/")),
-        _ => Err(UsageError(format!(
-            "{}: not under any -I folder; add its folder with -I",
-            named("--proto", proto)
-        ))),
-    }
 }
 
 /// The `--proto` files, read once: (path as written, name for imports, source).

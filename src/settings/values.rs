@@ -76,10 +76,12 @@ pub mod bound {
 
     /// `64 MiB`, `64 KiB`, for messages.
     pub fn shown(bytes: u64) -> String {
-        if bytes % MIB == 0 {
+        if bytes.is_multiple_of(MIB) {
             format!("{} MiB", bytes / MIB)
+        } else if bytes.is_multiple_of(KIB) {
+            format!("{} KiB", bytes / KIB)
         } else {
-            format!("{} KiB", bytes.div_ceil(KIB))
+            format!("{bytes} bytes")
         }
     }
 }
@@ -112,7 +114,7 @@ pub fn read_path(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
         return Err("is a directory".to_owned());
     }
     // Only a regular file's size is known beforehand; a pipe or a device says 0.
-    let size = metadata.is_file().then(|| metadata.len());
+    let size = metadata.is_file().then_some(metadata.len());
     if size.is_some_and(|size| size > limit) {
         return Err(over(limit));
     }
@@ -262,6 +264,32 @@ mod tests {
         assert_eq!(size("4 KiB").unwrap(), 4096);
         assert!(size("0").is_err());
         assert!(size("lots").unwrap_err().0.contains("expected bytes"));
+    }
+
+    #[test]
+    fn reads_stop_one_byte_past_the_bound() {
+        assert_eq!(read_bounded(&b"abcd"[..], 4, None).unwrap(), b"abcd");
+        assert_eq!(
+            read_bounded(&b"abcde"[..], 4, Some(5)).unwrap_err(),
+            "more than 4 bytes; is it the right file?"
+        );
+        // A reader that never ends is read no further than the bound.
+        assert!(read_bounded(std::io::repeat(b'x'), 1024, None).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            read_file("--protoset", dir.path(), bound::PROTOSET)
+                .unwrap_err()
+                .0,
+            format!("--protoset '{}': is a directory", dir.path().display())
+        );
+        assert_eq!(
+            read_file("-H", Path::new("/nonexistent/h"), bound::HEADERS)
+                .unwrap_err()
+                .0,
+            "-H @/nonexistent/h: no such file or directory"
+        );
+        assert_eq!(bound::shown(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(bound::shown(64 * 1024), "64 KiB");
     }
 
     #[test]
