@@ -572,11 +572,11 @@ fn usage_errors_exit_2_with_one_clear_line() {
         ),
         (
             &["hello", "x", "--token-file", "/nonexistent/t"][..],
-            "cannot read --token-file",
+            "--token-file '/nonexistent/t': no such file",
         ),
         (
             &["hello", "x", "-H", "@/nonexistent/h"][..],
-            "cannot read -H",
+            "-H @/nonexistent/h: no such file",
         ),
         (
             &[

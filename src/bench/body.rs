@@ -11,6 +11,7 @@ use prost_reflect::{DynamicMessage, MessageDescriptor};
 use crate::{
     call::{MessageReader, RequestData, read_one},
     exit::UsageError,
+    settings::{self, bound},
 };
 
 /// `-d`'s text, split at its placeholders.
@@ -112,24 +113,12 @@ pub fn read_template(data: &RequestData) -> Result<Option<Template>, UsageError>
     let text = match data {
         RequestData::None => return Ok(None),
         RequestData::Inline(text) => text.clone(),
-        RequestData::File(path) => {
-            let bytes = crate::settings::read_file("-d", path)?;
-            String::from_utf8(bytes).map_err(|_| {
-                UsageError(format!(
-                    "-d @{}: the file is not UTF-8 text",
-                    path.display()
-                ))
-            })?
-        }
+        RequestData::File(path) => settings::read_text("-d", path, bound::REQUEST_TEXT)?,
         RequestData::Stdin => {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|err| {
-                UsageError(format!(
-                    "-d @-: reading stdin: {}",
-                    crate::settings::io_words(&err)
-                ))
-            })?;
-            text
+            let bytes = settings::read_bounded(std::io::stdin(), bound::REQUEST_TEXT, None)
+                .map_err(|why| UsageError(format!("-d @-: {why}")))?;
+            String::from_utf8(bytes)
+                .map_err(|_| UsageError(format!("-d @-: {}", settings::NOT_TEXT)))?
         }
     };
     Template::parse(&text).map(Some)

@@ -6,25 +6,32 @@ use std::path::Path;
 use serde::Deserialize as _;
 
 use super::report::Report;
-use crate::settings::io_words;
+use crate::settings::{bound, read_path};
 
-/// Reads an earlier `-o json` report. The error is one line that names the file and says why:
-/// it cannot be read, it is not JSON, or it is not a report (and which field is wrong).
+/// What `--compare` takes.
+const EXPECTED: &str = "expected a report from 'apicli bench -o json'";
+
+/// Reads an earlier `-o json` report. The error says why in one phrase, for the caller to put
+/// after the flag and file: it cannot be read, it is not JSON, or it is not a report (and which
+/// field is wrong).
 pub fn load(path: &Path) -> Result<Report, String> {
-    let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|err| format!("cannot read --compare '{shown}': {}", io_words(&err)))?;
+    let bytes = read_path(path, bound::REPORT)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(format!("--compare '{shown}' is empty"));
+        return Err("the file is empty".to_owned());
     }
     let mut json = serde_json::Deserializer::from_slice(&bytes);
-    let value = serde_json::Value::deserialize(&mut json)
-        .map_err(|err| format!("--compare '{shown}' is not JSON: {err}"))?;
+    let value = serde_json::Value::deserialize(&mut json).map_err(|err| {
+        // Where a file that is JSON at first breaks off helps; "line 1 column 1" does not.
+        if err.line() == 1 && err.column() <= 1 {
+            format!("not JSON ({EXPECTED})")
+        } else {
+            format!("not JSON ({EXPECTED}): {err}")
+        }
+    })?;
     // One report only: `-o json` writes one object and a newline.
     json.end()
-        .map_err(|err| format!("--compare '{shown}' is not one JSON report: {err}"))?;
-    let not_a_report =
-        |why: String| format!("--compare '{shown}' is not an apicli bench report: {why}");
+        .map_err(|err| format!("more than one JSON value ({EXPECTED}): {err}"))?;
+    let not_a_report = |why: String| format!("not an apicli bench report: {why}");
     if !value.is_object() {
         return Err(not_a_report(format!(
             "{} instead of an object",
@@ -109,13 +116,13 @@ mod tests {
         file
     }
 
+    /// Why `content` is refused: one phrase, without the file's name (the caller adds it).
     fn error(content: &[u8]) -> String {
         let file = file(content);
         let err = load(file.path()).unwrap_err();
-        let name = format!("--compare '{}'", file.path().display());
-        assert!(err.contains(&name), "{err}");
         assert!(!err.contains('\n'), "{err}");
-        err.replace(&name, "--compare 'FILE'")
+        assert!(!err.contains("--compare"), "{err}");
+        err
     }
 
     #[test]
@@ -141,38 +148,30 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_file_is_named() {
+    fn a_file_that_cannot_be_read_says_why() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.json");
-        assert_eq!(
-            load(&path).unwrap_err(),
-            format!(
-                "cannot read --compare '{}': no such file or directory",
-                path.display()
-            )
-        );
+        assert_eq!(load(&path).unwrap_err(), "no such file or directory");
+        assert_eq!(load(dir.path()).unwrap_err(), "is a directory");
     }
 
     #[test]
     fn not_json() {
-        assert_eq!(error(b""), "--compare 'FILE' is empty");
-        assert_eq!(error(b" \n"), "--compare 'FILE' is empty");
-        assert_eq!(
-            error(b"count: 1000\n"),
-            "--compare 'FILE' is not JSON: expected value at line 1 column 1"
-        );
+        assert_eq!(error(b""), "the file is empty");
+        assert_eq!(error(b" \n"), "the file is empty");
+        let expected = "expected a report from 'apicli bench -o json'";
+        assert_eq!(error(b"count: 1000\n"), format!("not JSON ({expected})"));
         assert_eq!(
             error(br#"{"method": "api.Api/sayHello""#),
-            "--compare 'FILE' is not JSON: EOF while parsing an object at line 1 column 29"
+            format!("not JSON ({expected}): EOF while parsing an object at line 1 column 29")
         );
         assert_eq!(
             error(b"{} x"),
-            "--compare 'FILE' is not one JSON report: trailing characters at line 1 column 4"
+            format!(
+                "more than one JSON value ({expected}): trailing characters at line 1 column 4"
+            )
         );
-        assert_eq!(
-            error(b"\xff\xfe{}"),
-            "--compare 'FILE' is not JSON: expected value at line 1 column 1"
-        );
+        assert_eq!(error(b"\xff\xfe{}"), format!("not JSON ({expected})"));
     }
 
     #[test]
@@ -182,7 +181,7 @@ mod tests {
             edit(&mut value);
             error(&serde_json::to_vec(&value).unwrap())
         };
-        let not = "--compare 'FILE' is not an apicli bench report:";
+        let not = "not an apicli bench report:";
         assert_eq!(
             with(&|v| v["latency"]["p99_us"] = "7ms".into()),
             format!("{not} field latency.p99_us: invalid type: string \"7ms\", expected u64")
@@ -224,7 +223,8 @@ mod tests {
         write_json(&mut json, &report()).unwrap();
         assert_eq!(
             error(&json),
-            "--compare 'FILE' is not one JSON report: trailing characters at line 2 column 1"
+            "more than one JSON value (expected a report from 'apicli bench -o json'): trailing \
+             characters at line 2 column 1"
         );
     }
 }

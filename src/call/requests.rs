@@ -12,7 +12,10 @@ use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor};
 use tokio::sync::{mpsc, oneshot};
 
 pub use crate::settings::RequestData;
-use crate::{exit::UsageError, settings::io_words};
+use crate::{
+    exit::UsageError,
+    settings::{bound, io_words, named},
+};
 
 impl RequestData {
     /// `-d`'s value: `@-` is stdin, `@FILE` a file, anything else the JSON itself.
@@ -27,16 +30,28 @@ impl RequestData {
         }
     }
 
-    /// The input, opened; `None` without `-d`.
-    fn open(&self) -> Result<Option<Box<dyn Read + Send>>, UsageError> {
-        Ok(Some(match self {
+    /// A reader of the input's messages; `None` without `-d`. A file or stdin is read as it
+    /// arrives, never whole, and its errors say which it is.
+    fn open(
+        &self,
+        descriptor: &MessageDescriptor,
+    ) -> Result<Option<MessageReader<Box<dyn Read + Send>>>, UsageError> {
+        let (input, origin): (Box<dyn Read + Send>, _) = match self {
             RequestData::None => return Ok(None),
-            RequestData::Inline(text) => Box::new(io::Cursor::new(text.clone().into_bytes())),
-            RequestData::Stdin => Box::new(io::stdin()),
-            RequestData::File(path) => Box::new(File::open(path).map_err(|err| {
-                UsageError(format!("-d @{}: {}", path.display(), io_words(&err)))
-            })?),
-        }))
+            RequestData::Inline(text) => {
+                (Box::new(io::Cursor::new(text.clone().into_bytes())), None)
+            }
+            RequestData::Stdin => (Box::new(io::stdin()), Some("-d @-".to_owned())),
+            RequestData::File(path) => {
+                let file = File::open(path).map_err(|err| {
+                    UsageError(format!("{}: {}", named("-d", path), io_words(&err)))
+                })?;
+                (Box::new(file), Some(named("-d", path)))
+            }
+        };
+        let mut reader = MessageReader::new(input, descriptor.clone());
+        reader.origin = origin;
+        Ok(Some(reader))
     }
 }
 
@@ -47,10 +62,9 @@ pub fn read_one(
     descriptor: &MessageDescriptor,
     method: &str,
 ) -> Result<DynamicMessage, UsageError> {
-    let Some(input) = data.open()? else {
+    let Some(mut reader) = data.open(descriptor)? else {
         return Ok(DynamicMessage::new(descriptor.clone()));
     };
-    let mut reader = MessageReader::new(input, descriptor.clone());
     let first = reader
         .next_message()?
         .unwrap_or_else(|| DynamicMessage::new(descriptor.clone()));
@@ -93,10 +107,9 @@ pub fn read_stream(
 ) -> Result<mpsc::Receiver<Result<DynamicMessage, UsageError>>, UsageError> {
     // A small queue: requests are parsed just ahead of sending, never read whole.
     let (tx, rx) = mpsc::channel(16);
-    let Some(input) = data.open()? else {
+    let Some(mut reader) = data.open(descriptor)? else {
         return Ok(rx);
     };
-    let mut reader = MessageReader::new(input, descriptor.clone());
     // A plain thread, not the runtime's blocking pool: a read from a terminal may never end,
     // and the process must not wait for it on the way out.
     let spawned = std::thread::Builder::new()
@@ -124,6 +137,8 @@ pub struct MessageReader<R> {
     descriptor: MessageDescriptor,
     /// How many messages have been read.
     count: usize,
+    /// `-d @FILE` or `-d @-`, to begin errors with; `None` for `-d JSON`.
+    origin: Option<String>,
 }
 
 impl<R: Read> MessageReader<R> {
@@ -133,9 +148,19 @@ impl<R: Read> MessageReader<R> {
                 inner: BufReader::with_capacity(64 * 1024, input),
                 line: 1,
                 column: 1,
+                budget: bound::REQUEST_MESSAGE,
             },
             descriptor,
             count: 0,
+            origin: None,
+        }
+    }
+
+    /// `message`, after the input's name when it is a file or stdin.
+    fn error(&self, message: String) -> UsageError {
+        match &self.origin {
+            Some(origin) => UsageError(format!("{origin}: {message}")),
+            None => UsageError(message),
         }
     }
 
@@ -144,6 +169,8 @@ impl<R: Read> MessageReader<R> {
         if !self.skip_whitespace().map_err(|err| self.io_error(&err))? {
             return Ok(None);
         }
+        // Each message is bounded, not the input: a stream may go on as long as it likes.
+        self.input.budget = bound::REQUEST_MESSAGE;
         self.count += 1;
         let (line, column) = self.position();
         let index = self.count;
@@ -153,17 +180,14 @@ impl<R: Read> MessageReader<R> {
         match self.input.inner.fill_buf().map(|b| b.first().copied()) {
             Ok(Some(b'{')) => {}
             Ok(Some(b'[')) => {
-                return Err(UsageError(format!(
+                return Err(self.error(format!(
                     "{}: a JSON array; give the messages one after another (NDJSON), not in \
                      an array",
                     at(line, column)
                 )));
             }
             Ok(_) => {
-                return Err(UsageError(format!(
-                    "{}: expected a JSON object",
-                    at(line, column)
-                )));
+                return Err(self.error(format!("{}: expected a JSON object", at(line, column))));
             }
             Err(err) => return Err(self.io_error(&err)),
         }
@@ -173,6 +197,11 @@ impl<R: Read> MessageReader<R> {
         let options = DeserializeOptions::new();
         match DynamicMessage::deserialize_with_options(self.descriptor.clone(), tracked, &options) {
             Ok(message) => Ok(Some(message)),
+            Err(_) if self.input.budget == 0 => Err(self.error(format!(
+                "{}: more than {} of JSON for one message",
+                at(line, column),
+                bound::shown(bound::REQUEST_MESSAGE)
+            ))),
             Err(err) => {
                 // serde_json counts from where this message began.
                 let (err_line, err_column) = (err.line(), err.column());
@@ -192,7 +221,7 @@ impl<R: Read> MessageReader<R> {
                 } else {
                     format!("field {path}: ")
                 };
-                Err(UsageError(format!("{}: {field}{reason}", at(line, column))))
+                Err(self.error(format!("{}: {field}{reason}", at(line, column))))
             }
         }
     }
@@ -221,7 +250,8 @@ impl<R: Read> MessageReader<R> {
     }
 
     fn io_error(&self, err: &io::Error) -> UsageError {
-        UsageError(format!("reading the requests: {}", io_words(err)))
+        let origin = self.origin.as_deref().unwrap_or("-d");
+        UsageError(format!("{origin}: {}", io_words(err)))
     }
 }
 
@@ -239,6 +269,8 @@ struct Positioned<R> {
     inner: BufReader<R>,
     line: usize,
     column: usize,
+    /// How many more bytes the message being parsed may take.
+    budget: u64,
 }
 
 impl<R: Read> Positioned<R> {
@@ -248,6 +280,7 @@ impl<R: Read> Positioned<R> {
             inner,
             line,
             column,
+            ..
         } = self;
         if let Ok(buf) = inner.fill_buf() {
             let n = n.min(buf.len());
@@ -269,8 +302,16 @@ fn advance(line: &mut usize, column: &mut usize, bytes: &[u8]) {
 }
 
 impl<R: Read> Read for Positioned<R> {
+    /// The parser's reads, which stop at the message's bound.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if self.budget == 0 {
+            return Err(io::Error::other("over the bound"));
+        }
+        let most = buf
+            .len()
+            .min(usize::try_from(self.budget).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..most])?;
+        self.budget -= n as u64;
         advance(&mut self.line, &mut self.column, &buf[..n]);
         Ok(n)
     }

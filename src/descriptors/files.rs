@@ -1,14 +1,19 @@
 //! Descriptors from the user's files: `.proto` sources compiled at run time (`--proto`, `-I`),
 //! and serialized `FileDescriptorSet`s (`--protoset`).
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use miette::Diagnostic as _;
 use prost::Message as _;
 use prost_reflect::DescriptorPool;
 use prost_types::FileDescriptorSet;
 
-use crate::exit::{UsageError, io_words};
+use protox::file::{ChainFileResolver, FileResolver, GoogleFileResolver, IncludeFileResolver};
+
+use crate::{
+    exit::UsageError,
+    settings::{bound, named, read_file, read_text},
+};
 
 /// Compiles `protos` (looked up under `import_paths`, or beside each file when there are none)
 /// and adds every set in `protosets`, all into one pool. The well-known types
@@ -40,7 +45,8 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
     }
     let mut includes: Vec<PathBuf> = import_paths.to_vec();
     if includes.is_empty() {
-        for proto in protos {
+        // Imports resolve beside each file; a pipe has no folder to look in.
+        for proto in protos.iter().filter(|proto| is_regular(proto)) {
             let dir = match proto.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
                 _ => PathBuf::from("."),
@@ -50,24 +56,22 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             }
         }
     }
+    // Each --proto is read here, once and with a bound: a pipe (`<(…)`) cannot be read twice,
+    // and protox would read a device that never ends. The compiler then takes them from memory,
+    // ahead of the import paths, so that a file importing one by name gets the same text.
+    let mut given = Given::default();
     for proto in protos {
-        // A name as written, or relative to an import path (`--proto x.proto -I protos`).
-        let found = proto.is_file() || includes.iter().any(|dir| dir.join(proto).is_file());
-        if !found {
-            return Err(UsageError(format!(
-                "--proto {}: {}",
-                proto.display(),
-                if proto.exists() {
-                    "not a file"
-                } else if import_paths.is_empty() {
-                    "no such file"
-                } else {
-                    "no such file, here or under the -I folders"
-                }
-            )));
-        }
+        let (at, name) = locate(proto, &includes, !import_paths.is_empty())?;
+        let source = read_text("--proto", &at, bound::PROTO)?;
+        given.files.push((proto.clone(), name, source));
     }
-    let mut compiler = protox::Compiler::new(&includes).map_err(|err| compile_error(&err))?;
+    let mut resolver = ChainFileResolver::new();
+    resolver.add(given);
+    for include in &includes {
+        resolver.add(IncludeFileResolver::new(include.clone()));
+    }
+    resolver.add(GoogleFileResolver::new());
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_source_info(true).include_imports(true);
     for proto in protos {
         compiler
@@ -75,6 +79,82 @@ fn compile(protos: &[PathBuf], import_paths: &[PathBuf]) -> Result<protox::Compi
             .map_err(|err| compile_error(&err))?;
     }
     Ok(compiler)
+}
+
+/// Where a `--proto` is, and its name for `import`, as protox finds them: a path under an
+/// import path (`--proto protos/x.proto -I protos`, named `x.proto`), or a name looked up in the
+/// import paths (`--proto x.proto -I protos`). A pipe or a device is named by its path, as given.
+fn locate(
+    proto: &Path,
+    includes: &[PathBuf],
+    explicit: bool,
+) -> Result<(PathBuf, String), UsageError> {
+    if proto.exists() && !is_regular(proto) {
+        return Ok((proto.to_owned(), proto.display().to_string()));
+    }
+    let under = includes
+        .iter()
+        .find_map(|include| IncludeFileResolver::new(include.clone()).resolve_path(proto));
+    if let Some(name) = under
+        && proto.exists()
+    {
+        return Ok((proto.to_owned(), name));
+    }
+    if let Some(name) = relative_name(proto)
+        && let Some(at) = includes
+            .iter()
+            .map(|include| include.join(proto))
+            .find(|at| at.exists())
+    {
+        return Ok((at, name));
+    }
+    let why = if proto.exists() {
+        "not under any -I folder; add its folder with -I"
+    } else if explicit {
+        "no such file, here or under the -I folders"
+    } else {
+        "no such file"
+    };
+    Err(UsageError(format!("{}: {why}", named("--proto", proto))))
+}
+
+/// `a/b.proto` for a relative path of plain names; `None` for `/…`, `./…` or `../…`.
+fn relative_name(path: &Path) -> Option<String> {
+    let parts = path
+        .components()
+        .map(|part| match part {
+            Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Whether `path` is a regular file (following links), not a pipe, a device or a folder.
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// The `--proto` files, read once: (path as written, name for imports, source).
+#[derive(Default)]
+struct Given {
+    files: Vec<(PathBuf, String, String)>,
+}
+
+impl FileResolver for Given {
+    fn resolve_path(&self, path: &Path) -> Option<String> {
+        self.files
+            .iter()
+            .find(|(given, _, _)| given == path)
+            .map(|(_, name, _)| name.clone())
+    }
+
+    fn open_file(&self, name: &str) -> Result<protox::file::File, protox::Error> {
+        match self.files.iter().find(|(_, given, _)| given == name) {
+            Some((_, name, source)) => protox::file::File::from_source(name, source),
+            None => Err(protox::Error::file_not_found(name)),
+        }
+    }
 }
 
 /// `file:line:column: message`, as compilers print it, with the place where protox knows it.
@@ -101,18 +181,17 @@ fn compile_error(err: &protox::Error) -> UsageError {
 }
 
 fn add_protoset(pool: &mut DescriptorPool, path: &Path) -> Result<(), UsageError> {
-    let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|err| UsageError(format!("--protoset {shown}: {}", io_words(&err))))?;
+    let shown = named("--protoset", path);
+    let bytes = read_file("--protoset", path, bound::PROTOSET)?;
     if bytes.is_empty() {
         return Err(UsageError(format!(
-            "--protoset {shown}: the file is empty; expected a FileDescriptorSet \
+            "{shown}: the file is empty; expected a FileDescriptorSet \
              (protoc --descriptor_set_out --include_imports, or buf build -o)"
         )));
     }
     let not_a_set = |why: String| {
         UsageError(format!(
-            "--protoset {shown}: not a FileDescriptorSet ({why}); write one with \
+            "{shown}: not a FileDescriptorSet ({why}); write one with \
              protoc --descriptor_set_out --include_imports, or buf build -o"
         ))
     };

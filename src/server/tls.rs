@@ -15,7 +15,7 @@ use rcgen::{
 use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 use tracing::info;
 
-use crate::settings::ServerTls;
+use crate::settings::{ServerTls, bound, read_path};
 
 /// A TLS handshake that takes longer than this is dropped, so stalled clients cannot pile up.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,7 +67,10 @@ fn self_signed(dir: &Path) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
             dir.display()
         );
     }
-    let read = |path: &Path| fs::read(path).with_context(|| format!("reading {}", path.display()));
+    let read = |path: &Path| {
+        read_path(path, bound::PEM)
+            .map_err(|why| anyhow::anyhow!("reading {}: {why}", path.display()))
+    };
     Ok((read(&cert_path)?, read(&key_path)?))
 }
 

@@ -16,7 +16,10 @@ pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use profile::{Chosen, Config};
 pub use request_data::RequestData;
 pub use route::{Route, Source, Why};
-pub use values::{parse_duration, parse_size, read_file};
+pub use values::{
+    NOT_TEXT, bound, named, parse_duration, parse_size, read_bounded, read_file, read_path,
+    read_text,
+};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };

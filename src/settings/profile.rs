@@ -107,11 +107,13 @@ impl Config {
         if explicit.is_none() && !path.exists() {
             return Ok(Config::default());
         }
-        let text = std::fs::read_to_string(&path).map_err(|err| {
+        let shown = path.display();
+        let bytes = super::values::read_path(&path, super::values::bound::CONFIG)
+            .map_err(|why| UsageError(format!("the config file {shown}: {why}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
             UsageError(format!(
-                "the config file {}: {}",
-                path.display(),
-                io_words(&err)
+                "the config file {shown}: {}",
+                super::values::NOT_TEXT
             ))
         })?;
         refuse_if_others_can_write(&path)?;

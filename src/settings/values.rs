@@ -1,6 +1,6 @@
 //! Single values from the command line: durations, sizes, and the files flags point at.
 
-use std::{fs, path::Path, time::Duration};
+use std::{fs::File, io::Read, path::Path, time::Duration};
 
 use crate::{
     exit::{UsageError, io_words},
@@ -47,34 +47,127 @@ pub fn parse_size(flag: &str, value: &str) -> Result<usize, UsageError> {
     Ok(bytes)
 }
 
-/// The whole content of a file a flag names.
-pub fn read_file(flag: &str, path: &Path) -> Result<Vec<u8>, UsageError> {
-    fs::read(path).map_err(|err| {
-        UsageError(format!(
-            "cannot read {flag} '{}': {}",
-            path.display(),
-            io_words(&err)
-        ))
-    })
+/// The most each kind of file may hold, in one place. Reading stops one byte past the bound, so
+/// a device that never ends (`/dev/urandom`) or the wrong file fails at once instead of hanging or
+/// filling memory; a pipe (`<(…)`) or FIFO is read like a file. Each bound is well above what the
+/// right file holds.
+pub mod bound {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    /// `--protoset`: a set with every import and source info, such as the whole of googleapis,
+    /// runs to tens of MiB.
+    pub const PROTOSET: u64 = 64 * MIB;
+    /// `--proto`: written sources are KiB; the largest generated ones a few MiB.
+    pub const PROTO: u64 = 16 * MIB;
+    /// One request message as JSON (`-d`): servers refuse requests over gRPC's usual 4 MiB, and
+    /// their JSON is rarely more than three times as long (base64 adds a third to bytes). A
+    /// stream (`-d @-`, NDJSON) is bounded message by message, never as a whole.
+    pub const REQUEST_MESSAGE: u64 = 16 * MIB;
+    /// `bench -d`'s whole text, read at once to fill in its placeholders: room for the many
+    /// messages of a client stream.
+    pub const REQUEST_TEXT: u64 = 64 * MIB;
+    /// `-H @FILE`: servers refuse metadata over 8 or 16 KiB (gRPC's usual limits).
+    pub const HEADERS: u64 = MIB;
+    /// `--token-file`: a token is one line, a few KiB for the largest JWTs.
+    pub const TOKEN: u64 = 64 * KIB;
+    /// PEM certificates and keys: a system's whole CA bundle is about 200 KiB.
+    pub const PEM: u64 = 4 * MIB;
+    /// The config file of profiles: a few KiB of TOML.
+    pub const CONFIG: u64 = MIB;
+    /// `--compare`: a `bench -o json` report is a few KiB.
+    pub const REPORT: u64 = 16 * MIB;
+
+    /// `64 MiB`, `64 KiB`, for messages.
+    pub fn shown(bytes: u64) -> String {
+        if bytes.is_multiple_of(MIB) {
+            format!("{} MiB", bytes / MIB)
+        } else if bytes.is_multiple_of(KIB) {
+            format!("{} KiB", bytes / KIB)
+        } else {
+            format!("{bytes} bytes")
+        }
+    }
 }
+
+/// Reads `input` to its end, failing once it holds more than `limit` bytes; the error is why, in
+/// words, for the caller to say which input. The one reader of every file-valued flag.
+///
+/// `size` is what a regular file says it holds. Without it (a pipe, a device) room for the whole
+/// bound is reserved at once: memory the system gives only as it is written, and no copy each
+/// time the buffer would have doubled.
+pub fn read_bounded(input: impl Read, limit: u64, size: Option<u64>) -> Result<Vec<u8>, String> {
+    let room = size.unwrap_or(limit).min(limit) + 1;
+    let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
+    input
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| io_words(&err))?;
+    if bytes.len() as u64 > limit {
+        return Err(over(limit));
+    }
+    Ok(bytes)
+}
+
+/// The file at `path`, whole, through [`read_bounded`]. A directory, a regular file over the
+/// bound, or one that cannot be opened fails before anything is read.
+pub fn read_path(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let file = File::open(path).map_err(|err| io_words(&err))?;
+    let metadata = file.metadata().map_err(|err| io_words(&err))?;
+    if metadata.is_dir() {
+        return Err("is a directory".to_owned());
+    }
+    // Only a regular file's size is known beforehand; a pipe or a device says 0.
+    let size = metadata.is_file().then_some(metadata.len());
+    if size.is_some_and(|size| size > limit) {
+        return Err(over(limit));
+    }
+    read_bounded(file, limit, size)
+}
+
+fn over(limit: u64) -> String {
+    format!("more than {}; is it the right file?", bound::shown(limit))
+}
+
+/// How messages name the file a flag points at: `--protoset 'set.binpb'`, or as typed for the
+/// flags that take `@FILE`: `-d @req.json`.
+pub fn named(flag: &str, path: &Path) -> String {
+    match flag {
+        "-d" | "-H" => format!("{flag} @{}", path.display()),
+        _ => format!("{flag} '{}'", path.display()),
+    }
+}
+
+/// The whole content of a file a flag names, at most `limit` bytes (see [`bound`]).
+pub fn read_file(flag: &str, path: &Path, limit: u64) -> Result<Vec<u8>, UsageError> {
+    read_path(path, limit).map_err(|why| UsageError(format!("{}: {why}", named(flag, path))))
+}
+
+/// [`read_file`] for text: UTF-8 is checked.
+pub fn read_text(flag: &str, path: &Path, limit: u64) -> Result<String, UsageError> {
+    let bytes = read_file(flag, path, limit)?;
+    String::from_utf8(bytes).map_err(|_| UsageError(format!("{}: {NOT_TEXT}", named(flag, path))))
+}
+
+/// Why text input that is not UTF-8 is refused.
+pub const NOT_TEXT: &str = "not UTF-8 text; is it the right file?";
 
 /// A file of PEM certificates.
 pub fn read_certificates(flag: &str, path: &Path) -> Result<Vec<u8>, UsageError> {
-    let pem = read_file(flag, path)?;
+    let pem = read_file(flag, path, bound::PEM)?;
     crate::tls::check_certificates(flag, &pem)?;
     Ok(pem)
 }
 
 /// A file holding a PEM private key.
 pub fn read_private_key(flag: &str, path: &Path) -> Result<Vec<u8>, UsageError> {
-    let pem = read_file(flag, path)?;
+    let pem = read_file(flag, path, bound::PEM)?;
     crate::tls::check_private_key(flag, &pem)?;
     Ok(pem)
 }
 
 /// A bearer token from `--token-file`: the file's text without surrounding white space.
 pub fn read_token(path: &Path) -> Result<String, UsageError> {
-    let bytes = read_file("--token-file", path)?;
+    let bytes = read_file("--token-file", path, bound::TOKEN)?;
     let bad = |why: &str| UsageError(format!("bad --token-file '{}': {why}", path.display()));
     let text = String::from_utf8(bytes).map_err(|_| bad("the token is not text"))?;
     let token = text.trim();
@@ -96,9 +189,7 @@ pub fn parse_headers(values: &[String]) -> Result<Vec<Header>, UsageError> {
             headers.push(Header::parse(value)?);
             continue;
         };
-        let text = read_file("-H", Path::new(file))?;
-        let text = String::from_utf8(text)
-            .map_err(|_| UsageError(format!("bad header file '{file}': not UTF-8 text")))?;
+        let text = read_text("-H", Path::new(file), bound::HEADERS)?;
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -164,6 +255,32 @@ mod tests {
         assert_eq!(size("4 KiB").unwrap(), 4096);
         assert!(size("0").is_err());
         assert!(size("lots").unwrap_err().0.contains("expected bytes"));
+    }
+
+    #[test]
+    fn reads_stop_one_byte_past_the_bound() {
+        assert_eq!(read_bounded(&b"abcd"[..], 4, None).unwrap(), b"abcd");
+        assert_eq!(
+            read_bounded(&b"abcde"[..], 4, Some(5)).unwrap_err(),
+            "more than 4 bytes; is it the right file?"
+        );
+        // A reader that never ends is read no further than the bound.
+        assert!(read_bounded(std::io::repeat(b'x'), 1024, None).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            read_file("--protoset", dir.path(), bound::PROTOSET)
+                .unwrap_err()
+                .0,
+            format!("--protoset '{}': is a directory", dir.path().display())
+        );
+        assert_eq!(
+            read_file("-H", Path::new("/nonexistent/h"), bound::HEADERS)
+                .unwrap_err()
+                .0,
+            "-H @/nonexistent/h: no such file or directory"
+        );
+        assert_eq!(bound::shown(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(bound::shown(64 * 1024), "64 KiB");
     }
 
     #[test]
