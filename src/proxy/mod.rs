@@ -13,5 +13,6 @@ mod route;
 mod url;
 
 pub use connect::{Connector, ProxyError};
+pub use no_proxy::NoProxy;
 pub use route::{Route, Source, Why, resolve};
-pub use url::Proxy;
+pub use url::{Proxy, redact};

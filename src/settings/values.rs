@@ -2,15 +2,18 @@
 
 use std::{fs, path::Path, time::Duration};
 
-use crate::{exit::UsageError, headers::Header};
+use crate::{
+    exit::{UsageError, one_line},
+    headers::Header,
+};
 
 /// A positive duration such as `2s`, `500ms` or `1m30s`.
 pub fn parse_duration(flag: &str, value: &str) -> Result<Duration, UsageError> {
     let duration = parse_duration_allow_zero(flag, value)?;
     if duration.is_zero() {
-        return Err(UsageError(format!(
+        return Err(UsageError(one_line(format!(
             "bad {flag} '{value}': must be more than zero"
-        )));
+        ))));
     }
     Ok(duration)
 }
@@ -24,15 +27,15 @@ pub fn parse_duration_allow_zero(flag: &str, value: &str) -> Result<Duration, Us
             DurationError::NumberOverflow => "too long; ".to_owned(),
             _ => String::new(),
         };
-        UsageError(format!(
+        UsageError(one_line(format!(
             "bad {flag} '{value}': {why}expected a duration such as 2s, 500ms or 1m30s"
-        ))
+        )))
     })
 }
 
 /// A size in bytes: `4194304`, `64MiB`, `4 MB`.
 pub fn parse_size(flag: &str, value: &str) -> Result<usize, UsageError> {
-    let bad = |why: String| UsageError(format!("bad {flag} '{value}': {why}"));
+    let bad = |why: String| UsageError(one_line(format!("bad {flag} '{value}': {why}")));
     let size: bytesize::ByteSize = value
         .trim()
         .parse()
