@@ -3,12 +3,16 @@
 //! field kind are printed by apicli's JSON printer and read back by the reader behind
 //! `call -d`, one at a time and as a stream.
 
+#[path = "common/properties.rs"]
+mod properties;
+
 use std::{collections::HashMap, fmt};
 
 use apicli::{
     call::{MessageReader, RequestData, read_one},
     output::JsonPrinter,
 };
+use properties::config;
 use proptest::{prelude::*, test_runner::TestCaseError};
 use prost_reflect::{
     DescriptorPool, DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor,
@@ -335,14 +339,6 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 fn check_one(message: DynamicMessage, emit_defaults: bool) -> Result<(), TestCaseError> {
     let text = printed(std::slice::from_ref(&message), emit_defaults);
     let descriptor = message.descriptor();
@@ -351,7 +347,7 @@ fn check_one(message: DynamicMessage, emit_defaults: bool) -> Result<(), TestCas
     prop_assert!(
         same_message(&message, &back),
         "{text} read back as {}",
-        printed(&[back.clone()], false)
+        printed(std::slice::from_ref(&back), false)
     );
     Ok(())
 }

@@ -23,7 +23,7 @@ use std::{
 use anyhow::Context as _;
 use tonic::metadata::MetadataMap;
 
-pub use body::{Random, Template, read_template};
+pub use body::{Template, read_template};
 pub use expect::Expectation;
 use load::{Calls, Kind, Measured};
 pub use report::Report;
