@@ -48,7 +48,7 @@ complete -c apicli -n "__fish_apicli_needs_command" -l no-proxy -d 'Connect dire
 complete -c apicli -n "__fish_apicli_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar'
-complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help'
+complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_needs_command" -s V -l version -d 'Print version'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
@@ -286,60 +286,17 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l key -d 'The private key (PEM) of --cert' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
-zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l key -d 'The private key (PEM) of --cert' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
-zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -356,56 +313,19 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-s
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free port) or unix:/path [default: 127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Require \'authorization: Bearer TOKEN\' on every call but health checks, with the token read from FILE' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l key -d 'The private key (PEM) of --cert' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
-zstd\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC reflection'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Also log each request\'s metadata'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No log line per call'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l key -d 'The private key (PEM) of --cert' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
-zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'

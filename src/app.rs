@@ -1,25 +1,54 @@
 //! The whole program behind `main`: parse the command line, do the job, and turn the outcome
 //! into an exit code, printing an error once if there is one.
 
-use std::{ffi::OsString, io::Write as _};
+use std::{ffi::OsStr, ffi::OsString, io::Write as _};
 
-use clap::error::ErrorKind;
+use clap::{Arg, Command, error::ErrorKind};
+use clap_complete::{ArgValueCompleter, engine::CompletionCandidate};
 
 use crate::{
-    bench, call,
-    cli::{self, ColorChoice},
-    complete,
+    bench, call, cli, complete,
     exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
-    settings::{Colors, Config, Job},
+    settings::{ColorChoice, Colors, Config, Job},
 };
+
+/// The arguments that complete from names only the server or the user's files know, as
+/// (command, argument id, completer).
+type Completer = fn(&OsStr) -> Vec<CompletionCandidate>;
+const COMPLETERS: &[(&str, &str, Completer)] = &[
+    ("call", "method", complete::methods),
+    ("bench", "method", complete::methods),
+    ("describe", "symbol", complete::symbols),
+];
+
+/// The program's command: `cli`'s definition, with the dynamic completers of `complete`
+/// attached, here where both are known, so that `cli` stays a definition that imports nothing.
+/// Parsing needs no completer (`cli::parse`); the shell's questions do.
+pub fn command() -> Command {
+    cli::command().mut_subcommands(|sub| {
+        let name = sub.get_name().to_owned();
+        sub.mut_args(|arg| completing(arg, &name))
+    })
+}
+
+/// `arg` of the command `command`, with its completer if it has one.
+fn completing(arg: Arg, command: &str) -> Arg {
+    match COMPLETERS
+        .iter()
+        .find(|(cmd, id, _)| *cmd == command && arg.get_id() == *id)
+    {
+        Some((_, _, completer)) => arg.add(ArgValueCompleter::new(*completer)),
+        None => arg,
+    }
+}
 
 /// Runs apicli with these arguments (the first is the program name) and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     quiet_panics();
     let args: Vec<OsString> = args.into_iter().collect();
     // `COMPLETE=SHELL apicli …`: the shell asking for completions (clap_complete's CompleteEnv).
-    if let Some(code) = complete::answer_shell(&args) {
+    if let Some(code) = complete::answer_shell(&args, command) {
         return code;
     }
     let cli = match cli::parse(args.iter().cloned()) {
@@ -63,7 +92,8 @@ fn execute(job: Job) -> anyhow::Result<()> {
         Job::Profiles(config, name) => profiles(&config, name.as_deref()),
         Job::Completions(shell) => {
             let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut cli::command(), "apicli", &mut out);
+            // Each command with the options its help shows.
+            clap_complete::generate(shell, &mut cli::scripts(), "apicli", &mut out);
             out.flush()?;
             Ok(())
         }
@@ -182,4 +212,22 @@ fn quiet_panics() {
             .unwrap_or_default();
         eprintln!("apicli: internal error{location}: {payload} (this is a bug; please report it)");
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_completer_is_attached() {
+        let mut cmd = command();
+        cmd.build();
+        for (name, id, _) in COMPLETERS {
+            let arg = cmd
+                .find_subcommand(name)
+                .and_then(|sub| sub.get_arguments().find(|arg| arg.get_id() == *id))
+                .unwrap_or_else(|| panic!("no argument {id} in {name}"));
+            assert!(arg.get::<ArgValueCompleter>().is_some(), "{name} {id}");
+        }
+    }
 }

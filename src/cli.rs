@@ -1,16 +1,17 @@
 //! The command-line interface: the clap definition and nothing else.
 //! Values are checked and resolved in `settings.rs`; [`command`] builds the one `clap::Command`
-//! that parses, helps, completes and makes the man pages.
+//! that parses, helps, completes and makes the man pages. It imports nothing of apicli: the
+//! completers of names only a server knows are attached where the program is assembled
+//! (`app::command`).
 
 mod command;
 mod listing;
 
-pub use command::{command, parse};
+pub use command::{command, parse, scripts};
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clap_complete::ArgValueCompleter;
 
 /// The port clients connect to and `serve` listens on when `--addr` is not given.
 pub const DEFAULT_PORT: u16 = 50051;
@@ -71,7 +72,6 @@ pub enum Command {
     /// Describe a service, method, message, enum or field in .proto syntax
     Describe {
         /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point)
-        #[arg(add = ArgValueCompleter::new(crate::complete::symbols))]
         symbol: String,
         /// Print a JSON request skeleton of the message (or the method's request) instead
         #[arg(long)]
@@ -82,7 +82,6 @@ pub enum Command {
     /// Call any method of any service: unary, server-, client- or bidi-streaming
     Call {
         /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
-        #[arg(add = ArgValueCompleter::new(crate::complete::methods))]
         method: String,
         /// Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin
         #[arg(short, long, value_name = "JSON|@FILE|@-")]
@@ -339,6 +338,10 @@ pub const OWN_HELP: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Global options a command refuses, as (command, option id): its help and the completion
+/// scripts leave them out. They still parse, so that settings can say why they do not apply.
+pub const REFUSED: &[(&str, &str)] = &[("bench", "verbose")];
+
 /// Whom a command is for, which decides the global options its help shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -405,7 +408,6 @@ pub struct DescriptorArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
-    #[arg(add = ArgValueCompleter::new(crate::complete::methods))]
     pub method: String,
 
     /// The request messages of every call, as for call; {{ n }} (the call's number), {{uuid}}

@@ -12,10 +12,9 @@ use tonic::{
 };
 
 use crate::{
-    cli::Compression,
     exit::{StatusError, UsageError},
-    proxy::{self, ProxyError, Route},
-    settings::{ClientSettings, ClientTls, Target, io_words},
+    proxy::{self, ProxyError},
+    settings::{ClientSettings, ClientTls, Compression, Route, Target, io_words},
     tls,
 };
 

@@ -16,13 +16,13 @@ use std::{
 
 use clap_complete::{CompleteEnv, engine::CompletionCandidate};
 use prost_reflect::{DescriptorPool, MethodDescriptor};
-use tonic::{metadata::MetadataMap, transport::Endpoint};
+use tonic::metadata::MetadataMap;
 
 use crate::{
-    cli::{self, DEFAULT_PORT},
+    client,
     descriptors::{Descriptors, Reflection, builtin_pool, load_files},
     exit,
-    settings::{Target, parse_target},
+    settings::{ClientSettings, DEFAULT_PORT},
 };
 
 /// The environment variable that tells apicli the shell is asking for completions.
@@ -32,8 +32,9 @@ const VAR: &str = "COMPLETE";
 pub const REFLECTION_BUDGET: Duration = Duration::from_secs(1);
 
 /// Answers the shell when it asks (`COMPLETE=SHELL apicli …`): the registration script, or the
-/// candidates for the word under the cursor. Returns the exit code then, `None` on a normal run.
-pub fn answer_shell(args: &[OsString]) -> Option<u8> {
+/// candidates for the word under the cursor, from `program`'s command (with [`methods`] and
+/// [`symbols`] attached). Returns the exit code then, `None` on a normal run.
+pub fn answer_shell(args: &[OsString], program: fn() -> clap::Command) -> Option<u8> {
     let asked = std::env::var_os(VAR).is_some_and(|v| !v.is_empty() && v != "0");
     if !asked {
         return None;
@@ -43,7 +44,7 @@ pub fn answer_shell(args: &[OsString]) -> Option<u8> {
     std::panic::set_hook(Box::new(|_| {}));
     let current_dir = std::env::current_dir().ok();
     let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        CompleteEnv::with_factory(cli::command)
+        CompleteEnv::with_factory(program)
             .var(VAR)
             .try_complete(args.iter().cloned(), current_dir.as_deref())
     }));
@@ -94,7 +95,8 @@ fn candidates<'a>(
         .map(|(name, kind)| (name, *kind))
 }
 
-/// What the rest of the command line says about where descriptors come from. A completer is
+/// What the rest of the command line says about where descriptors come from, and how to reach
+/// the server. A completer is
 /// given only the word under the cursor, so the other words are read from the process's
 /// arguments, as the shell passed them: `apicli -- apicli call --proto x.proto api.A`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -103,6 +105,8 @@ struct CommandLine {
     import_paths: Vec<PathBuf>,
     protosets: Vec<PathBuf>,
     addr: Option<String>,
+    proxy: Option<String>,
+    no_proxy: bool,
 }
 
 impl CommandLine {
@@ -116,8 +120,9 @@ impl CommandLine {
         CommandLine::parse(words.iter().skip(1).cloned())
     }
 
-    /// Picks `--proto`, `-I`/`--import-path`, `--protoset` and `--addr` out of `words` (the
-    /// arguments after the program name), in any of the spellings clap accepts.
+    /// Picks `--proto`, `-I`/`--import-path`, `--protoset`, `--addr`, `--proxy` and `--no-proxy`
+    /// out of `words` (the arguments after the program name), in any of the spellings clap
+    /// accepts.
     fn parse(words: impl IntoIterator<Item = OsString>) -> CommandLine {
         let mut line = CommandLine::default();
         let mut words = words.into_iter();
@@ -127,6 +132,10 @@ impl CommandLine {
             };
             if word == "--" {
                 break;
+            }
+            if word == "--no-proxy" {
+                line.no_proxy = true;
+                continue;
             }
             let (flag, attached) = match word.split_once('=') {
                 Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
@@ -139,7 +148,7 @@ impl CommandLine {
             };
             if !matches!(
                 flag,
-                "--proto" | "--protoset" | "-I" | "--import-path" | "--addr"
+                "--proto" | "--protoset" | "-I" | "--import-path" | "--addr" | "--proxy"
             ) {
                 continue;
             }
@@ -154,6 +163,7 @@ impl CommandLine {
                 "--proto" => line.protos.push(path(&value)),
                 "--protoset" => line.protosets.push(path(&value)),
                 "--addr" => line.addr = Some(value),
+                "--proxy" => line.proxy = Some(value),
                 _ => line.import_paths.push(path(&value)),
             }
         }
@@ -201,7 +211,7 @@ impl Names {
         }
         names.add(&builtin_pool());
         if !line.files_given() {
-            names.add_reflected(&line.addr());
+            names.add_reflected(line);
         }
         names
     }
@@ -225,22 +235,22 @@ impl Names {
         }
     }
 
-    /// Adds what the server's reflection tells within [`REFLECTION_BUDGET`]: on a plaintext
+    /// Adds what the server's reflection tells within [`REFLECTION_BUDGET`], connecting as a
+    /// call would (through the proxy the line and the environment choose): on a plaintext
     /// address only (TLS would need every certificate flag read correctly).
-    fn add_reflected(&mut self, addr: &str) {
-        let endpoint = match parse_target(addr) {
-            Ok(Target::Tcp { uri, tls: false }) => Endpoint::from(uri),
-            Ok(Target::Unix(path)) => {
-                match Endpoint::from_shared(format!("unix:{}", path.display())) {
-                    Ok(endpoint) => endpoint,
-                    Err(_) => return,
-                }
-            }
-            _ => return,
+    fn add_reflected(&mut self, line: &CommandLine) {
+        let addr = line.addr();
+        let Ok(settings) = ClientSettings::lookup(
+            &addr,
+            line.proxy.as_deref(),
+            line.no_proxy,
+            REFLECTION_BUDGET,
+        ) else {
+            return;
         };
-        let endpoint = endpoint
-            .connect_timeout(REFLECTION_BUDGET)
-            .tcp_nodelay(true);
+        if settings.target.is_tls() {
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -249,12 +259,13 @@ impl Names {
         };
         runtime.block_on(async {
             let deadline = tokio::time::Instant::now() + REFLECTION_BUDGET;
-            let Ok(Ok(channel)) = tokio::time::timeout_at(deadline, endpoint.connect()).await
+            let Ok(Ok(channel)) =
+                tokio::time::timeout_at(deadline, client::connect(&settings)).await
             else {
                 return;
             };
             let reflection = Reflection::new(channel, MetadataMap::new());
-            let mut descriptors = Descriptors::from_reflection(reflection, addr.to_owned());
+            let mut descriptors = Descriptors::from_reflection(reflection, addr.clone());
             let mut listed = Vec::new();
             // What arrived before the deadline is kept, even if some services' files did not.
             let _ = tokio::time::timeout_at(deadline, async {
@@ -311,11 +322,20 @@ mod tests {
                     .to_vec(),
                 protosets: vec!["s.binpb".into(), "t.binpb".into()],
                 addr: Some("127.0.0.1:1".into()),
+                proxy: None,
+                no_proxy: false,
             }
         );
         let line = CommandLine::parse(words("--addr unix:/tmp/s describe --proto"));
         assert_eq!(line.addr.as_deref(), Some("unix:/tmp/s"));
         assert!(line.protos.is_empty());
+        let line = CommandLine::parse(words(
+            "--proxy http://p:3128 call --no-proxy --proxy=http://q:1 api.A",
+        ));
+        assert_eq!(
+            (line.proxy.as_deref(), line.no_proxy),
+            (Some("http://q:1"), true)
+        );
     }
 
     #[test]

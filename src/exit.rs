@@ -135,6 +135,18 @@ pub fn code_name(code: Code) -> &'static str {
     }
 }
 
+/// `No such file or directory (os error 2)` → `no such file or directory`.
+pub fn io_words(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let text = text
+        .find(" (os error")
+        .map_or(text.as_str(), |at| &text[..at]);
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,12 +11,11 @@ use serde::Serialize;
 
 use crate::{
     call::CallRun,
-    cli::OutputFormat,
     describe,
     descriptors::{Symbol, kind_of},
     exit::UsageError,
     output::{Cell, Layout, Printer, Render},
-    settings::{ClientSettings, Explore},
+    settings::{ClientSettings, Explore, OutputFormat},
 };
 
 pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result<()> {

@@ -7,8 +7,13 @@
 mod common;
 
 use std::{
+    collections::BTreeSet,
     fs,
+    io::{Read as _, Write as _},
+    net::{TcpListener, TcpStream},
     path::Path,
+    sync::{Arc, Mutex},
+    thread,
     time::{Duration, Instant},
 };
 
@@ -46,6 +51,62 @@ fn committed_completions_are_current() {
         stale.is_empty(),
         "stale completions: {stale:?}; regenerate with UPDATE_COMPLETIONS=1 cargo test --test completions"
     );
+}
+
+/// The long options `apicli ARGS --help` lists.
+fn options_in_help(args: &[&str]) -> BTreeSet<String> {
+    let output = output_of(common::apicli().args(args).arg("--help"));
+    assert_exit(&output, 0);
+    stdout(&output)
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = match line.split_once(", ") {
+                Some((short, rest)) if short.len() == 2 && short.starts_with('-') => rest,
+                _ => line,
+            };
+            let name = line.strip_prefix("--")?.split([' ', '=']).next()?;
+            Some(format!("--{name}"))
+        })
+        .collect()
+}
+
+#[test]
+fn scripts_offer_each_command_the_options_its_help_shows() {
+    let output = output_of(common::apicli().args(["completions", "bash"]));
+    assert_exit(&output, 0);
+    let script = stdout(&output);
+    let commands = [
+        (vec!["hello"], "apicli__subcmd__hello"),
+        (vec!["get-all"], "apicli__subcmd__get__subcmd__all"),
+        (vec!["call"], "apicli__subcmd__call"),
+        (vec!["bench"], "apicli__subcmd__bench"),
+        (vec!["serve"], "apicli__subcmd__serve"),
+        (vec!["completions"], "apicli__subcmd__completions"),
+        (
+            vec!["profiles", "show"],
+            "apicli__subcmd__profiles__subcmd__show",
+        ),
+    ];
+    for (args, function) in commands {
+        // bash's case for the command, then its `opts="…"` line.
+        let case = format!("\n        {function})\n");
+        let at = script
+            .find(&case)
+            .unwrap_or_else(|| panic!("no {function}"));
+        let opts = script[at + case.len()..]
+            .lines()
+            .next()
+            .and_then(|line| line.trim().strip_prefix("opts=\""))
+            .unwrap_or_else(|| panic!("no opts for {function}"));
+        let offered: BTreeSet<String> = opts
+            .trim_end_matches('"')
+            .split_whitespace()
+            .filter(|word| word.starts_with("--"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(offered, options_in_help(&args), "apicli {args:?}");
+    }
 }
 
 /// Asks the binary for the completions of the last word of `line` (which starts with the
@@ -119,6 +180,8 @@ fn methods_complete_from_built_in_files() {
             "/routeguide.RouteGuide/RouteChat"
         ]
     );
+    let (candidates, _) = complete(&["apicli", "bench", "--addr", &addr, "api.Api/sa"]);
+    assert_eq!(candidates, ["api.Api/sayHello"]);
     let (candidates, _) = complete(&["apicli", "describe", "--addr", &addr, "routeguide.Po"]);
     assert_eq!(candidates, ["routeguide.Point"]);
     let (candidates, _) = complete(&["apicli", "describe", "--addr", &addr, "api.Api."]);
@@ -252,4 +315,114 @@ fn an_unreachable_server_leaves_the_built_in_names_quickly() {
     let broken = broken.display().to_string();
     let (candidates, _) = complete(&["apicli", "call", "--proto", &broken, "api.Api/sa"]);
     assert_eq!(candidates, ["api.Api/sayHello"]);
+}
+
+/// A CONNECT proxy on 127.0.0.1 that tunnels every connection to `upstream`, whatever the
+/// CONNECT line names, and keeps the targets it was asked for.
+fn tunnel_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&asked);
+    thread::spawn(move || {
+        for client in listener.incoming().take(16) {
+            let Ok(mut client) = client else { return };
+            let mut head = Vec::new();
+            let mut byte = [0; 1];
+            while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let target = head
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            record.lock().unwrap().push(target);
+            let Ok(mut server) = TcpStream::connect(&upstream) else {
+                return;
+            };
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let (mut client_in, mut server_out) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut client_in, &mut server_out);
+                let _ = server_out.shutdown(std::net::Shutdown::Write);
+            });
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (url, asked)
+}
+
+/// The completions of `line`, asked with `env` set as well.
+fn complete_with(line: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    let output = output_of(
+        common::apicli()
+            .envs(env.iter().copied())
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
+            .env("_CLAP_IFS", "\n")
+            .arg("--")
+            .args(line),
+    );
+    assert_exit(&output, 0);
+    assert_eq!(stderr(&output), "");
+    stdout(&output).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn reflection_goes_through_the_proxy_a_call_would_use() {
+    let set = protox::compile(
+        ["route_guide.proto"],
+        [concat!(env!("CARGO_MANIFEST_DIR"), "/proto")],
+    )
+    .unwrap();
+    let encoded = set.encode_to_vec();
+    let server = serve_in_background(move || async move {
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(&encoded)
+            .build_v1()
+            .unwrap();
+        tonic::transport::Server::builder().add_service(reflection)
+    });
+    let (proxy, asked) = tunnel_proxy(server);
+    // Nothing listens at the address: only the proxy's tunnel reaches a server.
+    let closed = closed_port();
+    let reflected = ["grpc.reflection.v1.ServerReflection/ServerReflectionInfo"];
+
+    let line = [
+        "apicli",
+        "call",
+        "--proxy",
+        &proxy,
+        "--addr",
+        &closed,
+        "grpc.reflection.",
+    ];
+    assert_eq!(complete_with(&line, &[]), reflected);
+    assert_eq!(*asked.lock().unwrap(), [closed.clone()]);
+
+    // HTTP_PROXY serves an address that is not loopback as written (127.1 is 127.0.0.1).
+    let short = format!("127.1:{}", closed.rsplit_once(':').unwrap().1);
+    let line = ["apicli", "call", "--addr", &short, "grpc.reflection."];
+    assert_eq!(complete_with(&line, &[("HTTP_PROXY", &proxy)]), reflected);
+    assert_eq!(asked.lock().unwrap().len(), 2);
+
+    // NO_PROXY and --no-proxy keep the lookup direct: to the closed port, so nothing is found.
+    let exempt = [("HTTP_PROXY", proxy.as_str()), ("NO_PROXY", "127.1")];
+    assert!(complete_with(&line, &exempt).is_empty());
+    let line = [
+        "apicli",
+        "--no-proxy",
+        "call",
+        "--addr",
+        &short,
+        "grpc.reflection.",
+    ];
+    assert!(complete_with(&line, &[("HTTP_PROXY", &proxy)]).is_empty());
+    assert_eq!(asked.lock().unwrap().len(), 2);
 }

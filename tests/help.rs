@@ -35,7 +35,7 @@ fn cases() -> Vec<(String, Vec<String>)> {
         ("apicli-short.txt".to_owned(), args(&["-h"])),
         ("version.txt".to_owned(), args(&["--version"])),
     ];
-    add_commands(&apicli::cli::command(), &[], &mut cases);
+    add_commands(&apicli::app::command(), &[], &mut cases);
     cases
 }
 
@@ -75,7 +75,7 @@ fn the_top_level_help_lists_every_command_in_its_group() {
         );
     }
     assert!(!help.contains("Other commands:"), "{help}");
-    for sub in apicli::cli::command().get_subcommands() {
+    for sub in apicli::app::command().get_subcommands() {
         let name = sub.get_name();
         assert!(
             help.contains(&format!("\n  {name} ")),

@@ -10,7 +10,7 @@ use common::snapshot::Snapshots;
 
 /// apicli's command, built: every subcommand with its copies of the global options.
 fn built() -> Command {
-    let mut cmd = apicli::cli::command();
+    let mut cmd = apicli::app::command();
     cmd.build();
     cmd
 }

@@ -31,11 +31,9 @@ use report::{OpenLoop, Shape, Streams};
 
 use crate::{
     call::CallRun,
-    cli::OutputFormat,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    proxy::Route,
-    settings::{Bench, ClientSettings, StopAfter, Target, Warmup},
+    settings::{Bench, ClientSettings, OutputFormat, Route, StopAfter, Target, Warmup},
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the

@@ -11,20 +11,8 @@ use std::{
 use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor};
 use tokio::sync::{mpsc, oneshot};
 
+pub use crate::settings::RequestData;
 use crate::{exit::UsageError, settings::io_words};
-
-/// Where `-d` takes the request messages from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequestData {
-    /// No `-d`.
-    None,
-    /// `-d JSON`.
-    Inline(String),
-    /// `-d @FILE`.
-    File(PathBuf),
-    /// `-d @-`.
-    Stdin,
-}
 
 impl RequestData {
     /// `-d`'s value: `@-` is stdin, `@FILE` a file, anything else the JSON itself.

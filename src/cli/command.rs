@@ -12,7 +12,7 @@ use std::ffi::OsString;
 
 use clap::{Arg, Command, CommandFactory as _, FromArgMatches as _};
 
-use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, listing};
+use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, REFUSED, listing};
 
 /// The program's command, ready to parse, print help, complete and make man pages. Not built:
 /// call `build()` before reading a subcommand's options.
@@ -27,6 +27,39 @@ fn plain() -> Command {
         .bin_name("apicli")
         .mut_args(|arg| shown(arg, "", Audience::Any))
         .mut_subcommands(|sub| sub.defer(own_options))
+}
+
+/// [`command`] as the completion scripts offer it: each command with the options its help shows,
+/// and no others. clap's script generators offer hidden options too, so here a command holds
+/// only the global options its help shows, as its own. The root keeps every global option:
+/// each may come before the command, and the shells must know which take a value to find the
+/// command after them.
+pub fn scripts() -> Command {
+    let mut shown = command();
+    shown.build();
+    Cli::command()
+        .bin_name("apicli")
+        .mut_args(|arg| arg.global(false))
+        .mut_subcommands(|sub| match shown.find_subcommand(sub.get_name()) {
+            Some(built) => offered(sub, built),
+            None => sub,
+        })
+}
+
+/// `cmd`, defined with its own options only, given the global options that `built` (the same
+/// command in [`command`], built) shows, and the same for its subcommands.
+fn offered(cmd: Command, built: &Command) -> Command {
+    let globals: Vec<Arg> = built
+        .get_arguments()
+        .filter(|arg| arg.is_global_set() && !arg.is_hide_set())
+        .filter(|arg| !matches!(arg.get_id().as_str(), "help" | "version"))
+        .map(|arg| arg.clone().global(false))
+        .collect();
+    cmd.args(globals)
+        .mut_subcommands(|sub| match built.find_subcommand(sub.get_name()) {
+            Some(built) => offered(sub, built),
+            None => sub,
+        })
 }
 
 /// Parses the command line (the program's name first) as [`command`] defines it. A command line
@@ -128,6 +161,9 @@ fn shown(arg: Arg, command: &str, audience: Audience) -> Arg {
     }
     let arg = arg.hide(false);
     let id = arg.get_id().as_str();
+    if REFUSED.contains(&(command, id)) {
+        return arg.hide(true);
+    }
     let own = OWN_HELP
         .iter()
         .find(|(cmd, option, _)| *cmd == command && *option == id)
@@ -297,7 +333,7 @@ mod tests {
     }
 
     #[test]
-    fn clients_show_every_global_option() {
+    fn clients_show_every_global_option_they_take() {
         let cmd = built();
         let all: Vec<_> = cmd
             .get_arguments()
@@ -307,7 +343,8 @@ mod tests {
         for name in ["hello", "call", "bench"] {
             let shown = visible(sub(&cmd, name));
             for id in &all {
-                assert!(shown.contains(id), "{name} hides {id}");
+                let refused = REFUSED.contains(&(name, id.as_str()));
+                assert_eq!(shown.contains(id), !refused, "{name} and {id}");
             }
         }
         let hello_addr = sub(&cmd, "hello")

@@ -8,7 +8,7 @@ use prost::Message as _;
 use prost_reflect::DescriptorPool;
 use prost_types::FileDescriptorSet;
 
-use crate::{exit::UsageError, settings::io_words};
+use crate::exit::{UsageError, io_words};
 
 /// Compiles `protos` (looked up under `import_paths`, or beside each file when there are none)
 /// and adds every set in `protosets`, all into one pool. The well-known types

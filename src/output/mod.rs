@@ -2,6 +2,7 @@
 //! message through [`Render`], plus the progress bar and the verbose report that go to stderr.
 
 mod dynamic;
+mod format;
 mod json;
 mod progress;
 mod render;
@@ -15,7 +16,7 @@ pub use progress::Progress;
 pub use render::{Cell, Layout, Render};
 pub use table::TablePrinter;
 
-use crate::cli::OutputFormat;
+pub use format::OutputFormat;
 
 /// Writes response messages to stdout in one format. Nothing here flushes on its own: the
 /// caller flushes when a stream waits, so slow streams still show each message at once.

@@ -17,7 +17,7 @@ use tokio::{
 };
 
 use super::url::Proxy;
-use crate::settings::io_words;
+use crate::exit::io_words;
 
 /// The most a proxy's answer to CONNECT may take, status line and headers.
 const MAX_ANSWER: usize = 16 * 1024;

@@ -2,17 +2,14 @@
 //! the environment, as grpc-go and curl read them; a call through a proxy goes in a CONNECT
 //! tunnel, with TLS (for `https://`) inside it.
 //!
-//! - [`route`]: which proxy, if any, serves an address;
 //! - [`no_proxy`]: the `NO_PROXY` list;
 //! - [`url`]: a proxy's URL and credentials, shown without the password;
 //! - [`connect`]: the tunnel.
 
 mod connect;
 mod no_proxy;
-mod route;
 mod url;
 
 pub use connect::{Connector, ProxyError};
-pub use no_proxy::NoProxy;
-pub use route::{Route, Source, Why, resolve};
+pub use no_proxy::{NoProxy, canonical};
 pub use url::{Proxy, redact};

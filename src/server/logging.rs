@@ -6,7 +6,7 @@
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::LogFormat;
+use crate::settings::LogFormat;
 
 /// The level is `info` (a line per call), `debug` with `-v` (also each request's metadata),
 /// no per-call lines with `-q`; `RUST_LOG` overrides it. Keep the guard until the server

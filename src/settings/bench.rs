@@ -4,10 +4,9 @@
 
 use std::{fmt, time::Duration};
 
-use super::{Target, parse_duration, parse_target};
+use super::{RequestData, Target, parse_duration, parse_target};
 use crate::{
     bench::{Expectation, Report, Template, compare, expect, read_template},
-    call::RequestData,
     cli::{BenchArgs, DEFAULT_PORT},
     exit::UsageError,
 };

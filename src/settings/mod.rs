@@ -3,7 +3,10 @@
 
 mod address;
 mod bench;
+mod lookup;
 mod profile;
+mod request_data;
+mod route;
 mod values;
 
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
@@ -11,20 +14,23 @@ use std::{io::IsTerminal, path::PathBuf, time::Duration};
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use profile::{Chosen, Config};
-pub use values::{io_words, parse_duration, parse_size, read_file};
+pub use request_data::RequestData;
+pub use route::{Route, Source, Why};
+pub use values::{parse_duration, parse_size, read_file};
 use values::{
     parse_duration_allow_zero, parse_headers, read_certificates, read_private_key, read_token,
 };
 
+/// The command line's choices, for the layers above, which do not import `cli`.
+pub use crate::cli::{ColorChoice, Compression, DEFAULT_PORT, LogFormat};
+/// For the layers above, which read files too.
+pub use crate::exit::io_words;
+/// What `-o` chose, as the printers know it.
+pub use crate::output::OutputFormat;
 use crate::{
-    call::RequestData,
-    cli::{
-        Cli, ColorChoice, Command, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs,
-        LogFormat, OutputFormat, ProfilesAction, ServeArgs,
-    },
+    cli::{self, Cli, Command, DescriptorArgs, GlobalArgs, ProfilesAction, ServeArgs},
     exit::UsageError,
     headers::Header,
-    proxy::{self, Route},
 };
 
 /// gRPC's default limit on a received message.
@@ -333,7 +339,7 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
         metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
     }
     let tls = client_tls(&global, &target)?;
-    let proxy = proxy::resolve(&target, global.proxy.as_deref(), global.no_proxy, |name| {
+    let proxy = route::resolve(&target, global.proxy.as_deref(), global.no_proxy, |name| {
         std::env::var(name).ok()
     })?;
     if let Some(authority) = &global.authority {
@@ -367,7 +373,10 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
             .map(|v| parse_size("--max-message-size", v))
             .transpose()?
             .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE),
-        output: global.output.unwrap_or(OutputFormat::Table),
+        output: match global.output {
+            Some(cli::OutputFormat::Json) => OutputFormat::Json,
+            Some(cli::OutputFormat::Table) | None => OutputFormat::Table,
+        },
         verbose: global.verbose,
         profile: global.profile_in_use.clone(),
         progress: !global.quiet && std::io::stderr().is_terminal(),

@@ -3,7 +3,7 @@
 use std::{fs, path::Path, time::Duration};
 
 use crate::{
-    exit::{UsageError, one_line},
+    exit::{UsageError, io_words, one_line},
     headers::Header,
 };
 
@@ -110,18 +110,6 @@ pub fn parse_headers(values: &[String]) -> Result<Vec<Header>, UsageError> {
         }
     }
     Ok(headers)
-}
-
-/// `No such file or directory (os error 2)` → `no such file or directory`.
-pub fn io_words(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    let text = text
-        .find(" (os error")
-        .map_or(text.as_str(), |at| &text[..at]);
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_lowercase().chain(chars).collect()
-    })
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 
 use std::{fmt, net::IpAddr};
 
-use super::{
-    no_proxy::{NoProxy, canonical},
-    url::{Proxy, redact},
+use crate::{
+    exit::UsageError,
+    proxy::{NoProxy, Proxy, canonical, redact},
+    settings::Target,
 };
-use crate::{exit::UsageError, settings::Target};
 
 /// How the connection to the server is made.
 #[derive(Debug, Clone, PartialEq, Eq)]
