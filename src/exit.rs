@@ -25,6 +25,21 @@ pub const INTERRUPTED: u8 = 130;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// An error message with its control characters escaped (a newline in the text it quotes
+/// becomes `\n`), so that it prints on one line.
+pub fn one_line(message: String) -> String {
+    if !message.contains(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
 /// A call that ended with a non-OK gRPC status: exit 64 + code.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {message}", code_name(*.code))]

@@ -5,7 +5,7 @@ use tonic::metadata::{
     AsciiMetadataKey, AsciiMetadataValue, BinaryMetadataKey, BinaryMetadataValue, MetadataMap,
 };
 
-use crate::exit::UsageError;
+use crate::exit::{UsageError, one_line};
 
 /// Names a client may not set: gRPC and HTTP/2 own them.
 const RESERVED: &[&str] = &[
@@ -30,7 +30,7 @@ impl Header {
     /// Parses `name: value` (or `name:value`). Names are lower-cased; a name ending in `-bin`
     /// takes a base64 value that is sent as bytes.
     pub fn parse(input: &str) -> Result<Header, UsageError> {
-        let bad = |why: String| UsageError(format!("bad header '{input}': {why}"));
+        let bad = |why: String| UsageError(one_line(format!("bad header '{input}': {why}")));
         if input.starts_with(':') {
             return Err(bad(
                 "pseudo-headers (':…') are set by HTTP/2, not by -H".into()

@@ -10,7 +10,7 @@ use prost_reflect::{DynamicMessage, MessageDescriptor};
 
 use crate::{
     call::{MessageReader, RequestData, read_one},
-    exit::UsageError,
+    exit::{UsageError, one_line},
     settings::{self, bound},
 };
 
@@ -43,9 +43,9 @@ impl Template {
             let inside = &rest[open + 2..];
             let Some(close) = inside.find("}}") else {
                 let shown: String = rest[open..].chars().take(20).collect();
-                return Err(UsageError(format!(
+                return Err(UsageError(one_line(format!(
                     "bad placeholder in -d: '{shown}' has no closing '}}}}'; {SYNTAX}"
-                )));
+                ))));
             };
             parts.push(placeholder(&inside[..close])?);
             rest = &inside[close + 2..];
@@ -87,7 +87,11 @@ impl Template {
 const SYNTAX: &str = "the placeholders are {{n}}, {{uuid}} and {{rand A B}}";
 
 fn placeholder(inside: &str) -> Result<Part, UsageError> {
-    let bad = |why: &str| UsageError(format!("bad placeholder '{{{{{inside}}}}}' in -d: {why}"));
+    let bad = |why: &str| {
+        UsageError(one_line(format!(
+            "bad placeholder '{{{{{inside}}}}}' in -d: {why}"
+        )))
+    };
     let words: Vec<&str> = inside.split_whitespace().collect();
     match words.as_slice() {
         ["n"] => Ok(Part::Number),

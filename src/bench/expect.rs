@@ -14,6 +14,7 @@ use std::fmt;
 
 use super::print::format_us;
 use super::report::{Latency, Report};
+use crate::exit::one_line;
 
 /// One parsed `--expect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +159,7 @@ fn is_op_char(c: char) -> bool {
 /// wrong with it.
 pub fn parse(text: &str) -> Result<Expectation, String> {
     let written = text.trim();
-    let bad = |why: String| format!("'{written}': {why}");
+    let bad = |why: String| one_line(format!("'{written}': {why}"));
     if written.is_empty() {
         return Err("an empty expectation; write METRIC OP VALUE, e.g. p99<5ms".to_owned());
     }

@@ -70,6 +70,12 @@ fn serialize<W: io::Write>(
 /// where it matters. Well-known types and extensions go to prost-reflect itself.
 fn write_message<W: io::Write>(message: &DynamicMessage, out: &mut W) -> io::Result<()> {
     let descriptor = message.descriptor();
+    // prost-reflect writes a NaN or infinite float wrapper as null, which reads back as unset.
+    if let ("google.protobuf.DoubleValue" | "google.protobuf.FloatValue", Some(value)) =
+        (descriptor.full_name(), descriptor.get_field(1))
+    {
+        return write_value(out, &value, &message.get_field(&value));
+    }
     if descriptor.full_name().starts_with("google.protobuf.")
         || message.extensions().next().is_some()
     {

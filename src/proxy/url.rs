@@ -5,6 +5,8 @@ use std::fmt;
 
 use base64::Engine as _;
 
+use crate::exit::one_line;
+
 /// The port of a proxy URL that names none, as for any `http://` URL.
 const DEFAULT_PORT: u16 = 80;
 
@@ -52,7 +54,7 @@ impl Proxy {
             Some((userinfo, host_port)) => (Some(userinfo), host_port),
             None => (None, authority),
         };
-        let (host, port) = split_host_port(host_port)?;
+        let (host, port) = split_host_port(host_port).map_err(one_line)?;
         let credentials = userinfo.map(Credentials::parse).transpose()?;
         Ok(Proxy {
             host: host.to_owned(),
@@ -177,8 +179,12 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The text of a proxy URL as given, with any password replaced by `[redacted]`, for the
-/// message about a URL that did not parse.
+/// message about a URL that did not parse, on one line.
 pub fn redact(url: &str) -> String {
+    one_line(redact_password(url))
+}
+
+fn redact_password(url: &str) -> String {
     let (scheme, rest) = match url.split_once("://") {
         Some((scheme, rest)) => (format!("{scheme}://"), rest),
         None => (String::new(), url),

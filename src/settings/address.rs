@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use http::Uri;
 
-use crate::exit::UsageError;
+use crate::exit::{UsageError, one_line};
 
 /// Where a client connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub enum Listen {
 
 /// `host:port`, `http://host:port`, `https://host[:port]`, `[::1]:port` or `unix:/path`.
 pub fn parse_target(addr: &str) -> Result<Target, UsageError> {
-    let bad = |why: &str| UsageError(format!("bad address '{addr}': {why}"));
+    let bad = |why: &str| UsageError(one_line(format!("bad address '{addr}': {why}")));
     if let Some(path) = unix_path(addr) {
         return path
             .map(Target::Unix)
@@ -91,7 +91,7 @@ pub fn parse_target(addr: &str) -> Result<Target, UsageError> {
 
 /// The address `serve` listens on: `host:port` (an `http://` prefix is accepted) or `unix:/path`.
 pub fn parse_listen(addr: &str) -> Result<Listen, UsageError> {
-    let bad = |why: &str| UsageError(format!("bad listen address '{addr}': {why}"));
+    let bad = |why: &str| UsageError(one_line(format!("bad listen address '{addr}': {why}")));
     if let Some(path) = unix_path(addr) {
         return path
             .map(Listen::Unix)

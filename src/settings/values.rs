@@ -3,7 +3,7 @@
 use std::{fs::File, io::Read, path::Path, time::Duration};
 
 use crate::{
-    exit::{UsageError, io_words},
+    exit::{UsageError, io_words, one_line},
     headers::Header,
 };
 
@@ -11,9 +11,9 @@ use crate::{
 pub fn parse_duration(flag: &str, value: &str) -> Result<Duration, UsageError> {
     let duration = parse_duration_allow_zero(flag, value)?;
     if duration.is_zero() {
-        return Err(UsageError(format!(
+        return Err(UsageError(one_line(format!(
             "bad {flag} '{value}': must be more than zero"
-        )));
+        ))));
     }
     Ok(duration)
 }
@@ -27,15 +27,15 @@ pub fn parse_duration_allow_zero(flag: &str, value: &str) -> Result<Duration, Us
             DurationError::NumberOverflow => "too long; ".to_owned(),
             _ => String::new(),
         };
-        UsageError(format!(
+        UsageError(one_line(format!(
             "bad {flag} '{value}': {why}expected a duration such as 2s, 500ms or 1m30s"
-        ))
+        )))
     })
 }
 
 /// A size in bytes: `4194304`, `64MiB`, `4 MB`.
 pub fn parse_size(flag: &str, value: &str) -> Result<usize, UsageError> {
-    let bad = |why: String| UsageError(format!("bad {flag} '{value}': {why}"));
+    let bad = |why: String| UsageError(one_line(format!("bad {flag} '{value}': {why}")));
     let size: bytesize::ByteSize = value
         .trim()
         .parse()
