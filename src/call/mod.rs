@@ -16,14 +16,17 @@ use std::{
         atomic::{AtomicU64, Ordering},
     },
     task::Poll,
-    time::Instant,
+    time::{Duration, Instant},
 };
 
 use anyhow::Context as _;
 use futures_util::{FutureExt as _, Stream, StreamExt as _};
 use prost_reflect::DescriptorPool;
 use tokio::sync::{Notify, mpsc};
-use tonic::{Response, Status, Streaming, client::Grpc, codec::Codec, transport::Channel};
+use tonic::{
+    Response, Status, Streaming, client::Grpc, codec::Codec, metadata::MetadataMap,
+    transport::Channel,
+};
 use tonic_health::pb::{
     HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus,
 };
@@ -97,6 +100,8 @@ pub struct CallRun<'a> {
     events: Events,
     /// The descriptors in use, to decode the types of error details.
     pool: Option<DescriptorPool>,
+    /// What the server said first on the connection.
+    heard: client::Heard,
 }
 
 impl<'a> CallRun<'a> {
@@ -106,6 +111,7 @@ impl<'a> CallRun<'a> {
             stop: Stop::new(settings.timeout).context("listening for Ctrl-C")?,
             events: Events::new(settings.verbose, Instant::now()),
             pool: None,
+            heard: client::Heard::default(),
         })
     }
 
@@ -243,7 +249,11 @@ impl<'a> CallRun<'a> {
     /// Connects within `--connect-timeout`, or until the deadline or Ctrl-C.
     pub async fn connect(&mut self) -> anyhow::Result<Channel> {
         match self.stop.race(client::connect(self.settings)).await {
-            Ok(channel) => channel,
+            Ok(connection) => {
+                let connection = connection?;
+                self.heard = connection.heard;
+                Ok(connection.channel)
+            }
             Err(stopped) => Err(self.stopped(stopped, "")),
         }
     }
@@ -275,19 +285,18 @@ impl<'a> CallRun<'a> {
         match self.stop.race(grpc.ready()).await {
             Ok(Ok(())) => {}
             Ok(Err(err)) => {
-                let addr = self.settings.target.display();
-                return Err(anyhow::anyhow!("the connection to {addr} failed: {err}"));
+                let status = Status::from_error(Box::new(err));
+                return Err(self.failed(&status, "", false));
             }
             Err(stopped) => return Err(self.stopped(stopped, "")),
         }
         let path = method.path.clone();
         match (requests, method.server_streaming) {
             (Requests::One(message), false) => {
-                let request = self.request(message);
-                let response = self.stop.race(grpc.unary(request, path, codec)).await;
-                // tonic merges a unary call's trailers into its headers.
-                let message = self.response(response, "response headers and trailers")?;
-                let message = message.into_inner();
+                let request = self.request(tokio_stream::once(message));
+                let message = self
+                    .single(grpc, request, path, codec, None, &|| String::new())
+                    .await?;
                 self.events.finished_ok();
                 printer
                     .message(&message, true)
@@ -300,7 +309,7 @@ impl<'a> CallRun<'a> {
                     .stop
                     .race(grpc.server_streaming(request, path, codec))
                     .await;
-                let stream = self.response(response, "response headers")?.into_inner();
+                let stream = self.response(response, "")?.into_inner();
                 self.stream(stream, method.expected, None, printer).await?;
                 Ok(None)
             }
@@ -318,25 +327,92 @@ impl<'a> CallRun<'a> {
                     let call = grpc.streaming(request, path, codec);
                     let response = self.stop.race(failure.or(call)).await;
                     let response = self.input_or(response)?;
-                    let stream = self.response(response, "response headers")?.into_inner();
+                    let stream = self
+                        .response(response, &both_ways(sent.load(Ordering::Relaxed), 0))?
+                        .into_inner();
                     self.stream(stream, None, Some((&failure, &sent)), printer)
                         .await?;
                     Ok(None)
                 } else {
-                    let call = grpc.client_streaming(request, path, codec);
-                    let response = self.stop.race(failure.or(call)).await;
+                    let so_far = || both_ways(sent.load(Ordering::Relaxed), 0);
+                    let message = self
+                        .single(grpc, request, path, codec, Some(&failure), &so_far)
+                        .await;
                     drop(progress);
-                    let response = self.input_or(response)?;
-                    let message = self.response(response, "response headers and trailers")?;
+                    let message = message?;
                     self.events.counts(Some(sent.load(Ordering::Relaxed)), 1);
                     self.events.finished_ok();
-                    let message = message.into_inner();
                     printer
                         .message(&message, true)
                         .context("writing to stdout")?;
                     Ok(Some(message))
                 }
             }
+        }
+    }
+
+    /// A unary or client-streaming call: the response headers, then its one message and the
+    /// trailers. This is tonic's `client_streaming`, kept here so that a status is known to have
+    /// come before or after the headers: only after them can it be the client's own limit on
+    /// the response's size. `input`: the requests' failure, which stops the call; `progress`:
+    /// what was sent so far.
+    async fn single<S, C>(
+        &mut self,
+        grpc: &mut Grpc<Channel>,
+        request: tonic::Request<S>,
+        path: http::uri::PathAndQuery,
+        codec: C,
+        input: Option<&InputFailure>,
+        progress: &dyn Fn() -> String,
+    ) -> anyhow::Result<C::Decode>
+    where
+        S: Stream<Item = C::Encode> + Send + 'static,
+        C: Codec + Send + 'static,
+        C::Encode: Send + Sync + 'static,
+        C::Decode: Send + Sync + 'static,
+    {
+        let call = grpc.streaming(request, path, codec);
+        let response = match input {
+            Some(failure) => self.stop.race(failure.or(call)).await,
+            None => self.stop.race(call).await.map(Ok),
+        };
+        let (headers, mut body, _) = match self.input_or(response)? {
+            Ok(Ok(response)) => response.into_parts(),
+            Ok(Err(status)) => return Err(self.failed(&status, &progress(), false)),
+            Err(stopped) => return Err(self.stopped(stopped, &progress())),
+        };
+        let read = async {
+            let message = body.message().await?;
+            let trailers = body.trailers().await?;
+            Ok::<_, Status>((message, trailers))
+        };
+        let outcome = match input {
+            Some(failure) => self.stop.race(failure.or(read)).await,
+            None => self.stop.race(read).await.map(Ok),
+        };
+        let merged = |more: Option<MetadataMap>| {
+            let mut all = headers.clone().into_headers();
+            all.extend(more.unwrap_or_default().into_headers());
+            MetadataMap::from_headers(all)
+        };
+        match self.input_or(outcome)? {
+            Ok(Ok((Some(message), trailers))) => {
+                // tonic merges a unary call's trailers into its headers.
+                self.events
+                    .headers("response headers and trailers", &merged(trailers));
+                Ok(message)
+            }
+            Ok(Ok((None, _))) => {
+                let status = Status::internal("Missing response message.");
+                Err(self.failed(&status, &progress(), true))
+            }
+            Ok(Err(mut status)) => {
+                let mut all = status.metadata().clone().into_headers();
+                all.extend(headers.clone().into_headers());
+                *status.metadata_mut() = MetadataMap::from_headers(all);
+                Err(self.failed(&status, &progress(), true))
+            }
+            Err(stopped) => Err(self.stopped(stopped, &progress())),
         }
     }
 
@@ -378,9 +454,10 @@ impl<'a> CallRun<'a> {
             printer.set_min_widths(vec![width]);
         }
         let mut received: u64 = 0;
-        let arrived = |received: u64| match expected {
-            Some(length) => format!("{received} of {length} items arrived"),
-            None => format!(
+        let arrived = |received: u64| match (expected, input) {
+            (_, Some((_, sent))) => both_ways(sent.load(Ordering::Relaxed), received),
+            (Some(length), None) => format!("{received} of {length} items arrived"),
+            (None, None) => format!(
                 "{received} message{} arrived",
                 if received == 1 { "" } else { "s" }
             ),
@@ -403,7 +480,7 @@ impl<'a> CallRun<'a> {
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(Err(status)))) => {
                     self.events.counts(sent_count(input), received);
-                    return Err(self.failed(&status, &arrived(received), received > 0));
+                    return Err(self.failed(&status, &arrived(received), true));
                 }
                 Ok(Err(input_error)) => return Err(input_error.into()),
                 Err(stopped) => return Err(self.stopped(stopped, &arrived(received))),
@@ -430,33 +507,56 @@ impl<'a> CallRun<'a> {
         Ok(())
     }
 
-    /// The response (headers received), or the error the call ended with.
+    /// The response of a streaming call (headers received), or the error the call ended with;
+    /// `progress`: what was sent so far.
     fn response<T>(
         &self,
         outcome: Result<Result<Response<T>, Status>, Stopped>,
-        title: &str,
+        progress: &str,
     ) -> anyhow::Result<Response<T>> {
         match outcome {
             Ok(Ok(response)) => {
-                self.events.headers(title, response.metadata());
+                self.events.headers("response headers", response.metadata());
                 Ok(response)
             }
-            Ok(Err(status)) => Err(self.failed(&status, "", false)),
-            Err(stopped) => Err(self.stopped(stopped, "")),
+            Ok(Err(status)) => Err(self.failed(&status, progress, false)),
+            Err(stopped) => Err(self.stopped(stopped, progress)),
         }
     }
 
-    /// `received_any`: messages arrived before the failure, so the connection itself was fine.
-    fn failed(&self, status: &Status, progress: &str, received_any: bool) -> anyhow::Error {
+    /// `after_headers`: the response had begun, so the server had answered.
+    fn failed(&self, status: &Status, progress: &str, after_headers: bool) -> anyhow::Error {
+        if self.deadline_passed(status) {
+            return self.stopped(Stopped::Deadline, progress);
+        }
         self.events.failed(status);
+        let stage = client::Stage {
+            after_headers,
+            heard: self.heard.first_bytes(),
+        };
         // Detail types beyond google.rpc's decode through the call's descriptors.
-        client::call_error(
-            status,
-            self.settings,
-            progress,
-            received_any,
-            self.pool.as_ref(),
-        )
+        client::call_error(status, self.settings, progress, stage, self.pool.as_ref())
+    }
+
+    /// Whether `status` is how the deadline showed up: tonic's own timer on the call (a
+    /// transport error), or, once the deadline has passed, the server's DEADLINE_EXCEEDED, a
+    /// tonic server's CANCELLED for its timer, or the connection torn down under it.
+    fn deadline_passed(&self, status: &Status) -> bool {
+        if client::timed_out_here(status) {
+            return true;
+        }
+        // The server's clock starts when the request arrives, from a `grpc-timeout` cut to
+        // the microsecond (to the millisecond for timeouts of 100 s and more): its deadline is
+        // never more than that before this one.
+        let passed = self
+            .stop
+            .time_left()
+            .is_some_and(|left| left <= Duration::from_millis(1));
+        passed
+            && (matches!(
+                status.code(),
+                tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
+            ) || std::error::Error::source(status).is_some())
     }
 
     fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {
@@ -480,6 +580,14 @@ impl<'a> CallRun<'a> {
             Stopped::Interrupted => Interrupted(progress.to_owned()).into(),
         }
     }
+}
+
+/// What a call with a stream of requests had sent and received.
+fn both_ways(sent: u64, received: u64) -> String {
+    format!(
+        "{sent} message{} sent, {received} arrived",
+        if sent == 1 { "" } else { "s" }
+    )
 }
 
 fn sent_count(input: Option<(&InputFailure, &AtomicU64)>) -> Option<u64> {
