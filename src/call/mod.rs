@@ -38,7 +38,7 @@ pub use requests::{MessageReader, RequestData, read_one};
 use crate::{
     api::{ApiRequest, Hello, HelloRequest, Item, Items},
     client,
-    descriptors::{Descriptors, Reflection, load_files},
+    descriptors::{Descriptors, Reflection, ReflectionError, load_files},
     exit::{Interrupted, NotServing, StatusError, UsageError},
     output::{Printer, Progress, Render},
     settings::{Call, ClientSettings},
@@ -180,7 +180,7 @@ impl<'a> CallRun<'a> {
     ) -> anyhow::Result<()> {
         let (mut descriptors, channel) = self.descriptors().await?;
         let method = match self.stop.race(descriptors.method(name)).await {
-            Ok(method) => method?,
+            Ok(method) => method.map_err(|err| self.reflection_failed(err))?,
             Err(stopped) => return Err(self.stopped(stopped, "")),
         };
         self.pool = Some(descriptors.pool().clone());
@@ -241,8 +241,27 @@ impl<'a> CallRun<'a> {
         work: impl Future<Output = anyhow::Result<T>>,
     ) -> anyhow::Result<T> {
         match self.stop.race(work).await {
-            Ok(result) => result,
+            Ok(result) => result.map_err(|err| self.reflection_failed(err)),
             Err(stopped) => Err(self.stopped(stopped, "")),
+        }
+    }
+
+    /// A reflection call that failed on the connection says why as a call would (a deadline, an
+    /// HTTP/1 server, a closed connection); other failures stay as they are.
+    fn reflection_failed(&self, err: anyhow::Error) -> anyhow::Error {
+        let Some(ReflectionError::Call(status)) = err.downcast_ref::<ReflectionError>() else {
+            return err;
+        };
+        if self.deadline_passed(status) {
+            return self.stopped(Stopped::Deadline, "");
+        }
+        let stage = client::Stage {
+            after_headers: false,
+            heard: self.heard.first_bytes(),
+        };
+        match client::transport_failure(status, self.settings, stage) {
+            Some(reason) => anyhow::anyhow!("{reason}"),
+            None => err,
         }
     }
 
