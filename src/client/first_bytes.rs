@@ -75,7 +75,7 @@ pub fn classify(bytes: &[u8]) -> FirstBytes {
     // A frame header: a 24-bit length (a SETTINGS frame's is small, so its first two bytes are
     // 0), then the type, 4 for SETTINGS.
     let settings = [Some(0), Some(0), None, Some(4)];
-    if bytes.len() >= HTTP1_PREFIX.len() + 1 && bytes.starts_with(HTTP1_PREFIX) {
+    if bytes.len() > HTTP1_PREFIX.len() && bytes.starts_with(HTTP1_PREFIX) {
         let minor = bytes[HTTP1_PREFIX.len()];
         return if minor.is_ascii_digit() {
             FirstBytes::Http1(minor - b'0')
