@@ -409,16 +409,21 @@ impl<'a> CallRun<'a> {
             Some(failure) => self.stop.race(failure.or(read)).await,
             None => self.stop.race(read).await.map(Ok),
         };
-        let merged = |more: Option<MetadataMap>| {
-            let mut all = headers.clone().into_headers();
-            all.extend(more.unwrap_or_default().into_headers());
+        // tonic merges a unary call's trailers into its headers, and the headers into the
+        // status of a call that failed after them.
+        let merged = |first: MetadataMap, then: MetadataMap| {
+            let mut all = first.into_headers();
+            all.extend(then.into_headers());
             MetadataMap::from_headers(all)
         };
         match self.input_or(outcome)? {
             Ok(Ok((Some(message), trailers))) => {
-                // tonic merges a unary call's trailers into its headers.
+                let metadata = match trailers {
+                    Some(trailers) => merged(headers, trailers),
+                    None => headers,
+                };
                 self.events
-                    .headers("response headers and trailers", &merged(trailers));
+                    .headers("response headers and trailers", &metadata);
                 Ok(message)
             }
             Ok(Ok((None, _))) => {
@@ -426,9 +431,8 @@ impl<'a> CallRun<'a> {
                 Err(self.failed(&status, &progress(), true))
             }
             Ok(Err(mut status)) => {
-                let mut all = status.metadata().clone().into_headers();
-                all.extend(headers.clone().into_headers());
-                *status.metadata_mut() = MetadataMap::from_headers(all);
+                let trailers = std::mem::take(status.metadata_mut());
+                *status.metadata_mut() = merged(trailers, headers);
                 Err(self.failed(&status, &progress(), true))
             }
             Err(stopped) => Err(self.stopped(stopped, &progress())),
