@@ -6,26 +6,26 @@
 //! RPC kinds.
 
 mod codec;
+mod ends;
 mod events;
+mod outgoing;
 mod requests;
 
 use std::{
     io::{self, BufWriter, Write},
     sync::{
-        Arc, Mutex,
+        Arc,
         atomic::{AtomicU64, Ordering},
     },
-    task::Poll,
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use anyhow::Context as _;
 use futures_util::{FutureExt as _, Stream, StreamExt as _};
 use prost_reflect::DescriptorPool;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tonic::{
-    Response, Status, Streaming, client::Grpc, codec::Codec, metadata::MetadataMap,
-    transport::Channel,
+    Status, Streaming, client::Grpc, codec::Codec, metadata::MetadataMap, transport::Channel,
 };
 use tonic_health::pb::{
     HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus,
@@ -38,13 +38,15 @@ pub use requests::{MessageReader, RequestData, read_one};
 use crate::{
     api::{ApiRequest, Hello, HelloRequest, Item, Items},
     client,
-    descriptors::{Descriptors, Reflection, ReflectionError, load_files},
-    exit::{Interrupted, NotServing, StatusError, UsageError},
+    descriptors::{Descriptors, Reflection, load_files},
+    exit::{NotServing, UsageError},
     output::{Printer, Progress, Render},
     settings::{Call, ClientSettings},
     stop::{Stop, Stopped},
 };
+use ends::both_ways;
 use events::Events;
+use outgoing::{InputFailure, Outgoing};
 
 /// Makes the call and prints its responses to stdout.
 pub async fn run(settings: &ClientSettings, call: &Call) -> anyhow::Result<()> {
@@ -243,25 +245,6 @@ impl<'a> CallRun<'a> {
         match self.stop.race(work).await {
             Ok(result) => result.map_err(|err| self.reflection_failed(err)),
             Err(stopped) => Err(self.stopped(stopped, "")),
-        }
-    }
-
-    /// A reflection call that failed on the connection says why as a call would (a deadline, an
-    /// HTTP/1 server, a closed connection); other failures stay as they are.
-    fn reflection_failed(&self, err: anyhow::Error) -> anyhow::Error {
-        let Some(ReflectionError::Call(status)) = err.downcast_ref::<ReflectionError>() else {
-            return err;
-        };
-        if self.deadline_passed(status) {
-            return self.stopped(Stopped::Deadline, "");
-        }
-        let stage = client::Stage {
-            after_headers: false,
-            heard: self.heard.first_bytes(),
-        };
-        match client::transport_failure(status, self.settings, stage) {
-            Some(reason) => anyhow::anyhow!("{reason}"),
-            None => err,
         }
     }
 
@@ -529,175 +512,8 @@ impl<'a> CallRun<'a> {
         }
         Ok(())
     }
-
-    /// The response of a streaming call (headers received), or the error the call ended with;
-    /// `progress`: what was sent so far.
-    fn response<T>(
-        &self,
-        outcome: Result<Result<Response<T>, Status>, Stopped>,
-        progress: &str,
-    ) -> anyhow::Result<Response<T>> {
-        match outcome {
-            Ok(Ok(response)) => {
-                self.events.headers("response headers", response.metadata());
-                Ok(response)
-            }
-            Ok(Err(status)) => Err(self.failed(&status, progress, false)),
-            Err(stopped) => Err(self.stopped(stopped, progress)),
-        }
-    }
-
-    /// `after_headers`: the response had begun, so the server had answered.
-    fn failed(&self, status: &Status, progress: &str, after_headers: bool) -> anyhow::Error {
-        if self.deadline_passed(status) {
-            return self.stopped(Stopped::Deadline, progress);
-        }
-        self.events.failed(status);
-        let stage = client::Stage {
-            after_headers,
-            heard: self.heard.first_bytes(),
-        };
-        // Detail types beyond google.rpc's decode through the call's descriptors.
-        client::call_error(status, self.settings, progress, stage, self.pool.as_ref())
-    }
-
-    /// Whether `status` is how the deadline showed up: tonic's own timer on the call (a
-    /// transport error), or, once the deadline has passed, the server's DEADLINE_EXCEEDED, a
-    /// tonic server's CANCELLED for its timer, or the connection torn down under it.
-    fn deadline_passed(&self, status: &Status) -> bool {
-        if client::timed_out_here(status) {
-            return true;
-        }
-        // The server's clock starts when the request arrives, from a `grpc-timeout` cut to
-        // the microsecond (to the millisecond for timeouts of 100 s and more): its deadline is
-        // never more than that before this one.
-        let passed = self
-            .stop
-            .time_left()
-            .is_some_and(|left| left <= Duration::from_millis(1));
-        passed
-            && (matches!(
-                status.code(),
-                tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
-            ) || std::error::Error::source(status).is_some())
-    }
-
-    fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {
-        match stopped {
-            Stopped::Deadline => {
-                let progress = if progress.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({progress})")
-                };
-                let timeout = self.settings.timeout.unwrap_or_default();
-                self.events.finished(tonic::Code::DeadlineExceeded);
-                StatusError {
-                    code: tonic::Code::DeadlineExceeded,
-                    message: format!("the {timeout:?} deadline (--timeout) passed{progress}"),
-                    details: Vec::new(),
-                }
-                .into()
-            }
-            // Interrupted puts the progress in parentheses itself.
-            Stopped::Interrupted => Interrupted(progress.to_owned()).into(),
-        }
-    }
-}
-
-/// What a call with a stream of requests had sent and received.
-fn both_ways(sent: u64, received: u64) -> String {
-    format!(
-        "{sent} message{} sent, {received} arrived",
-        if sent == 1 { "" } else { "s" }
-    )
 }
 
 fn sent_count(input: Option<(&InputFailure, &AtomicU64)>) -> Option<u64> {
     input.map(|(_, sent)| sent.load(Ordering::Relaxed))
-}
-
-/// The first error in the request input of a streaming call, which ends the call.
-#[derive(Default)]
-pub struct InputFailure {
-    error: Mutex<Option<UsageError>>,
-    notify: Notify,
-}
-
-impl InputFailure {
-    fn fail(&self, error: UsageError) {
-        if let Ok(mut slot) = self.error.lock() {
-            slot.get_or_insert(error);
-        }
-        self.notify.notify_one();
-    }
-
-    /// Runs `work` unless the input fails first.
-    async fn or<F: Future>(&self, work: F) -> Result<F::Output, UsageError> {
-        tokio::select! {
-            biased;
-            output = work => Ok(output),
-            () = self.notify.notified() => {
-                let error = self.error.lock().ok().and_then(|mut slot| slot.take());
-                Err(error.unwrap_or_else(|| UsageError("the requests could not be read".into())))
-            }
-        }
-    }
-}
-
-/// The request stream of a client-streaming or bidi call: messages as the reader parses them,
-/// counted; the end of the input half-closes. A bad message holds the stream open (so the server
-/// never takes a half-sent input as complete) and fails the call instead.
-struct Outgoing<T> {
-    receiver: mpsc::Receiver<Result<T, UsageError>>,
-    sent: Arc<AtomicU64>,
-    failure: Arc<InputFailure>,
-    /// Counts on the progress bar when sending is what the bar shows.
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl<T: Send + 'static> Outgoing<T> {
-    fn new(
-        receiver: mpsc::Receiver<Result<T, UsageError>>,
-        bar: Option<indicatif::ProgressBar>,
-        count_on_bar: bool,
-    ) -> Outgoing<T> {
-        Outgoing {
-            receiver,
-            sent: Arc::default(),
-            failure: Arc::default(),
-            bar: bar.filter(|_| count_on_bar),
-        }
-    }
-
-    fn into_stream(self) -> impl Stream<Item = T> + Send + 'static {
-        let Outgoing {
-            mut receiver,
-            sent,
-            failure,
-            bar,
-        } = self;
-        let mut failed = false;
-        futures_util::stream::poll_fn(move |cx| {
-            if failed {
-                return Poll::Pending;
-            }
-            match receiver.poll_recv(cx) {
-                Poll::Ready(Some(Ok(message))) => {
-                    sent.fetch_add(1, Ordering::Relaxed);
-                    if let Some(bar) = &bar {
-                        bar.inc(1);
-                    }
-                    Poll::Ready(Some(message))
-                }
-                Poll::Ready(Some(Err(error))) => {
-                    failed = true;
-                    failure.fail(error);
-                    Poll::Pending
-                }
-                Poll::Ready(None) => Poll::Ready(None),
-                Poll::Pending => Poll::Pending,
-            }
-        })
-    }
 }
