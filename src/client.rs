@@ -5,6 +5,7 @@
 use std::{error::Error as _, io, sync::Arc, time::Duration};
 
 use anyhow::anyhow;
+use hyper_util::client::legacy::connect::HttpConnector;
 use tonic::{
     Request, Status,
     codec::CompressionEncoding,
@@ -19,26 +20,65 @@ use crate::{
     transport::Channel,
 };
 
+mod first_bytes;
+
+pub use first_bytes::{FirstBytes, Heard};
+
+/// A connection, and what the server said first on it (see `first_bytes.rs`).
+pub struct Connection {
+    pub channel: Channel,
+    pub heard: Heard,
+}
+
 /// Connects within `--connect-timeout`, which covers the proxy's part too.
-pub async fn connect(settings: &ClientSettings) -> anyhow::Result<Channel> {
-    connect_to(settings, &settings.target).await
+pub async fn connect(settings: &ClientSettings) -> anyhow::Result<Connection> {
+    let heard = Heard::default();
+    let channel = open(settings, &settings.target, &heard).await?;
+    Ok(Connection { channel, heard })
 }
 
 /// Connects to `target` (one of `bench`'s addresses) with the settings' TLS and options, within
 /// `--connect-timeout`. A proxy is used as the settings' route says (decided for the first
 /// address).
 pub async fn connect_to(settings: &ClientSettings, target: &Target) -> anyhow::Result<Channel> {
+    open(settings, target, &Heard::default()).await
+}
+
+async fn open(
+    settings: &ClientSettings,
+    target: &Target,
+    heard: &Heard,
+) -> anyhow::Result<Channel> {
     let endpoint = endpoint(settings, target)?;
     if settings.verbose {
         eprintln!("apicli: {}", settings.proxy);
     }
     let connecting = async {
-        match &settings.proxy {
-            Route::Proxy { proxy, .. } => {
+        match (&settings.proxy, target) {
+            (Route::Proxy { proxy, .. }, _) => {
                 let tunnel = proxy::Connector::new(proxy, &target.display());
-                endpoint.connect_with_connector(tunnel).await
+                endpoint
+                    .connect_timeout(settings.connect_timeout)
+                    .connect_with_connector(first_bytes::Watching::new(tunnel, heard))
+                    .await
             }
-            Route::Direct(_) => endpoint.connect().await,
+            (Route::Direct(_), Target::Tcp { .. }) => {
+                // tonic's own connector, as `Endpoint::connect` sets it up; the time limit is
+                // the connector's, so that tonic adds no layer of its own to every read.
+                let mut tcp = HttpConnector::new();
+                tcp.enforce_http(false);
+                tcp.set_nodelay(true);
+                tcp.set_connect_timeout(Some(settings.connect_timeout));
+                endpoint
+                    .connect_with_connector(first_bytes::Watching::new(tcp, heard))
+                    .await
+            }
+            (Route::Direct(_), Target::Unix(_)) => {
+                endpoint
+                    .connect_timeout(settings.connect_timeout)
+                    .connect()
+                    .await
+            }
         }
     };
     match tokio::time::timeout(settings.connect_timeout, connecting).await {
@@ -53,9 +93,7 @@ fn endpoint(settings: &ClientSettings, target: &Target) -> anyhow::Result<Endpoi
         Target::Tcp { uri, .. } => Endpoint::from(uri.clone()),
         Target::Unix(path) => Endpoint::from_shared(format!("unix:{}", path.display()))?,
     };
-    let mut endpoint = endpoint
-        .connect_timeout(settings.connect_timeout)
-        .tcp_nodelay(true);
+    let mut endpoint = endpoint.tcp_nodelay(true);
     if let Some(interval) = settings.keepalive {
         endpoint = endpoint
             .http2_keep_alive_interval(interval)
@@ -128,15 +166,25 @@ pub fn compression(settings: &ClientSettings) -> Option<CompressionEncoding> {
     })
 }
 
+/// Where a call stood when it failed, for the words of its error.
+#[derive(Debug, Clone, Copy)]
+pub struct Stage {
+    /// The response headers had arrived: the server had answered, and a status now came while
+    /// reading the response's messages or trailers.
+    pub after_headers: bool,
+    /// What the server said first on the connection.
+    pub heard: FirstBytes,
+}
+
 /// Turns a failed call into the error the user sees. A status the server sent maps to exit
 /// 64 + code; a broken connection (which tonic also reports as a status) is exit 1.
-/// `received_any` says messages had arrived, so the connection had been working. Details of
-/// types beyond google.rpc's decode through `pool`, the call's descriptors, when it has them.
+/// `progress` says what was sent and what arrived. Details of types beyond google.rpc's decode
+/// through `pool`, the call's descriptors, when it has them.
 pub fn call_error(
     status: &Status,
     settings: &ClientSettings,
     progress: &str,
-    received_any: bool,
+    stage: Stage,
     pool: Option<&prost_reflect::DescriptorPool>,
 ) -> anyhow::Error {
     let progress = if progress.is_empty() {
@@ -144,10 +192,10 @@ pub fn call_error(
     } else {
         format!(" ({progress})")
     };
-    if let Some(reason) = transport_failure(status, settings, received_any) {
+    if let Some(reason) = transport_failure(status, settings, stage) {
         return anyhow!("{reason}{progress}");
     }
-    let mut error = status_error(status, settings, pool, !progress.is_empty());
+    let mut error = status_error(status, settings, pool, stage, !progress.is_empty());
     error.message.push_str(&progress);
     error.into()
 }
@@ -156,9 +204,10 @@ fn status_error(
     status: &Status,
     settings: &ClientSettings,
     pool: Option<&prost_reflect::DescriptorPool>,
+    stage: Stage,
     streaming: bool,
 ) -> StatusError {
-    if let Some(found) = oversized_response(status) {
+    if let Some(found) = oversized_response(status, settings.max_message_size, stage) {
         return StatusError {
             code: tonic::Code::ResourceExhausted,
             message: format!(
@@ -187,14 +236,22 @@ fn status_error(
     }
 }
 
-/// Why the connection failed, when a status came from the transport rather than the server.
-fn transport_failure(
+/// Why the call failed, when a status came from the transport rather than the server. A
+/// connection on which the server had spoken HTTP/2 (or answered) is never said to have failed
+/// to connect: it broke, or the server closed it.
+pub fn transport_failure(
     status: &Status,
     settings: &ClientSettings,
-    received_any: bool,
+    stage: Stage,
 ) -> Option<String> {
     let source = status.source()?;
     let addr = settings.target.display();
+    if let FirstBytes::Http1(minor) = stage.heard {
+        return Some(format!(
+            "the server at {addr} answered in HTTP/1.{minor}: it is not a gRPC server over \
+             HTTP/2 (a Connect or gRPC-Web server, or a plain web server?)"
+        ));
+    }
     if let Some(err) = tls::find_tls_error(source) {
         return Some(format!("TLS with {addr} failed: {}", tls::describe(err)));
     }
@@ -230,15 +287,16 @@ fn transport_failure(
     {
         return Some(format!("TLS with {addr} failed: {refusal}"));
     }
-    if closed && received_any {
-        // The server went away (or its host did) in the middle of answering.
-        return Some(format!(
-            "the server at {addr} closed the connection mid-call"
-        ));
+    if stage.after_headers || stage.heard == FirstBytes::Http2 {
+        return Some(if closed {
+            // The server went away (or its host did) in the middle of answering.
+            format!("the server at {addr} closed the connection mid-call")
+        } else {
+            format!("the connection to {addr} broke mid-call: {reason}")
+        });
     }
     let gave_certificate = settings.tls.as_ref().is_some_and(|t| t.identity.is_some());
     let hint = match &settings.target {
-        _ if received_any => "",
         Target::Tcp { tls: false, .. } => "; if the server uses TLS, use https://",
         Target::Tcp { tls: true, .. } if gave_certificate => {
             "; the server may have refused the client certificate"
@@ -251,15 +309,33 @@ fn transport_failure(
     Some(format!("the connection to {addr} failed: {reason}{hint}"))
 }
 
-/// The size of a response that tonic refused for being over the decoding limit.
-fn oversized_response(status: &Status) -> Option<u64> {
-    if status.code() != tonic::Code::OutOfRange {
+/// Whether the status is tonic's own enforcement of the call's `grpc-timeout`, which it raises
+/// as a transport error a hair before the client's own clock says the deadline passed.
+pub fn timed_out_here(status: &Status) -> bool {
+    let mut next = status.source();
+    while let Some(cause) = next {
+        if cause.is::<tonic::TimeoutExpired>() {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
+}
+
+/// The size of a response that this client refused for being over its `limit`: tonic's
+/// decoding error, raised while reading the response's messages (a server's refusal of an
+/// oversized request comes before the response headers, or names another limit), with the
+/// client's own limit in it. A status from the server is never taken for it.
+fn oversized_response(status: &Status, limit: usize, stage: Stage) -> Option<u64> {
+    if status.code() != tonic::Code::OutOfRange || !stage.after_headers {
         return None;
     }
     let rest = status
         .message()
         .strip_prefix("Error, decoded message length too large: found ")?;
-    rest.split_whitespace().next()?.parse().ok()
+    let (found, rest) = rest.split_once(" bytes, the limit is: ")?;
+    let theirs: usize = rest.strip_suffix(" bytes")?.parse().ok()?;
+    (theirs == limit).then_some(found.parse().ok()?)
 }
 
 fn connect_error(
@@ -320,13 +396,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn oversized_responses_are_recognised() {
+    fn only_the_clients_own_limit_is_its_own() {
         let status = Status::out_of_range(
             "Error, decoded message length too large: found 15888895 bytes, the limit is: 4194304 bytes",
         );
-        assert_eq!(oversized_response(&status), Some(15_888_895));
+        let reading = Stage {
+            after_headers: true,
+            heard: FirstBytes::Http2,
+        };
+        let answering = Stage {
+            after_headers: false,
+            ..reading
+        };
         assert_eq!(
-            oversized_response(&Status::out_of_range("past the end")),
+            oversized_response(&status, 4_194_304, reading),
+            Some(15_888_895)
+        );
+        // A server's limit, or a status before the response began: the server's refusal.
+        assert_eq!(oversized_response(&status, 67_108_864, reading), None);
+        assert_eq!(oversized_response(&status, 4_194_304, answering), None);
+        assert_eq!(
+            oversized_response(&Status::out_of_range("past the end"), 4_194_304, reading),
             None
         );
     }

@@ -259,12 +259,12 @@ impl Names {
         };
         runtime.block_on(async {
             let deadline = tokio::time::Instant::now() + REFLECTION_BUDGET;
-            let Ok(Ok(channel)) =
+            let Ok(Ok(connection)) =
                 tokio::time::timeout_at(deadline, client::connect(&settings)).await
             else {
                 return;
             };
-            let reflection = Reflection::new(channel, MetadataMap::new());
+            let reflection = Reflection::new(connection.channel, MetadataMap::new());
             let mut descriptors = Descriptors::from_reflection(reflection, addr.clone());
             let mut listed = Vec::new();
             // What arrived before the deadline is kept, even if some services' files did not.

@@ -1569,7 +1569,11 @@ fn route_guide_serves_every_rpc_kind() {
             .expect("RouteChat")
             .into_inner();
         let too_big = within_limit(replies.message()).await.unwrap_err();
-        assert_eq!(too_big.code(), tonic::Code::OutOfRange, "{too_big:?}");
+        assert_eq!(
+            too_big.code(),
+            tonic::Code::ResourceExhausted,
+            "{too_big:?}"
+        );
 
         // gzip and zstd, both ways.
         for encoding in [CompressionEncoding::Gzip, CompressionEncoding::Zstd] {

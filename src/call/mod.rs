@@ -6,24 +6,25 @@
 //! RPC kinds.
 
 mod codec;
+mod ends;
 mod events;
+mod outgoing;
 mod requests;
 
 use std::{
     io::{self, BufWriter, Write},
     sync::{
-        Arc, Mutex,
+        Arc,
         atomic::{AtomicU64, Ordering},
     },
-    task::Poll,
     time::Instant,
 };
 
 use anyhow::Context as _;
 use futures_util::{FutureExt as _, Stream, StreamExt as _};
 use prost_reflect::DescriptorPool;
-use tokio::sync::{Notify, mpsc};
-use tonic::{Response, Status, Streaming, client::Grpc, codec::Codec};
+use tokio::sync::mpsc;
+use tonic::{Status, Streaming, client::Grpc, codec::Codec, metadata::MetadataMap};
 use tonic_health::pb::{
     HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus,
 };
@@ -36,13 +37,15 @@ use crate::{
     api::{ApiRequest, Hello, HelloRequest, Item, Items},
     client,
     descriptors::{Descriptors, Reflection, load_files},
-    exit::{Interrupted, NotServing, StatusError, UsageError},
+    exit::{NotServing, UsageError},
     output::{Printer, Progress, Render},
     settings::{Call, ClientSettings},
     stop::{Stop, Stopped},
     transport::Channel,
 };
+use ends::both_ways;
 use events::Events;
+use outgoing::{InputFailure, Outgoing};
 
 /// Makes the call and prints its responses to stdout.
 pub async fn run(settings: &ClientSettings, call: &Call) -> anyhow::Result<()> {
@@ -98,6 +101,8 @@ pub struct CallRun<'a> {
     events: Events,
     /// The descriptors in use, to decode the types of error details.
     pool: Option<DescriptorPool>,
+    /// What the server said first on the connection.
+    heard: client::Heard,
 }
 
 impl<'a> CallRun<'a> {
@@ -107,6 +112,7 @@ impl<'a> CallRun<'a> {
             stop: Stop::new(settings.timeout).context("listening for Ctrl-C")?,
             events: Events::new(settings.verbose, Instant::now()),
             pool: None,
+            heard: client::Heard::default(),
         })
     }
 
@@ -175,7 +181,7 @@ impl<'a> CallRun<'a> {
     ) -> anyhow::Result<()> {
         let (mut descriptors, channel) = self.descriptors().await?;
         let method = match self.stop.race(descriptors.method(name)).await {
-            Ok(method) => method?,
+            Ok(method) => method.map_err(|err| self.reflection_failed(err))?,
             Err(stopped) => return Err(self.stopped(stopped, "")),
         };
         self.pool = Some(descriptors.pool().clone());
@@ -236,7 +242,7 @@ impl<'a> CallRun<'a> {
         work: impl Future<Output = anyhow::Result<T>>,
     ) -> anyhow::Result<T> {
         match self.stop.race(work).await {
-            Ok(result) => result,
+            Ok(result) => result.map_err(|err| self.reflection_failed(err)),
             Err(stopped) => Err(self.stopped(stopped, "")),
         }
     }
@@ -244,7 +250,11 @@ impl<'a> CallRun<'a> {
     /// Connects within `--connect-timeout`, or until the deadline or Ctrl-C.
     pub async fn connect(&mut self) -> anyhow::Result<Channel> {
         match self.stop.race(client::connect(self.settings)).await {
-            Ok(channel) => channel,
+            Ok(connection) => {
+                let connection = connection?;
+                self.heard = connection.heard;
+                Ok(connection.channel)
+            }
             Err(stopped) => Err(self.stopped(stopped, "")),
         }
     }
@@ -276,19 +286,18 @@ impl<'a> CallRun<'a> {
         match self.stop.race(grpc.ready()).await {
             Ok(Ok(())) => {}
             Ok(Err(err)) => {
-                let addr = self.settings.target.display();
-                return Err(anyhow::anyhow!("the connection to {addr} failed: {err}"));
+                let status = Status::from_error(err);
+                return Err(self.failed(&status, "", false));
             }
             Err(stopped) => return Err(self.stopped(stopped, "")),
         }
         let path = method.path.clone();
         match (requests, method.server_streaming) {
             (Requests::One(message), false) => {
-                let request = self.request(message);
-                let response = self.stop.race(grpc.unary(request, path, codec)).await;
-                // tonic merges a unary call's trailers into its headers.
-                let message = self.response(response, "response headers and trailers")?;
-                let message = message.into_inner();
+                let request = self.request(tokio_stream::once(message));
+                let message = self
+                    .single(grpc, request, path, codec, None, &|| String::new())
+                    .await?;
                 self.events.finished_ok();
                 printer
                     .message(&message, true)
@@ -301,7 +310,7 @@ impl<'a> CallRun<'a> {
                     .stop
                     .race(grpc.server_streaming(request, path, codec))
                     .await;
-                let stream = self.response(response, "response headers")?.into_inner();
+                let stream = self.response(response, "")?.into_inner();
                 self.stream(stream, method.expected, None, printer).await?;
                 Ok(None)
             }
@@ -319,25 +328,96 @@ impl<'a> CallRun<'a> {
                     let call = grpc.streaming(request, path, codec);
                     let response = self.stop.race(failure.or(call)).await;
                     let response = self.input_or(response)?;
-                    let stream = self.response(response, "response headers")?.into_inner();
+                    let stream = self
+                        .response(response, &both_ways(sent.load(Ordering::Relaxed), 0))?
+                        .into_inner();
                     self.stream(stream, None, Some((&failure, &sent)), printer)
                         .await?;
                     Ok(None)
                 } else {
-                    let call = grpc.client_streaming(request, path, codec);
-                    let response = self.stop.race(failure.or(call)).await;
+                    let so_far = || both_ways(sent.load(Ordering::Relaxed), 0);
+                    let message = self
+                        .single(grpc, request, path, codec, Some(&failure), &so_far)
+                        .await;
                     drop(progress);
-                    let response = self.input_or(response)?;
-                    let message = self.response(response, "response headers and trailers")?;
+                    let message = message?;
                     self.events.counts(Some(sent.load(Ordering::Relaxed)), 1);
                     self.events.finished_ok();
-                    let message = message.into_inner();
                     printer
                         .message(&message, true)
                         .context("writing to stdout")?;
                     Ok(Some(message))
                 }
             }
+        }
+    }
+
+    /// A unary or client-streaming call: the response headers, then its one message and the
+    /// trailers. This is tonic's `client_streaming`, kept here so that a status is known to have
+    /// come before or after the headers: only after them can it be the client's own limit on
+    /// the response's size. `input`: the requests' failure, which stops the call; `progress`:
+    /// what was sent so far.
+    async fn single<S, C>(
+        &mut self,
+        grpc: &mut Grpc<Channel>,
+        request: tonic::Request<S>,
+        path: http::uri::PathAndQuery,
+        codec: C,
+        input: Option<&InputFailure>,
+        progress: &dyn Fn() -> String,
+    ) -> anyhow::Result<C::Decode>
+    where
+        S: Stream<Item = C::Encode> + Send + 'static,
+        C: Codec + Send + 'static,
+        C::Encode: Send + Sync + 'static,
+        C::Decode: Send + Sync + 'static,
+    {
+        let call = grpc.streaming(request, path, codec);
+        let response = match input {
+            Some(failure) => self.stop.race(failure.or(call)).await,
+            None => self.stop.race(call).await.map(Ok),
+        };
+        let (headers, mut body, _) = match self.input_or(response)? {
+            Ok(Ok(response)) => response.into_parts(),
+            Ok(Err(status)) => return Err(self.failed(&status, &progress(), false)),
+            Err(stopped) => return Err(self.stopped(stopped, &progress())),
+        };
+        let read = async {
+            let message = body.message().await?;
+            let trailers = body.trailers().await?;
+            Ok::<_, Status>((message, trailers))
+        };
+        let outcome = match input {
+            Some(failure) => self.stop.race(failure.or(read)).await,
+            None => self.stop.race(read).await.map(Ok),
+        };
+        // tonic merges a unary call's trailers into its headers, and the headers into the
+        // status of a call that failed after them.
+        let merged = |first: MetadataMap, then: MetadataMap| {
+            let mut all = first.into_headers();
+            all.extend(then.into_headers());
+            MetadataMap::from_headers(all)
+        };
+        match self.input_or(outcome)? {
+            Ok(Ok((Some(message), trailers))) => {
+                let metadata = match trailers {
+                    Some(trailers) => merged(headers, trailers),
+                    None => headers,
+                };
+                self.events
+                    .headers("response headers and trailers", &metadata);
+                Ok(message)
+            }
+            Ok(Ok((None, _))) => {
+                let status = Status::internal("Missing response message.");
+                Err(self.failed(&status, &progress(), true))
+            }
+            Ok(Err(mut status)) => {
+                let trailers = std::mem::take(status.metadata_mut());
+                *status.metadata_mut() = merged(trailers, headers);
+                Err(self.failed(&status, &progress(), true))
+            }
+            Err(stopped) => Err(self.stopped(stopped, &progress())),
         }
     }
 
@@ -379,9 +459,10 @@ impl<'a> CallRun<'a> {
             printer.set_min_widths(vec![width]);
         }
         let mut received: u64 = 0;
-        let arrived = |received: u64| match expected {
-            Some(length) => format!("{received} of {length} items arrived"),
-            None => format!(
+        let arrived = |received: u64| match (expected, input) {
+            (_, Some((_, sent))) => both_ways(sent.load(Ordering::Relaxed), received),
+            (Some(length), None) => format!("{received} of {length} items arrived"),
+            (None, None) => format!(
                 "{received} message{} arrived",
                 if received == 1 { "" } else { "s" }
             ),
@@ -404,7 +485,7 @@ impl<'a> CallRun<'a> {
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(Err(status)))) => {
                     self.events.counts(sent_count(input), received);
-                    return Err(self.failed(&status, &arrived(received), received > 0));
+                    return Err(self.failed(&status, &arrived(received), true));
                 }
                 Ok(Err(input_error)) => return Err(input_error.into()),
                 Err(stopped) => return Err(self.stopped(stopped, &arrived(received))),
@@ -430,144 +511,8 @@ impl<'a> CallRun<'a> {
         }
         Ok(())
     }
-
-    /// The response (headers received), or the error the call ended with.
-    fn response<T>(
-        &self,
-        outcome: Result<Result<Response<T>, Status>, Stopped>,
-        title: &str,
-    ) -> anyhow::Result<Response<T>> {
-        match outcome {
-            Ok(Ok(response)) => {
-                self.events.headers(title, response.metadata());
-                Ok(response)
-            }
-            Ok(Err(status)) => Err(self.failed(&status, "", false)),
-            Err(stopped) => Err(self.stopped(stopped, "")),
-        }
-    }
-
-    /// `received_any`: messages arrived before the failure, so the connection itself was fine.
-    fn failed(&self, status: &Status, progress: &str, received_any: bool) -> anyhow::Error {
-        self.events.failed(status);
-        // Detail types beyond google.rpc's decode through the call's descriptors.
-        client::call_error(
-            status,
-            self.settings,
-            progress,
-            received_any,
-            self.pool.as_ref(),
-        )
-    }
-
-    fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {
-        match stopped {
-            Stopped::Deadline => {
-                let progress = if progress.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({progress})")
-                };
-                let timeout = self.settings.timeout.unwrap_or_default();
-                self.events.finished(tonic::Code::DeadlineExceeded);
-                StatusError {
-                    code: tonic::Code::DeadlineExceeded,
-                    message: format!("the {timeout:?} deadline (--timeout) passed{progress}"),
-                    details: Vec::new(),
-                }
-                .into()
-            }
-            // Interrupted puts the progress in parentheses itself.
-            Stopped::Interrupted => Interrupted(progress.to_owned()).into(),
-        }
-    }
 }
 
 fn sent_count(input: Option<(&InputFailure, &AtomicU64)>) -> Option<u64> {
     input.map(|(_, sent)| sent.load(Ordering::Relaxed))
-}
-
-/// The first error in the request input of a streaming call, which ends the call.
-#[derive(Default)]
-pub struct InputFailure {
-    error: Mutex<Option<UsageError>>,
-    notify: Notify,
-}
-
-impl InputFailure {
-    fn fail(&self, error: UsageError) {
-        if let Ok(mut slot) = self.error.lock() {
-            slot.get_or_insert(error);
-        }
-        self.notify.notify_one();
-    }
-
-    /// Runs `work` unless the input fails first.
-    async fn or<F: Future>(&self, work: F) -> Result<F::Output, UsageError> {
-        tokio::select! {
-            biased;
-            output = work => Ok(output),
-            () = self.notify.notified() => {
-                let error = self.error.lock().ok().and_then(|mut slot| slot.take());
-                Err(error.unwrap_or_else(|| UsageError("the requests could not be read".into())))
-            }
-        }
-    }
-}
-
-/// The request stream of a client-streaming or bidi call: messages as the reader parses them,
-/// counted; the end of the input half-closes. A bad message holds the stream open (so the server
-/// never takes a half-sent input as complete) and fails the call instead.
-struct Outgoing<T> {
-    receiver: mpsc::Receiver<Result<T, UsageError>>,
-    sent: Arc<AtomicU64>,
-    failure: Arc<InputFailure>,
-    /// Counts on the progress bar when sending is what the bar shows.
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl<T: Send + 'static> Outgoing<T> {
-    fn new(
-        receiver: mpsc::Receiver<Result<T, UsageError>>,
-        bar: Option<indicatif::ProgressBar>,
-        count_on_bar: bool,
-    ) -> Outgoing<T> {
-        Outgoing {
-            receiver,
-            sent: Arc::default(),
-            failure: Arc::default(),
-            bar: bar.filter(|_| count_on_bar),
-        }
-    }
-
-    fn into_stream(self) -> impl Stream<Item = T> + Send + 'static {
-        let Outgoing {
-            mut receiver,
-            sent,
-            failure,
-            bar,
-        } = self;
-        let mut failed = false;
-        futures_util::stream::poll_fn(move |cx| {
-            if failed {
-                return Poll::Pending;
-            }
-            match receiver.poll_recv(cx) {
-                Poll::Ready(Some(Ok(message))) => {
-                    sent.fetch_add(1, Ordering::Relaxed);
-                    if let Some(bar) = &bar {
-                        bar.inc(1);
-                    }
-                    Poll::Ready(Some(message))
-                }
-                Poll::Ready(Some(Err(error))) => {
-                    failed = true;
-                    failure.fail(error);
-                    Poll::Pending
-                }
-                Poll::Ready(None) => Poll::Ready(None),
-                Poll::Pending => Poll::Pending,
-            }
-        })
-    }
 }

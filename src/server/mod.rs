@@ -12,6 +12,7 @@ mod items_reply;
 mod listen;
 mod logging;
 mod paced;
+mod request_limit;
 mod route_guide;
 mod service;
 mod shards;
@@ -37,6 +38,7 @@ use crate::{
 };
 use api_routes::ApiRoutes;
 use listen::Listener;
+use request_limit::RequestLimitLayer;
 use shards::{Shards, Signals};
 
 /// How long a keepalive ping may go unanswered before the connection is closed.
@@ -119,6 +121,8 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
         .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
         .layer(call_log.clone())
+        // Inside the log, so that the log shows the status the client gets.
+        .layer(RequestLimitLayer::new(limits.max_request_size))
         // Health stays open, so probes work without the token.
         .add_service(health_service)
         // Without a token, calls skip the interceptor and its request conversions altogether.

@@ -14,10 +14,10 @@ use tonic::transport::server::Router;
 use tower::layer::util::{Identity, Stack};
 use tracing::error;
 
-use super::CallLogLayer;
+use super::{CallLogLayer, request_limit::RequestLimitLayer};
 
 /// The server's routes behind the call log, ready to serve connections.
-pub type AppRouter = Router<Stack<CallLogLayer, Identity>>;
+pub type AppRouter = Router<Stack<RequestLimitLayer, Stack<CallLogLayer, Identity>>>;
 
 /// An accepted connection on its way to a shard: a std socket, tied to no runtime yet.
 pub enum Accepted {
