@@ -11,14 +11,14 @@
 use std::pin::Pin;
 
 use futures_util::future::{Either, select};
-use prost::Message as _;
-use prost_types::FileDescriptorProto;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{
     Code, Request, Status, Streaming, client::Grpc, metadata::MetadataMap, transport::Channel,
 };
 use tonic_prost::ProstCodec;
+
+use super::encoded::EncodedFile;
 use tonic_reflection::pb::v1::{
     ServerReflectionRequest, ServerReflectionResponse, server_reflection_request::MessageRequest,
     server_reflection_response::MessageResponse,
@@ -117,7 +117,7 @@ impl Reflection {
     pub async fn file_containing_symbol(
         &mut self,
         symbol: &str,
-    ) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+    ) -> Result<Vec<EncodedFile>, ReflectionError> {
         let answer = self
             .ask(MessageRequest::FileContainingSymbol(symbol.to_owned()))
             .await?;
@@ -128,7 +128,7 @@ impl Reflection {
     pub async fn file_by_filename(
         &mut self,
         name: &str,
-    ) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+    ) -> Result<Vec<EncodedFile>, ReflectionError> {
         let answer = self
             .ask(MessageRequest::FileByFilename(name.to_owned()))
             .await?;
@@ -290,15 +290,15 @@ impl Open {
     }
 }
 
-fn files(answer: MessageResponse) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+fn files(answer: MessageResponse) -> Result<Vec<EncodedFile>, ReflectionError> {
     let MessageResponse::FileDescriptorResponse(response) = answer else {
         return Err(unexpected(&answer));
     };
     response
         .file_descriptor_proto
-        .iter()
+        .into_iter()
         .map(|bytes| {
-            FileDescriptorProto::decode(bytes.as_slice())
+            EncodedFile::decode(bytes)
                 .map_err(|err| ReflectionError::Malformed(format!("a file descriptor: {err}")))
         })
         .collect()
