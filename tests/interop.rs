@@ -584,13 +584,17 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1() {
             "routeguide.RouteGuide",
         ]
     );
-    // Every call's descriptors came from the server, over v1 only.
+    // Every call's descriptors came from the server. Each process asks v1 and v1alpha at once
+    // and keeps whichever answers first, so v1alpha is never asked alone.
     let methods = server.methods();
     assert!(
         count(&methods, REFLECTION_V1) >= route_guide_calls(&methods),
         "{methods:#?}"
     );
-    assert_eq!(count(&methods, REFLECTION_V1ALPHA), 0, "{methods:#?}");
+    assert!(
+        count(&methods, REFLECTION_V1ALPHA) <= count(&methods, REFLECTION_V1),
+        "{methods:#?}"
+    );
 }
 
 #[test]
@@ -629,7 +633,7 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1alpha_only() {
         [json!({"location": {"latitude": 0, "longitude": 0}, "message": ""})],
         "{template}"
     );
-    // Each process asked v1 first, then took its descriptors from v1alpha.
+    // Each process asked v1 too, and took its descriptors from v1alpha.
     let methods = server.methods();
     assert!(count(&methods, REFLECTION_V1) > 0, "{methods:#?}");
     assert!(
