@@ -17,12 +17,12 @@ use tonic::{
     Code, Request, Status, Streaming, client::Grpc, metadata::MetadataMap, transport::Channel,
 };
 use tonic_prost::ProstCodec;
-
-use super::encoded::EncodedFile;
 use tonic_reflection::pb::v1::{
     ServerReflectionRequest, ServerReflectionResponse, server_reflection_request::MessageRequest,
     server_reflection_response::MessageResponse,
 };
+
+use super::encoded::EncodedFile;
 
 /// Why reflection could not answer.
 #[derive(Debug, thiserror::Error)]
