@@ -679,6 +679,26 @@ step_general_calls() {
     row 6g "\`apicli call routeguide.RouteGuide/RecordRoute -d @points.ndjson\`, $(fmt_int "$ROUTE_POINTS") messages, best of 3" "$(fmt_int "$(calc "$ROUTE_POINTS / $best_s")") messages/s ($(fmt_secs "$best_s"))" "—" "—"
     row 6h "the same call: the client's peak RSS (highest of the 3 runs)" "**$mib MiB**" "≤ 16 MiB" "$(verdict "$mib <= 16")"
     repro 6g/6h "/usr/bin/time -v $APICLI call routeguide.RouteGuide/RecordRoute -d @$points -o json --addr \$ADDR   # $points: $(fmt_int "$ROUTE_POINTS") lines {\"latitude\":…,\"longitude\":…}"
+
+    # Reflection v1alpha only (grpcio, as grpc-go before 1.57): apicli asks v1 and v1alpha at
+    # once, grpcurl asks v1alpha alone.
+    start_server route-guide-v1alpha "$PYTHON" tests/interop/route_guide_server.py --port 0 --reflection v1alpha
+    local g=${ADDR[route-guide-v1alpha]} point='{"latitude":409146138,"longitude":-746188906}'
+    local c_alpha="$APICLI call routeguide.RouteGuide/GetFeature -d '$point' --addr $g"
+    local c_gc_alpha="$GRPCURL -plaintext -d '$point' $g routeguide.RouteGuide/GetFeature"
+    for c in "$c_alpha" "$c_gc_alpha"; do
+        eval "$c" | grep 'Berkshire Valley' >/dev/null || die "wrong answer from: $c"
+    done
+    local alpha=$WORK/'step6-v1alpha-r*.json'
+    for ((r = 1; r <= HELLO_ROUNDS; r++)); do
+        hyperfine_round "$WORK/step6-v1alpha-r$r.json" "$r" "$PEER_WARMUP" "$PEER_RUNS" \
+            call-v1alpha "$c_alpha" grpcurl-v1alpha "$c_gc_alpha"
+    done
+    local t_alpha t_gc_alpha g_alpha
+    t_alpha=$(hf_median "$alpha" call-v1alpha) t_gc_alpha=$(hf_median "$alpha" grpcurl-v1alpha)
+    g_alpha=$(calc "$t_gc_alpha / $t_alpha" %.1f)
+    row 6i "grpcurl $GRPCURL_VERSION RouteGuide/GetFeature by reflection against a v1alpha-only grpcio server, $n_peer runs" "$(fmt_secs "$t_gc_alpha") median ($(hf_range "$alpha" grpcurl-v1alpha)) vs \`apicli call\` by reflection $(fmt_secs "$t_alpha") ($(hf_range "$alpha" call-v1alpha)) in the same rounds: apicli is **${g_alpha}×** faster" "apicli ≥ 3× faster" "$(verdict "$g_alpha >= 3")"
+    repro 6i "$rounds hyperfine -N --warmup $PEER_WARMUP --runs $PEER_RUNS $(hf_args "$g" "$c_alpha" "$c_gc_alpha")$end   # \$ADDR: $PYTHON tests/interop/route_guide_server.py --port 0 --reflection v1alpha"
 }
 
 # --- step 7: the load generator ----------------------------------------------------------------

@@ -9,7 +9,7 @@ mod proto_text;
 mod template;
 
 use prost::Message as _;
-use prost_reflect::{DescriptorPool, DynamicMessage};
+use prost_reflect::{DescriptorPool, DynamicMessage, Value};
 
 pub use proto_text::proto_text;
 pub use template::template_text;
@@ -18,10 +18,45 @@ use crate::descriptors::Symbol;
 
 /// The symbol's descriptor (a `google.protobuf.ServiceDescriptorProto`, `DescriptorProto`,
 /// `FieldDescriptorProto`…) as proto3 JSON: `{"name":"Point","field":[{"name":"latitude",…}]}`.
-/// Fields come in the descriptor's declaration order. Source info is not part of it; `null` if
-/// the descriptor cannot be read back, which does not happen with descriptors that came through
-/// a pool.
+/// Fields come in the descriptor's declaration order, custom options as `"[pkg.option]"` keys
+/// in `options`. Source info is not part of it; `null` if the descriptor cannot be read back,
+/// which does not happen with descriptors that came through a pool.
 pub fn descriptor_json(symbol: &Symbol) -> String {
+    // Written straight from the message, not through a serde_json::Value, whose maps would sort
+    // the keys.
+    with_custom_options(symbol)
+        .or_else(|| plain(symbol))
+        .and_then(|message| serde_json::to_string(&message).ok())
+        .unwrap_or_else(|| "null".to_owned())
+}
+
+/// The descriptor read from its file as encoded in the pool, through the pool's own
+/// `descriptor.proto`, so that the custom options the pool defines are read with it. `None`
+/// when the pool lacks `descriptor.proto`, and so defines no custom option.
+fn with_custom_options(symbol: &Symbol) -> Option<DynamicMessage> {
+    let file = symbol.parent_file();
+    let descriptor = file
+        .parent_pool()
+        .get_message_by_name("google.protobuf.FileDescriptorProto")?;
+    let mut message = DynamicMessage::decode(descriptor, file.encode_to_vec().as_slice()).ok()?;
+    for step in symbol.path().chunks(2) {
+        let &[number, index] = step else { return None };
+        let Value::List(items) = message
+            .get_field_by_number(u32::try_from(number).ok()?)?
+            .into_owned()
+        else {
+            return None;
+        };
+        let Some(Value::Message(item)) = items.into_iter().nth(usize::try_from(index).ok()?) else {
+            return None;
+        };
+        message = item;
+    }
+    Some(message)
+}
+
+/// The descriptor as prost-types holds it, read through the global pool.
+fn plain(symbol: &Symbol) -> Option<DynamicMessage> {
     let (type_name, encoded) = match symbol {
         Symbol::Service(service) => (
             "ServiceDescriptorProto",
@@ -49,17 +84,9 @@ pub fn descriptor_json(symbol: &Symbol) -> String {
         ),
     };
     // The global pool always holds google/protobuf/descriptor.proto.
-    let Some(descriptor) =
-        DescriptorPool::global().get_message_by_name(&format!("google.protobuf.{type_name}"))
-    else {
-        return "null".to_owned();
-    };
-    // Written straight from the message, not through a serde_json::Value, whose maps would sort
-    // the keys.
-    DynamicMessage::decode(descriptor, encoded.as_slice())
-        .ok()
-        .and_then(|message| serde_json::to_string(&message).ok())
-        .unwrap_or_else(|| "null".to_owned())
+    let descriptor =
+        DescriptorPool::global().get_message_by_name(&format!("google.protobuf.{type_name}"))?;
+    DynamicMessage::decode(descriptor, encoded.as_slice()).ok()
 }
 
 #[cfg(test)]

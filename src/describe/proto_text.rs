@@ -9,9 +9,8 @@
 use std::fmt::Write as _;
 
 use prost_reflect::{
-    Cardinality, DynamicMessage, EnumDescriptor, EnumValueDescriptor, FieldDescriptor,
-    FileDescriptor, Kind, MessageDescriptor, MethodDescriptor, OneofDescriptor, ServiceDescriptor,
-    Syntax,
+    Cardinality, DynamicMessage, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, Kind,
+    MessageDescriptor, MethodDescriptor, OneofDescriptor, ServiceDescriptor, Syntax,
 };
 
 use super::{
@@ -26,7 +25,7 @@ const MAX_FIELD_NUMBER: u32 = 536_870_911;
 /// The symbol in `.proto` syntax, ending with a newline. A map's entry message or a group's
 /// message is shown as the field that declares it, since that is how the source writes it.
 pub fn proto_text(symbol: &Symbol) -> String {
-    let file = file_of(symbol);
+    let file = symbol.parent_file();
     let mut printer = Printer {
         out: String::new(),
         comments: Comments::of(file.file_descriptor_proto()),
@@ -43,17 +42,6 @@ pub fn proto_text(symbol: &Symbol) -> String {
         Symbol::Field(field) => printer.field(0, field),
     }
     printer.out
-}
-
-fn file_of(symbol: &Symbol) -> FileDescriptor {
-    match symbol {
-        Symbol::Service(service) => service.parent_file(),
-        Symbol::Method(method) => method.parent_file(),
-        Symbol::Message(message) => message.parent_file(),
-        Symbol::Enum(enumeration) => enumeration.parent_file(),
-        Symbol::EnumValue(value) => value.parent_file(),
-        Symbol::Field(field) => field.parent_file(),
-    }
 }
 
 /// The map or group field whose type `message` was generated for, if it was.

@@ -4,12 +4,11 @@
 use std::path::{Component, Path, PathBuf};
 
 use miette::Diagnostic as _;
-use prost::Message as _;
 use prost_reflect::DescriptorPool;
-use prost_types::FileDescriptorSet;
 
 use protox::file::{ChainFileResolver, FileResolver, GoogleFileResolver, IncludeFileResolver};
 
+use super::encoded;
 use crate::{
     exit::UsageError,
     settings::{bound, named, read_file, read_text},
@@ -29,9 +28,10 @@ pub fn load(
     }
     if !protos.is_empty() {
         let compiled = compile(protos, import_paths)?;
-        let mut set = compiled.file_descriptor_set();
-        set.file.iter_mut().for_each(super::drop_empty_options);
-        pool.add_file_descriptor_set(set)
+        // Encoded, not as prost-types: custom options would be lost.
+        let files = encoded::decode_set(&compiled.encode_file_descriptor_set())
+            .map_err(|err| UsageError(format!("--proto: {err}")))?;
+        encoded::add_files(&mut pool, files)
             .map_err(|err| UsageError(format!("the --proto files clash with --protoset: {err}")))?;
     }
     Ok(pool)
@@ -195,14 +195,11 @@ fn add_protoset(pool: &mut DescriptorPool, path: &Path) -> Result<(), UsageError
              protoc --descriptor_set_out --include_imports, or buf build -o"
         ))
     };
-    let mut set =
-        FileDescriptorSet::decode(bytes.as_slice()).map_err(|err| not_a_set(err.to_string()))?;
-    if set.file.is_empty() || set.file.iter().any(|f| f.name().is_empty()) {
+    let files = encoded::decode_set(&bytes).map_err(|err| not_a_set(err.to_string()))?;
+    if files.is_empty() || files.iter().any(|f| f.proto.name().is_empty()) {
         return Err(not_a_set("it holds no named files".into()));
     }
-    set.file.iter_mut().for_each(super::drop_empty_options);
-    pool.add_file_descriptor_set(set)
-        .map_err(|err| not_a_set(err.to_string()))
+    encoded::add_files(pool, files).map_err(|err| not_a_set(err.to_string()))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! always the built-in files (`proto/*.proto` and the health service), so the bundled services
 //! can be called without either.
 
+mod encoded;
 mod files;
 mod options;
 mod reflection;
@@ -14,8 +15,8 @@ use prost::Message as _;
 use prost_reflect::{DescriptorPool, MethodDescriptor, ServiceDescriptor};
 use prost_types::FileDescriptorProto;
 
+use encoded::EncodedFile;
 pub use files::load as load_files;
-use options::drop_empty_options;
 pub use reflection::{Reflection, ReflectionError};
 pub use symbol::Symbol;
 
@@ -239,10 +240,8 @@ impl Descriptors {
                 Err(err) => return Err(err),
             }
         };
-        let mut files = with_dependencies(reflection, &self.pool, files).await?;
-        files.iter_mut().for_each(drop_empty_options);
-        self.pool
-            .add_file_descriptor_protos(files)
+        let files = with_dependencies(reflection, &self.pool, files).await?;
+        encoded::add_files(&mut self.pool, files)
             .map_err(|err| ReflectionError::Malformed(err.to_string()))
     }
 }
@@ -252,17 +251,17 @@ impl Descriptors {
 async fn with_dependencies(
     reflection: &mut Reflection,
     pool: &DescriptorPool,
-    files: Vec<FileDescriptorProto>,
-) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
-    let mut have: BTreeMap<String, FileDescriptorProto> = BTreeMap::new();
+    files: Vec<EncodedFile>,
+) -> Result<Vec<EncodedFile>, ReflectionError> {
+    let mut have: BTreeMap<String, EncodedFile> = BTreeMap::new();
     let mut wanted: Vec<String> = Vec::new();
     let mut asked: HashSet<String> = HashSet::new();
-    let take = |files: Vec<FileDescriptorProto>,
-                have: &mut BTreeMap<String, FileDescriptorProto>,
+    let take = |files: Vec<EncodedFile>,
+                have: &mut BTreeMap<String, EncodedFile>,
                 wanted: &mut Vec<String>| {
         for file in files {
-            wanted.extend(file.dependency.iter().cloned());
-            have.entry(file.name().to_owned()).or_insert(file);
+            wanted.extend(file.proto.dependency.iter().cloned());
+            have.entry(file.proto.name().to_owned()).or_insert(file);
         }
     };
     take(files, &mut have, &mut wanted);
@@ -278,7 +277,7 @@ async fn with_dependencies(
         let fetched = match reflection.file_by_filename(&name).await {
             Ok(files) => files,
             Err(ReflectionError::NotFound(why)) => match well_known(&name) {
-                Some(file) => vec![file],
+                Some(file) => vec![EncodedFile::from_proto(file)],
                 None => {
                     return Err(ReflectionError::Malformed(format!(
                         "an imported file, {name}, is unknown to the server: {why}"

@@ -1,11 +1,16 @@
-//! The server reflection client: `grpc.reflection.v1`, or `grpc.reflection.v1alpha` when the
-//! server answers UNIMPLEMENTED to v1. One reflection stream per process, opened on first use;
-//! each question is one request and one response on it.
+//! The server reflection client: `grpc.reflection.v1` or `grpc.reflection.v1alpha`, whichever
+//! the server answers. One reflection stream per process, opened on first use; each question is
+//! one request and one response on it.
+//!
+//! The first question goes to both versions at once, on the same connection, and the first
+//! real answer decides: a server that offers v1alpha only (grpc-go before 1.57, grpcio) costs
+//! no extra round trip. The other stream is ended cleanly with the session.
 //!
 //! v1 and v1alpha are the same messages under two service names, so the v1 types serve both.
 
-use prost::Message as _;
-use prost_types::FileDescriptorProto;
+use std::pin::Pin;
+
+use futures_util::future::{Either, select};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Code, Request, Status, Streaming, client::Grpc, metadata::MetadataMap};
@@ -16,6 +21,8 @@ use tonic_reflection::pb::v1::{
     ServerReflectionRequest, ServerReflectionResponse, server_reflection_request::MessageRequest,
     server_reflection_response::MessageResponse,
 };
+
+use super::encoded::EncodedFile;
 
 /// Why reflection could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +54,33 @@ pub struct Reflection {
     unsupported: bool,
     /// The version the server answered to, once known.
     path: Option<&'static str>,
+    /// The version that lost the race of the first question, still open or opening: ended
+    /// with the session rather than reset.
+    loser: Option<Starting>,
+}
+
+/// A stream being opened, up to its first answer.
+type Starting = Pin<Box<dyn Future<Output = Result<Started, Status>> + Send>>;
+
+/// A stream opened with its first question, and how that question was answered.
+struct Started {
+    path: &'static str,
+    open: Open,
+    first: Result<Option<ServerReflectionResponse>, Status>,
+}
+
+impl Started {
+    /// UNIMPLEMENTED: the server does not offer this version.
+    fn unimplemented(outcome: &Result<Started, Status>) -> bool {
+        let status = match outcome {
+            Err(status) => status,
+            Ok(started) => match &started.first {
+                Err(status) => status,
+                Ok(_) => return false,
+            },
+        };
+        status.code() == Code::Unimplemented
+    }
 }
 
 struct Open {
@@ -62,6 +96,7 @@ impl Reflection {
             stream: None,
             unsupported: false,
             path: None,
+            loser: None,
         }
     }
 
@@ -82,7 +117,7 @@ impl Reflection {
     pub async fn file_containing_symbol(
         &mut self,
         symbol: &str,
-    ) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+    ) -> Result<Vec<EncodedFile>, ReflectionError> {
         let answer = self
             .ask(MessageRequest::FileContainingSymbol(symbol.to_owned()))
             .await?;
@@ -93,7 +128,7 @@ impl Reflection {
     pub async fn file_by_filename(
         &mut self,
         name: &str,
-    ) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+    ) -> Result<Vec<EncodedFile>, ReflectionError> {
         let answer = self
             .ask(MessageRequest::FileByFilename(name.to_owned()))
             .await?;
@@ -104,15 +139,21 @@ impl Reflection {
     /// with OK rather than reset. Nothing to do when no stream is open.
     pub fn close(mut self) -> impl Future<Output = ()> + Send + 'static {
         let open = self.stream.take();
+        let loser = self.loser.take();
         async move {
-            if let Some(Open {
-                requests,
-                mut responses,
-            }) = open
-            {
-                drop(requests);
-                while let Ok(Some(_)) = responses.message().await {}
-            }
+            let loser = async move {
+                if let Some(loser) = loser
+                    && let Ok(started) = loser.await
+                {
+                    started.open.close().await;
+                }
+            };
+            let winner = async move {
+                if let Some(open) = open {
+                    open.close().await;
+                }
+            };
+            futures_util::future::join(winner, loser).await;
         }
     }
 
@@ -124,26 +165,25 @@ impl Reflection {
             host: String::new(),
             message_request: Some(question),
         };
-        let open = match &mut self.stream {
+        let answer = match &mut self.stream {
             Some(open) => {
                 open.requests
                     .send(request)
                     .await
                     .map_err(|_| ReflectionError::Malformed("the stream closed".into()))?;
-                open
+                open.responses.message().await
             }
             None => {
-                let open = match self.path {
-                    Some(path) => self.open(path, request).await,
-                    None => match self.open(V1, request.clone()).await {
-                        Err(status) if status.code() == Code::Unimplemented => {
-                            self.open(V1ALPHA, request).await
-                        }
-                        opened => opened,
-                    },
+                let started = match self.path {
+                    Some(path) => self.start(path, request).await,
+                    None => self.start_either(request).await,
                 };
-                match open {
-                    Ok(open) => self.stream.insert(open),
+                match started {
+                    Ok(started) => {
+                        self.path = Some(started.path);
+                        self.stream = Some(started.open);
+                        started.first
+                    }
                     Err(status) if status.code() == Code::Unimplemented => {
                         self.unsupported = true;
                         return Err(ReflectionError::Unsupported);
@@ -152,7 +192,6 @@ impl Reflection {
                 }
             }
         };
-        let answer = open.responses.message().await;
         if !matches!(answer, Ok(Some(_))) {
             // The stream is over; the next question opens another.
             self.stream = None;
@@ -192,43 +231,74 @@ impl Reflection {
         }
     }
 
-    /// Opens the stream with `first` already queued: some servers send their response headers
-    /// only with the first answer, so the question must go out before the headers are awaited.
-    async fn open(
-        &mut self,
-        path: &'static str,
-        first: ServerReflectionRequest,
-    ) -> Result<Open, Status> {
+    /// Asks `first` on v1 and v1alpha at once and keeps the first version that answers with
+    /// anything but UNIMPLEMENTED; when both are UNIMPLEMENTED, that is the outcome.
+    async fn start_either(&mut self, first: ServerReflectionRequest) -> Result<Started, Status> {
+        let v1 = self.start(V1, first.clone());
+        let v1alpha = self.start(V1ALPHA, first);
+        let (done, other) = match select(v1, v1alpha).await {
+            Either::Left(won) | Either::Right(won) => won,
+        };
+        if !Started::unimplemented(&done) {
+            self.loser = Some(other);
+            return done;
+        }
+        other.await
+    }
+
+    /// Opens the stream with `first` already queued, and waits for its answer: some servers
+    /// send their response headers only with the first answer, so the question must go out
+    /// before the headers are awaited.
+    fn start(&self, path: &'static str, first: ServerReflectionRequest) -> Starting {
         let (requests, rx) = mpsc::channel(4);
         let _ = requests.try_send(first);
         let mut request = Request::new(ReceiverStream::new(rx));
         *request.metadata_mut() = self.metadata.clone();
         let mut grpc = Grpc::new(self.channel.clone());
-        grpc.ready()
-            .await
-            .map_err(|err| Status::unavailable(err.to_string()))?;
-        let codec = ProstCodec::<ServerReflectionRequest, ServerReflectionResponse>::default();
-        let responses = grpc
-            .streaming(request, http::uri::PathAndQuery::from_static(path), codec)
-            .await?
-            .into_inner();
-        self.path = Some(path);
-        Ok(Open {
-            requests,
-            responses,
+        Box::pin(async move {
+            grpc.ready()
+                .await
+                .map_err(|err| Status::unavailable(err.to_string()))?;
+            let codec = ProstCodec::<ServerReflectionRequest, ServerReflectionResponse>::default();
+            let mut responses = grpc
+                .streaming(request, http::uri::PathAndQuery::from_static(path), codec)
+                .await?
+                .into_inner();
+            let first = responses.message().await;
+            Ok(Started {
+                path,
+                open: Open {
+                    requests,
+                    responses,
+                },
+                first,
+            })
         })
     }
 }
 
-fn files(answer: MessageResponse) -> Result<Vec<FileDescriptorProto>, ReflectionError> {
+impl Open {
+    /// Half-closes the stream and reads it to its end, so that the server sees the session end
+    /// with OK rather than reset.
+    async fn close(self) {
+        let Open {
+            requests,
+            mut responses,
+        } = self;
+        drop(requests);
+        while let Ok(Some(_)) = responses.message().await {}
+    }
+}
+
+fn files(answer: MessageResponse) -> Result<Vec<EncodedFile>, ReflectionError> {
     let MessageResponse::FileDescriptorResponse(response) = answer else {
         return Err(unexpected(&answer));
     };
     response
         .file_descriptor_proto
-        .iter()
+        .into_iter()
         .map(|bytes| {
-            FileDescriptorProto::decode(bytes.as_slice())
+            EncodedFile::decode(bytes)
                 .map_err(|err| ReflectionError::Malformed(format!("a file descriptor: {err}")))
         })
         .collect()

@@ -1,8 +1,8 @@
 //! What a fully-qualified name can refer to in a descriptor pool.
 
 use prost_reflect::{
-    DescriptorPool, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, MessageDescriptor,
-    MethodDescriptor, ServiceDescriptor,
+    DescriptorPool, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, FileDescriptor,
+    MessageDescriptor, MethodDescriptor, ServiceDescriptor,
 };
 
 /// A service, method, message, enum, enum value or field, found by its full name.
@@ -56,6 +56,30 @@ impl Symbol {
             Symbol::Enum(e) => e.full_name(),
             Symbol::EnumValue(v) => v.full_name(),
             Symbol::Field(f) => f.full_name(),
+        }
+    }
+
+    /// The file that defines the symbol.
+    pub fn parent_file(&self) -> FileDescriptor {
+        match self {
+            Symbol::Service(s) => s.parent_file(),
+            Symbol::Method(m) => m.parent_file(),
+            Symbol::Message(m) => m.parent_file(),
+            Symbol::Enum(e) => e.parent_file(),
+            Symbol::EnumValue(v) => v.parent_file(),
+            Symbol::Field(f) => f.parent_file(),
+        }
+    }
+
+    /// Where the symbol sits in its file's `FileDescriptorProto`: field numbers and indexes.
+    pub fn path(&self) -> &[i32] {
+        match self {
+            Symbol::Service(s) => s.path(),
+            Symbol::Method(m) => m.path(),
+            Symbol::Message(m) => m.path(),
+            Symbol::Enum(e) => e.path(),
+            Symbol::EnumValue(v) => v.path(),
+            Symbol::Field(f) => f.path(),
         }
     }
 }

@@ -7,6 +7,10 @@ plus what the tests need:
                          v1alpha: v1alpha only, so v1 answers UNIMPLEMENTED, as grpc-go servers
                          before 1.57 do; none: no reflection
   --log FILE             append one JSON line per call, reflection's included: method, metadata
+  --hold-v1              with --reflection v1alpha: hold each v1 call's UNIMPLEMENTED until a
+                         v1alpha call has arrived (at most 5 s), and log whether one did, as
+                         {"held_v1": {"v1alpha_arrived": true}}: a client that asks both at
+                         once gets its answer without waiting for v1's refusal
 Request metadata:
   x-answer-status: CODE  any method aborts with that grpc.StatusCode (a number), with
   x-answer-message: TEXT that message and
@@ -184,6 +188,41 @@ class CallLog(grpc.ServerInterceptor):
         return continuation(handler_call_details)
 
 
+class HoldV1(grpc.ServerInterceptor):
+    """Counts v1alpha reflection calls, and answers each v1 one UNIMPLEMENTED only once a
+    v1alpha call has arrived for it (or 5 s have passed), logging which."""
+
+    def __init__(self, log):
+        self.log = log
+        self.arrived = threading.Condition()
+        self.v1alpha_calls = 0
+        self.v1_calls = 0
+
+    def intercept_service(self, continuation, handler_call_details):
+        method = handler_call_details.method
+        if method == f"/{reflection.SERVICE_NAME}/ServerReflectionInfo":
+            with self.arrived:
+                self.v1alpha_calls += 1
+                self.arrived.notify_all()
+        elif method == f"/{REFLECTION_V1}/ServerReflectionInfo":
+            with self.arrived:
+                self.v1_calls += 1
+                nth = self.v1_calls
+            return grpc.stream_stream_rpc_method_handler(
+                lambda requests, context: self.refuse(nth, context))
+        return continuation(handler_call_details)
+
+    def refuse(self, nth, context):
+        """Runs in the thread pool, so the wait does not hold up other calls."""
+        with self.arrived:
+            arrived = self.arrived.wait_for(lambda: self.v1alpha_calls >= nth, timeout=5)
+        if self.log:
+            with open(self.log, "a") as log:
+                log.write(json.dumps({"held_v1": {"v1alpha_arrived": arrived}}) + "\n")
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+        yield  # a generator, as stream-stream handlers are
+
+
 def add_reflection_v1(servicer, server):
     """Serves `servicer` (v1alpha's) as grpc.reflection.v1 too, and describes v1 in the pool.
 
@@ -221,9 +260,12 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--reflection", choices=["v1", "v1alpha", "none"], default="v1")
     parser.add_argument("--log", metavar="FILE")
+    parser.add_argument("--hold-v1", action="store_true")
     args = parser.parse_args()
 
     interceptors = [CallLog(args.log)] if args.log else []
+    if args.hold_v1:
+        interceptors.append(HoldV1(args.log))
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=10), interceptors=interceptors)
     add_RouteGuideServicer_to_server(RouteGuide(), server)
     services = [route_guide_pb2.DESCRIPTOR.services_by_name["RouteGuide"].full_name]
