@@ -100,6 +100,7 @@ mod tests {
             open_loop: None,
             streams: None,
             interrupted: false,
+            unreachable_us: 0,
         }
     }
 

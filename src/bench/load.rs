@@ -19,7 +19,7 @@ use hdrhistogram::Histogram;
 use http::uri::PathAndQuery;
 use prost_reflect::MethodDescriptor;
 use tokio::{
-    sync::{Notify, Semaphore},
+    sync::{Notify, Semaphore, mpsc},
     task::JoinSet,
 };
 use tonic::{
@@ -30,8 +30,10 @@ use tonic::{
 use super::{
     body::{Body, Scratch},
     codec::RawCodec,
-    lean::{self, Failed, Head, Lane},
-    stats::{Ended, Tally, failure},
+    lean::{self, Failed, Head},
+    link::{Conn, Event, Held, Link, Mender, Wait},
+    outage::{Outage, Window},
+    stats::{Ended, Tally, connection_broke, failure},
 };
 use crate::{
     client,
@@ -108,14 +110,6 @@ impl Calls {
     }
 }
 
-/// A caller's way to the server: a tonic channel, or a connection of the fast path.
-#[derive(Clone)]
-enum Conn {
-    Tonic(Grpc<Channel>),
-    /// With the endpoint's index, for its request head.
-    Lean(Arc<Lane>, lean::Sender, usize),
-}
-
 /// What the run measured.
 pub struct Measured {
     pub tally: Tally,
@@ -123,6 +117,8 @@ pub struct Measured {
     pub duration: Duration,
     /// Ctrl-C ended it.
     pub interrupted: bool,
+    /// How long each endpoint was unreachable during the counted part.
+    pub unreachable: Vec<Duration>,
 }
 
 /// A timer fires up to a tick late (tokio's is a millisecond): the scheduler wakes a tick
@@ -139,34 +135,33 @@ pub async fn run(
     live: Option<super::live::Live>,
 ) -> anyhow::Result<Measured> {
     let mut stop = Stop::new(None)?;
-    let connected = match stop
-        .race(connect_all(settings, bench, !calls.lean.is_empty()))
-        .await
-    {
+    let connected = match stop.race(connect_all(settings, bench, &calls)).await {
         Ok(connected) => connected?,
         Err(_) => return Err(Interrupted(String::new()).into()),
     };
     let frame = calls.constant_frame();
     let calls = Arc::new(calls);
+    let (broken, broken_reports) = mpsc::unbounded_channel();
     let mut drivers: Vec<Option<lean::Driver>> = Vec::new();
-    let grpcs: Vec<(Conn, usize)> = connected
+    let links: Vec<Arc<Link>> = connected
         .into_iter()
-        .map(|(connection, endpoint)| {
-            let conn = match connection {
-                Connection::Tonic(channel) => {
-                    drivers.push(None);
-                    Conn::Tonic(grpc(channel, &calls))
-                }
-                Connection::Lean(lane, sender, driver) => {
-                    drivers.push(Some(driver));
-                    Conn::Lean(lane, sender, endpoint)
-                }
-            };
-            (conn, endpoint)
+        .enumerate()
+        .map(|(index, (conn, driver, endpoint))| {
+            drivers.push(driver);
+            let target = bench.endpoints[endpoint].1.clone();
+            Arc::new(Link::new(index, endpoint, target, conn, broken.clone()))
         })
         .collect();
-    let run = Arc::new(Run::new(bench, calls.addrs.len()));
+    let run = Arc::new(Run::new(bench, &links));
     let live = live.map(|live| tokio::spawn(live.show(Arc::clone(&run))));
+    let make_grpc = |channel| grpc(channel, &calls);
+    let events = |endpoint, event| run.outage_event(endpoint, event);
+    let mender = Mender {
+        settings,
+        grpc: &make_grpc,
+        links: &links,
+        events: &events,
+    };
     let mut tasks = JoinSet::new();
     let interrupted = {
         let work = async {
@@ -175,14 +170,15 @@ pub async fn run(
                     // The callers of one connection share a task with its driver: an answer
                     // is read, and the caller's next request written, in one turn of the task.
                     let mut groups: Vec<Vec<Caller>> =
-                        (0..grpcs.len()).map(|_| Vec::new()).collect();
+                        (0..links.len()).map(|_| Vec::new()).collect();
                     for k in 0..bench.concurrency as usize {
-                        let (conn, endpoint) = grpcs[k % grpcs.len()].clone();
-                        groups[k % grpcs.len()].push(Caller {
+                        let link = Arc::clone(&links[k % links.len()]);
+                        let Some(held) = link.held() else { continue };
+                        groups[k % links.len()].push(Caller {
                             run: Arc::clone(&run),
                             calls: Arc::clone(&calls),
-                            conn,
-                            endpoint,
+                            link,
+                            held,
                             shard: k % run.shards.len(),
                             scratch: Scratch::new(k as u64),
                             frame: frame.clone(),
@@ -201,7 +197,7 @@ pub async fn run(
                     open_loop(
                         &run,
                         &calls,
-                        &grpcs,
+                        &links,
                         frame.as_ref(),
                         schedule,
                         bench.concurrency,
@@ -215,6 +211,7 @@ pub async fn run(
             tokio::select! {
                 () = work => {}
                 () = run.deadline_passed() => {}
+                () = mender.run(broken_reports) => {}
             }
         };
         stop.race(over).await.is_err()
@@ -225,18 +222,13 @@ pub async fn run(
         live.abort();
         let _ = live.await;
     }
+    let now = Instant::now();
     Ok(Measured {
-        duration: run.duration(interrupted, Instant::now()),
+        duration: run.duration(interrupted, now),
         tally: run.merged(),
+        unreachable: run.unreachable(now),
         interrupted,
     })
-}
-
-/// A connection made before the load.
-enum Connection {
-    Tonic(Channel),
-    /// With the driver of its I/O, to be polled by whoever makes calls on it.
-    Lean(Arc<Lane>, lean::Sender, lean::Driver),
 }
 
 /// The closed loops of one connection's callers, beside the connection's driver (on the fast
@@ -254,29 +246,28 @@ async fn closed_loops(callers: Vec<Caller>, driver: Option<lean::Driver>) {
 }
 
 /// `--connections` connections, spread over the endpoints round-robin, all made before the
-/// first call; each comes with the index of its endpoint. `lean`: connections of the fast path.
+/// first call; each comes with the driver of its I/O on the fast path, and the index of its
+/// endpoint. Connections of the fast path when `calls` take it.
 async fn connect_all(
     settings: &ClientSettings,
     bench: &Bench,
-    lean: bool,
-) -> anyhow::Result<Vec<(Connection, usize)>> {
+    calls: &Calls,
+) -> anyhow::Result<Vec<(Conn, Option<lean::Driver>, usize)>> {
     let endpoints = &bench.endpoints;
+    let lean = !calls.lean.is_empty();
     let connecting = (0..bench.connections as usize).map(|j| {
         let endpoint = j % endpoints.len();
         let target = &endpoints[endpoint].1;
         async move {
             if lean
-                && let Ok((lane, driver)) =
-                    Lane::connect(target.clone(), settings.connect_timeout).await
+                && let Ok((send, driver)) = lean::handshake(target, settings.connect_timeout).await
             {
-                let lane = Arc::new(lane);
-                let sender = lane.sender(None).await?;
-                return Ok((Connection::Lean(lane, sender, driver), endpoint));
+                return Ok((Conn::Lean(send), Some(driver), endpoint));
             }
             // Through tonic; or when the fast path cannot connect, the same connection again,
             // for tonic's words on why.
             let channel = client::connect_to(settings, target).await?;
-            Ok::<_, anyhow::Error>((Connection::Tonic(channel), endpoint))
+            Ok::<_, anyhow::Error>((Conn::Tonic(grpc(channel, calls)), None, endpoint))
         }
     });
     futures_util::future::try_join_all(connecting).await
@@ -309,6 +300,8 @@ pub struct Run {
     deadline: AtomicU64,
     began: Notify,
     shards: Vec<Mutex<Shard>>,
+    /// By endpoint.
+    outages: Vec<Mutex<Outage>>,
 }
 
 struct Shard {
@@ -325,8 +318,15 @@ struct Claim {
 }
 
 impl Run {
-    fn new(bench: &Bench, endpoints: usize) -> Run {
-        Run::starting(bench, endpoints, Instant::now())
+    fn new(bench: &Bench, links: &[Arc<Link>]) -> Run {
+        let mut run = Run::starting(bench, bench.endpoints.len(), Instant::now());
+        run.outages = (0..bench.endpoints.len())
+            .map(|endpoint| {
+                let connections = links.iter().filter(|l| l.endpoint == endpoint).count();
+                Mutex::new(Outage::new(connections))
+            })
+            .collect();
+        run
     }
 
     fn starting(bench: &Bench, endpoints: usize, epoch: Instant) -> Run {
@@ -353,6 +353,7 @@ impl Run {
             deadline: AtomicU64::new(u64::MAX),
             began: Notify::new(),
             shards,
+            outages: Vec::new(),
         };
         match bench.warmup {
             None => run.begin(epoch),
@@ -447,6 +448,9 @@ impl Run {
         let latency = end.saturating_duration_since(start);
         let mut shard = self.shard(shard);
         match &outcome.result {
+            Err(status) if !outcome.attempted => {
+                shard.tally.record_unattempted(endpoint, status.message());
+            }
             Ok(()) => shard.tally.record(endpoint, latency, Ended::Ok),
             Err(status) => {
                 let addr = addrs.get(endpoint).map_or("", String::as_str);
@@ -460,6 +464,41 @@ impl Run {
             shard.tally.record_messages(outcome.messages, outcome.first);
         }
         shard.last_end = shard.last_end.max(end_nanos);
+    }
+
+    /// Where the counted part is, as far as it is known.
+    fn window(&self) -> Window {
+        Window {
+            begun: self.begun(),
+            end: match self.deadline.load(Relaxed) {
+                u64::MAX => None,
+                nanos => Some(self.instant(nanos)),
+            },
+        }
+    }
+
+    fn outage(&self, endpoint: usize) -> MutexGuard<'_, Outage> {
+        self.outages[endpoint]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn outage_event(&self, endpoint: usize, event: Event) {
+        let window = self.window();
+        let mut outage = self.outage(endpoint);
+        match event {
+            Event::Broke => outage.broke(),
+            Event::AttemptFailed { broke_at } => outage.attempt_failed(broke_at),
+            Event::Reached => outage.reached(Instant::now(), window),
+        }
+    }
+
+    /// How long each endpoint was unreachable in the counted part, up to `now`.
+    fn unreachable(&self, now: Instant) -> Vec<Duration> {
+        let window = self.window();
+        (0..self.outages.len())
+            .map(|endpoint| self.outage(endpoint).unreachable(now, window))
+            .collect()
     }
 
     fn record_late(&self, shard: usize) {
@@ -531,6 +570,11 @@ impl Run {
 /// How one call went.
 struct Outcome {
     result: Result<(), Status>,
+    /// False when the call could not be sent, its connection being down: it failed, with no
+    /// latency.
+    attempted: bool,
+    /// Its connection broke: it is to be made again.
+    broke: bool,
     /// The response was a stream: `messages` and `first` count.
     streamed: bool,
     messages: u64,
@@ -542,9 +586,22 @@ impl Default for Outcome {
     fn default() -> Outcome {
         Outcome {
             result: Ok(()),
+            attempted: true,
+            broke: false,
             streamed: false,
             messages: 0,
             first: None,
+        }
+    }
+}
+
+impl Outcome {
+    /// A call due while its connection was down, and why it was.
+    fn unattempted(why: &str) -> Outcome {
+        Outcome {
+            result: Err(Status::unavailable(format!("not attempted: {why}"))),
+            attempted: false,
+            ..Outcome::default()
         }
     }
 }
@@ -553,8 +610,8 @@ impl Default for Outcome {
 struct Caller {
     run: Arc<Run>,
     calls: Arc<Calls>,
-    conn: Conn,
-    endpoint: usize,
+    link: Arc<Link>,
+    held: Held,
     shard: usize,
     scratch: Scratch,
     /// The request frame of the fast path, when it is the same for every call.
@@ -562,29 +619,42 @@ struct Caller {
 }
 
 impl Caller {
-    /// Makes call after call until the run is over.
+    /// Makes call after call until the run is over. While the connection is down, each call
+    /// waits for the next attempt to connect, and counts as not attempted when it fails.
     async fn closed_loop(mut self) {
+        let endpoint = self.link.endpoint;
         loop {
+            let ready = self.link.ready(&mut self.held, Wait::NextAttempt).await;
             let start = Instant::now();
             let n = self.run.next.fetch_add(1, Relaxed);
             let Some(claim) = self.run.claim(n, start) else {
                 return;
             };
-            let outcome = self
-                .calls
-                .call(
-                    &mut self.conn,
-                    claim.n,
-                    start,
-                    &mut self.scratch,
-                    self.frame.as_ref(),
-                )
-                .await;
+            let outcome = match ready {
+                Ok(()) => {
+                    let outcome = self
+                        .calls
+                        .call(
+                            &mut self.held.conn,
+                            endpoint,
+                            claim.n,
+                            start,
+                            &mut self.scratch,
+                            self.frame.as_ref(),
+                        )
+                        .await;
+                    if outcome.broke {
+                        self.link.broke(self.held.generation(), Instant::now());
+                    }
+                    outcome
+                }
+                Err(why) => Outcome::unattempted(&why),
+            };
             if claim.counted {
                 let end = Instant::now();
                 self.run.record(
                     self.shard,
-                    self.endpoint,
+                    endpoint,
                     start,
                     end,
                     &outcome,
@@ -602,7 +672,7 @@ impl Caller {
 async fn open_loop(
     run: &Arc<Run>,
     calls: &Arc<Calls>,
-    grpcs: &[(Conn, usize)],
+    links: &[Arc<Link>],
     frame: Option<&Bytes>,
     schedule: Schedule,
     concurrency: u32,
@@ -632,13 +702,32 @@ async fn open_loop(
             }
         };
         let start = Instant::now().min(due);
-        let (mut grpc, endpoint) = grpcs[(i % grpcs.len() as u64) as usize].clone();
+        let link = Arc::clone(&links[(i % links.len() as u64) as usize]);
         let (run, calls, frame) = (Arc::clone(run), Arc::clone(calls), frame.cloned());
         tasks.spawn(async move {
-            let mut scratch = Scratch::new(claim.n);
-            let outcome = calls
-                .call(&mut grpc, claim.n, start, &mut scratch, frame.as_ref())
-                .await;
+            let endpoint = link.endpoint;
+            // A call due while its connection is down fails at once, unless an attempt to
+            // connect is under way.
+            let outcome = match link.current(Wait::WhileConnecting).await {
+                Ok(mut held) => {
+                    let mut scratch = Scratch::new(claim.n);
+                    let outcome = calls
+                        .call(
+                            &mut held.conn,
+                            endpoint,
+                            claim.n,
+                            start,
+                            &mut scratch,
+                            frame.as_ref(),
+                        )
+                        .await;
+                    if outcome.broke {
+                        link.broke(held.generation(), Instant::now());
+                    }
+                    outcome
+                }
+                Err(why) => Outcome::unattempted(&why),
+            };
             drop(slot);
             if claim.counted {
                 let end = Instant::now();
@@ -677,10 +766,11 @@ impl Schedule {
 }
 
 impl Calls {
-    /// Makes call `n`, started at `start`, within `--timeout`.
+    /// Makes call `n` on a connection to `endpoint`, started at `start`, within `--timeout`.
     async fn call(
         &self,
         conn: &mut Conn,
+        endpoint: usize,
         n: u64,
         start: Instant,
         scratch: &mut Scratch,
@@ -692,11 +782,31 @@ impl Calls {
         };
         let exchange = async {
             match conn {
-                Conn::Tonic(grpc) => self.exchange(grpc, n, start, scratch, &mut outcome).await,
-                Conn::Lean(lane, sender, endpoint) => {
-                    let head = &self.lean[*endpoint];
-                    self.lean_exchange(head, lane, sender, n, scratch, frame)
-                        .await
+                Conn::Tonic(grpc) => {
+                    let result = self.exchange(grpc, n, start, scratch, &mut outcome).await;
+                    outcome.broke = result.as_ref().is_err_and(connection_broke);
+                    result
+                }
+                Conn::Lean(send) => {
+                    let head = &self.lean[endpoint];
+                    let addr = &self.addrs[endpoint];
+                    match self.lean_exchange(head, send, n, scratch, frame).await {
+                        Ok(()) => Ok(()),
+                        Err(Failed::Status(status)) => Err(status),
+                        Err(Failed::Connection(reason)) => {
+                            outcome.broke = true;
+                            Err(Status::unavailable(format!(
+                                "the connection to {addr} failed: {reason}"
+                            )))
+                        }
+                        Err(Failed::NotSent(reason)) => {
+                            outcome.broke = true;
+                            outcome.attempted = false;
+                            Err(Status::unavailable(format!(
+                                "not attempted: the connection to {addr} broke: {reason}"
+                            )))
+                        }
+                    }
                 }
             }
         };
@@ -713,39 +823,25 @@ impl Calls {
         outcome
     }
 
-    /// A unary call on the fast path; a broken connection is made again for the next call.
+    /// A unary call on the fast path.
     async fn lean_exchange(
         &self,
         head: &Head,
-        lane: &Lane,
-        sender: &mut lean::Sender,
+        send: &mut h2::client::SendRequest<Bytes>,
         n: u64,
         scratch: &mut Scratch,
         frame: Option<&Bytes>,
-    ) -> Result<(), Status> {
+    ) -> Result<(), Failed> {
         let frame = match frame {
             Some(frame) => frame.clone(),
             None => {
-                let message = self
-                    .body
-                    .one(n, scratch)
-                    .map_err(|why| Status::invalid_argument(format!("request not sent: {why}")))?;
+                let message = self.body.one(n, scratch).map_err(|why| {
+                    Failed::Status(Status::invalid_argument(format!("request not sent: {why}")))
+                })?;
                 lean::frame(&message)
             }
         };
-        match lean::unary(&mut sender.1, head, frame).await {
-            Ok(()) => Ok(()),
-            Err(Failed::Status(status)) => Err(status),
-            Err(Failed::Connection(reason)) => {
-                if let Ok(fresh) = lane.sender(Some(sender.0)).await {
-                    *sender = fresh;
-                }
-                Err(Status::unavailable(format!(
-                    "the connection to {} failed: {reason}",
-                    lane.target().display()
-                )))
-            }
-        }
+        lean::unary(send, head, frame).await
     }
 
     async fn exchange(

@@ -4,13 +4,16 @@
 //! (once, unless `-d` has placeholders), the load runs (`load.rs`), and its [`Report`] goes to
 //! stdout; then the `--expect` conditions decide the exit code.
 
+mod backoff;
 mod body;
 mod codec;
 pub mod compare;
 pub mod expect;
 mod lean;
+mod link;
 mod live;
 mod load;
+mod outage;
 pub mod print;
 pub mod report;
 mod stats;
@@ -27,7 +30,7 @@ pub use body::{Template, read_template};
 pub use expect::Expectation;
 use load::{Calls, Kind, Measured};
 pub use report::Report;
-use report::{OpenLoop, Shape, Streams};
+use report::{Endpoint, OpenLoop, Shape, Streams};
 
 use crate::{
     call::CallRun,
@@ -196,7 +199,16 @@ fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Rep
         histogram: tally.buckets(),
         statuses: tally.statuses(),
         errors: tally.error_groups(),
-        endpoints: tally.endpoints(&addrs),
+        endpoints: tally
+            .endpoints(&addrs)
+            .into_iter()
+            .zip(&measured.unreachable)
+            .map(|(endpoint, unreachable)| Endpoint {
+                unreachable_us: stats::micros(*unreachable),
+                ..endpoint
+            })
+            .collect(),
+        unreachable_us: measured.unreachable.iter().map(|d| stats::micros(*d)).sum(),
         open_loop: bench.rps.map(|target_rps| OpenLoop {
             target_rps,
             late: tally.late(),
