@@ -130,7 +130,8 @@ fn lean_heads(
     metadata: &MetadataMap,
 ) -> Result<Vec<lean::Head>, UsageError> {
     let plaintext = bench.endpoints.iter().all(|(_, target)| !target.is_tls());
-    let direct = matches!(settings.proxy, Route::Direct(_));
+    let direct = (bench.endpoints.iter())
+        .all(|(_, target)| matches!(settings.route_to(target), Route::Direct(_)));
     if kind != Kind::Unary || settings.compress.is_some() || !plaintext || !direct {
         return Ok(Vec::new());
     }
