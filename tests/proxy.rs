@@ -647,7 +647,7 @@ fn proxy_urls_that_cannot_be_used_are_usage_errors() {
     assert_eq!(
         only_line(&used),
         "apicli: error: bad HTTPS_PROXY 'socks5://u:[redacted]@127.0.0.1:1080': SOCKS proxies \
-         are not supported; give an http:// proxy; fix it, or ignore it with --no-proxy"
+         are not supported; give an http:// proxy (--no-proxy ignores the variable)"
     );
 
     let unix = apicli(
