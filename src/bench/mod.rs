@@ -16,6 +16,7 @@ mod load;
 mod outage;
 pub mod print;
 pub mod report;
+mod run;
 mod stats;
 
 use std::{
