@@ -38,8 +38,7 @@ pub async fn connect(settings: &ClientSettings) -> anyhow::Result<Connection> {
 }
 
 /// Connects to `target` (one of `bench`'s addresses) with the settings' TLS and options, within
-/// `--connect-timeout`. A proxy is used as the settings' route says (decided for the first
-/// address).
+/// `--connect-timeout`. A proxy is used as the route to that address says.
 pub async fn connect_to(settings: &ClientSettings, target: &Target) -> anyhow::Result<Channel> {
     open(settings, target, &Heard::default()).await
 }
@@ -50,11 +49,12 @@ async fn open(
     heard: &Heard,
 ) -> anyhow::Result<Channel> {
     let endpoint = endpoint(settings, target)?;
+    let route = settings.route_to(target);
     if settings.verbose {
-        eprintln!("apicli: {}", settings.proxy);
+        eprintln!("apicli: {route}");
     }
     let connecting = async {
-        match (&settings.proxy, target) {
+        match (route, target) {
             (Route::Proxy { proxy, .. }, _) => {
                 let tunnel = proxy::Connector::new(proxy, &target.display());
                 endpoint
@@ -380,7 +380,7 @@ fn connect_error(
 }
 
 fn timed_out(settings: &ClientSettings, target: &Target) -> anyhow::Error {
-    let through = match &settings.proxy {
+    let through = match settings.route_to(target) {
         Route::Proxy { proxy, .. } => format!(" through the proxy {proxy}"),
         Route::Direct(_) => String::new(),
     };

@@ -84,11 +84,13 @@ fn full() -> Report {
                 addr: "127.0.0.1:50051".into(),
                 count: 250,
                 errors: 2,
+                unreachable_us: 1_500_000,
             },
             Endpoint {
                 addr: "unix:/tmp/api.sock".into(),
                 count: 250,
                 errors: 0,
+                unreachable_us: 0,
             },
         ],
         open_loop: Some(OpenLoop {
@@ -101,6 +103,7 @@ fn full() -> Report {
             first_message: latency(100),
         }),
         interrupted: true,
+        unreachable_us: 1_500_000,
     }
 }
 
@@ -130,6 +133,7 @@ fn bare() -> Report {
         open_loop: None,
         streams: None,
         interrupted: false,
+        unreachable_us: 0,
     }
 }
 
@@ -246,4 +250,18 @@ fn every_object_requires_all_its_properties_and_no_other() {
     walk("", &schema(), &mut objects);
     // The report, Shape, Latency, Bucket, ErrorGroup, Endpoint, OpenLoop, Streams.
     assert_eq!(objects, 8);
+}
+
+/// A report written before `unreachable_us` was added still reads (as `--compare` reads it),
+/// as one whose endpoints were never unreachable.
+#[test]
+fn reports_from_before_unreachable_us_still_read() {
+    let mut value = example();
+    value.as_object_mut().unwrap().remove("unreachable_us");
+    for endpoint in value["endpoints"].as_array_mut().unwrap() {
+        endpoint.as_object_mut().unwrap().remove("unreachable_us");
+    }
+    let report: Report = serde_json::from_value(value).expect("an earlier report reads");
+    assert_eq!(report.unreachable_us, 0);
+    assert!(report.endpoints.iter().all(|e| e.unreachable_us == 0));
 }

@@ -505,6 +505,45 @@ fn the_environment_proxy_serves_other_hosts_unless_no_proxy_exempts_them() {
     );
 }
 
+/// `bench` with several addresses decides the route of each: `NO_PROXY` exempts the first
+/// address, and the second still goes through the proxy. (`127.0.1` is 127.0.0.1 too, written
+/// as a name, as `127.1` is.)
+#[test]
+fn bench_decides_the_route_of_each_address() {
+    let program = proxy_or_skip!();
+    let proxy = ProxyPy::start(program, None);
+    let (first, second) = (Server::start(&["-q"]), Server::start(&["-q"]));
+    let exempt = format!("127.1:{}", port_of(&first.addr));
+    let proxied = format!("127.0.1:{}", port_of(&second.addr));
+    let output = apicli(
+        &[
+            "bench",
+            "api.Api/sayHello",
+            "--addr",
+            &exempt,
+            "--addr",
+            &proxied,
+            "-n",
+            "20",
+            "-o",
+            "json",
+            "-q",
+        ],
+        &[("HTTP_PROXY", &proxy.url(None)), ("NO_PROXY", "127.1")],
+    );
+    assert_exit(&output, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("a report");
+    assert_eq!(report["statuses"]["OK"], 20, "{report}");
+    drop(second);
+    proxy.assert_tunnel_to(&proxied);
+    assert_eq!(
+        proxy.tunnels(),
+        [proxied],
+        "only the second address went through proxy.py:\n{}",
+        proxy.access_log()
+    );
+}
+
 #[test]
 fn the_environment_proxy_never_serves_loopback() {
     // No proxy listens at this port: a call that tried it would fail.
@@ -608,7 +647,7 @@ fn proxy_urls_that_cannot_be_used_are_usage_errors() {
     assert_eq!(
         only_line(&used),
         "apicli: error: bad HTTPS_PROXY 'socks5://u:[redacted]@127.0.0.1:1080': SOCKS proxies \
-         are not supported; give an http:// proxy; fix it, or ignore it with --no-proxy"
+         are not supported; give an http:// proxy (--no-proxy ignores the variable)"
     );
 
     let unix = apicli(

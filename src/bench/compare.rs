@@ -107,6 +107,7 @@ mod tests {
             open_loop: None,
             streams: None,
             interrupted: false,
+            unreachable_us: 0,
         }
     }
 

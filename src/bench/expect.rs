@@ -14,7 +14,6 @@ use std::fmt;
 
 use super::print::format_us;
 use super::report::{Latency, Report};
-use crate::exit::one_line;
 
 /// One parsed `--expect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,11 +154,10 @@ fn is_op_char(c: char) -> bool {
     matches!(c, '<' | '>' | '=' | '!')
 }
 
-/// Reads `METRIC OP VALUE`. The error is one line that quotes the expression and says what is
-/// wrong with it.
+/// Reads `METRIC OP VALUE`. The error is one line that says what is wrong with it; the caller,
+/// which names the flag, quotes the expression.
 pub fn parse(text: &str) -> Result<Expectation, String> {
     let written = text.trim();
-    let bad = |why: String| one_line(format!("'{written}': {why}"));
     if written.is_empty() {
         return Err("an empty expectation; write METRIC OP VALUE, e.g. p99<5ms".to_owned());
     }
@@ -168,12 +166,12 @@ pub fn parse(text: &str) -> Result<Expectation, String> {
         .unwrap_or(written.len());
     let name = written[..name_end].to_lowercase();
     if name.is_empty() {
-        return Err(bad(
+        return Err(
             "no metric before the operator; write METRIC OP VALUE, e.g. p99<5ms".to_owned(),
-        ));
+        );
     }
     let Some(&(_, metric)) = METRICS.iter().find(|(known, _)| *known == name) else {
-        return Err(bad(format!(
+        return Err(format!(
             "unknown metric '{name}'; did you mean {}? (metrics: {})",
             nearest(&name),
             METRICS
@@ -181,17 +179,17 @@ pub fn parse(text: &str) -> Result<Expectation, String> {
                 .map(|(known, _)| *known)
                 .collect::<Vec<_>>()
                 .join(", ")
-        )));
+        ));
     };
     let rest = written[name_end..].trim_start();
     let Some(&(op_text, op)) = OPS.iter().find(|(op, _)| rest.starts_with(op)) else {
-        return Err(bad(format!(
+        return Err(format!(
             "no operator after '{name}'; use one of < <= > >= = == !="
-        )));
+        ));
     };
     let value = rest[op_text.len()..].trim();
     if value.is_empty() {
-        return Err(bad(format!("no value after '{op_text}'")));
+        return Err(format!("no value after '{op_text}'"));
     }
     let digits = value
         .find(|c: char| !c.is_ascii_digit() && c != '.')
@@ -200,55 +198,55 @@ pub fn parse(text: &str) -> Result<Expectation, String> {
     let number: f64 = match number.parse() {
         Ok(n) if !number.is_empty() => n,
         _ => {
-            return Err(bad(format!(
+            return Err(format!(
                 "'{value}' is not a number (write digits, e.g. {name}{op_text}{})",
                 example(metric.kind())
-            )));
+            ));
         }
     };
     let (threshold, percent) = match metric.kind() {
         Kind::Calls => {
             if unit == "%" && metric == Metric::Errors {
-                return Err(bad(
+                return Err(
                     "errors is a number of calls; for a share of them use error_rate, e.g. \
                      error_rate<1%"
                         .to_owned(),
-                ));
+                );
             }
             if !unit.is_empty() {
-                return Err(bad(format!(
+                return Err(format!(
                     "{name} is a number of calls and takes no unit ('{unit}')"
-                )));
+                ));
             }
             if number.fract() != 0.0 {
-                return Err(bad(format!("{name} is a number of calls: a whole number")));
+                return Err(format!("{name} is a number of calls: a whole number"));
             }
             (number, false)
         }
         Kind::Rate => {
             if !unit.is_empty() {
-                return Err(bad(format!(
+                return Err(format!(
                     "{name} is a number per second and takes no unit ('{unit}'), e.g. \
                      {name}{op_text}{}",
                     example(Kind::Rate)
-                )));
+                ));
             }
             (number, false)
         }
         Kind::Share => match unit {
             "%" if number <= 100.0 => (number / 100.0, true),
-            "%" => return Err(bad("a percentage is at most 100%".to_owned())),
+            "%" => return Err("a percentage is at most 100%".to_owned()),
             "" if number <= 1.0 => (number, false),
             "" => {
-                return Err(bad(format!(
+                return Err(format!(
                     "error_rate is a fraction from 0 to 1 or a percentage: write \
                      error_rate{op_text}{number}% for {number} percent"
-                )));
+                ));
             }
             _ => {
-                return Err(bad(format!(
+                return Err(format!(
                     "error_rate takes a fraction (0.01) or a percentage (1%), not '{unit}'"
-                )));
+                ));
             }
         },
         Kind::Time => {
@@ -257,15 +255,15 @@ pub fn parse(text: &str) -> Result<Expectation, String> {
                 "ms" => 1_000.0,
                 "s" => 1_000_000.0,
                 "" => {
-                    return Err(bad(format!(
+                    return Err(format!(
                         "{name} is a time and needs a unit (us, µs, ms or s), e.g. \
                          {name}{op_text}{value}ms"
-                    )));
+                    ));
                 }
                 _ => {
-                    return Err(bad(format!(
+                    return Err(format!(
                         "unknown unit '{unit}'; {name} takes us, µs, ms or s"
-                    )));
+                    ));
                 }
             };
             (number * scale, false)
@@ -453,6 +451,7 @@ mod tests {
             open_loop: None,
             streams: None,
             interrupted: false,
+            unreachable_us: 0,
         }
     }
 
@@ -627,77 +626,68 @@ mod tests {
             ),
             (
                 "<5ms",
-                "'<5ms': no metric before the operator; write METRIC OP VALUE, e.g. p99<5ms",
+                "no metric before the operator; write METRIC OP VALUE, e.g. p99<5ms",
             ),
             (
                 "p99 5ms",
-                "'p99 5ms': no operator after 'p99'; use one of < <= > >= = == !=",
+                "no operator after 'p99'; use one of < <= > >= = == !=",
             ),
             (
                 "p99",
-                "'p99': no operator after 'p99'; use one of < <= > >= = == !=",
+                "no operator after 'p99'; use one of < <= > >= = == !=",
             ),
-            ("p99<", "'p99<': no value after '<'"),
-            ("p99 <=  ", "'p99 <=': no value after '<='"),
+            ("p99<", "no value after '<'"),
+            ("p99 <=  ", "no value after '<='"),
             (
                 "p99<fast",
-                "'p99<fast': 'fast' is not a number (write digits, e.g. p99<5ms)",
+                "'fast' is not a number (write digits, e.g. p99<5ms)",
             ),
             (
                 "p99<-5ms",
-                "'p99<-5ms': '-5ms' is not a number (write digits, e.g. p99<5ms)",
+                "'-5ms' is not a number (write digits, e.g. p99<5ms)",
             ),
             (
                 "p99<1.2.3ms",
-                "'p99<1.2.3ms': '1.2.3ms' is not a number (write digits, e.g. p99<5ms)",
+                "'1.2.3ms' is not a number (write digits, e.g. p99<5ms)",
             ),
             (
                 "p99=<5ms",
-                "'p99=<5ms': '<5ms' is not a number (write digits, e.g. p99=5ms)",
+                "'<5ms' is not a number (write digits, e.g. p99=5ms)",
             ),
             (
                 "p99<5",
-                "'p99<5': p99 is a time and needs a unit (us, µs, ms or s), e.g. p99<5ms",
+                "p99 is a time and needs a unit (us, µs, ms or s), e.g. p99<5ms",
             ),
             (
                 "duration>=10",
-                "'duration>=10': duration is a time and needs a unit (us, µs, ms or s), e.g. \
+                "duration is a time and needs a unit (us, µs, ms or s), e.g. \
                  duration>=10ms",
             ),
-            (
-                "p99<5sec",
-                "'p99<5sec': unknown unit 'sec'; p99 takes us, µs, ms or s",
-            ),
+            ("p99<5sec", "unknown unit 'sec'; p99 takes us, µs, ms or s"),
             (
                 "count>1000ms",
-                "'count>1000ms': count is a number of calls and takes no unit ('ms')",
+                "count is a number of calls and takes no unit ('ms')",
             ),
             (
                 "errors<1%",
-                "'errors<1%': errors is a number of calls; for a share of them use error_rate, \
+                "errors is a number of calls; for a share of them use error_rate, \
                  e.g. error_rate<1%",
             ),
-            (
-                "errors<0.5",
-                "'errors<0.5': errors is a number of calls: a whole number",
-            ),
+            ("errors<0.5", "errors is a number of calls: a whole number"),
             (
                 "rps>=10k",
-                "'rps>=10k': rps is a number per second and takes no unit ('k'), e.g. \
+                "rps is a number per second and takes no unit ('k'), e.g. \
                  rps>=10000",
             ),
             (
                 "error_rate<5",
-                "'error_rate<5': error_rate is a fraction from 0 to 1 or a percentage: write \
+                "error_rate is a fraction from 0 to 1 or a percentage: write \
                  error_rate<5% for 5 percent",
             ),
-            (
-                "error_rate<101%",
-                "'error_rate<101%': a percentage is at most 100%",
-            ),
+            ("error_rate<101%", "a percentage is at most 100%"),
             (
                 "error_rate<1ms",
-                "'error_rate<1ms': error_rate takes a fraction (0.01) or a percentage (1%), not \
+                "error_rate takes a fraction (0.01) or a percentage (1%), not \
                  'ms'",
             ),
         ];
@@ -713,7 +703,7 @@ mod tests {
                     first_message_p99)";
         assert_eq!(
             error("p98<5ms"),
-            format!("'p98<5ms': unknown metric 'p98'; did you mean p90, p95 or p99? {list}")
+            format!("unknown metric 'p98'; did you mean p90, p95 or p99? {list}")
         );
         for (text, nearest) in [
             ("error<1", "errors"),

@@ -10,7 +10,7 @@ use std::{
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{load::Run, stats};
+use super::{run::Run, stats};
 
 /// How often the figures are redrawn.
 const EVERY: Duration = Duration::from_millis(250);

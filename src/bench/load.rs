@@ -1,25 +1,21 @@
-//! The load: the connections, the callers that keep `-c` calls in flight (closed loop) or the
-//! scheduler that starts calls at the `--rps` rate (open loop), the warm-up, and the end (`-n`
-//! calls counted, `-z` passed, or Ctrl-C).
+//! The load: the connections (made again when they break, `link.rs`), the callers that keep
+//! `-c` calls in flight (closed loop) or the scheduler that starts calls at the `--rps` rate
+//! (open loop), each call, and the end (`-n` calls counted, `-z` passed, or Ctrl-C).
 //!
 //! Each call is recorded, as it ends, into the tally of its shard (one per runtime thread, so
-//! that threads seldom wait for each other); the tallies are merged at the end.
+//! that threads seldom wait for each other); which calls count, and the tallies, are `run.rs`'s.
 
 use std::{
-    sync::{
-        Arc, Mutex, MutexGuard, PoisonError,
-        atomic::{AtomicU64, Ordering::Relaxed},
-    },
+    sync::{Arc, atomic::Ordering::Relaxed},
     time::{Duration, Instant},
 };
 
 use bytes::Bytes;
 use futures_util::Stream;
-use hdrhistogram::Histogram;
 use http::uri::PathAndQuery;
 use prost_reflect::MethodDescriptor;
 use tokio::{
-    sync::{Notify, Semaphore},
+    sync::{Semaphore, mpsc},
     task::JoinSet,
 };
 use tonic::{
@@ -29,14 +25,19 @@ use tonic::{
 use super::{
     body::{Body, Scratch},
     codec::RawCodec,
-    stats::{Ended, Tally, failure},
+    link::{Conn, Held, Link, Mender, Wait},
+    run::{Outcome, Run},
+    stats::{Tally, connection_broke},
 };
 use crate::{
     client,
     exit::Interrupted,
-    settings::{Bench, ClientSettings, StopAfter, Warmup},
+    settings::{Bench, ClientSettings},
     stop::Stop,
-    transport::{self, Channel, Failed, Head, Lane},
+    transport::{
+        Channel,
+        lane::{self, Failed, Head},
+    },
 };
 
 /// The RPC kind of the method under load.
@@ -92,7 +93,7 @@ pub struct Calls {
     pub compression: Option<CompressionEncoding>,
     /// Each endpoint as error messages name it (`host:port`).
     pub addrs: Vec<String>,
-    /// When the calls take the fast path (a [`Lane`]): what each one sends, by endpoint;
+    /// When the calls take the fast path (see `transport::lane`): what each one sends, by endpoint;
     /// empty otherwise.
     pub lean: Vec<Head>,
 }
@@ -103,18 +104,8 @@ impl Calls {
         if self.lean.is_empty() {
             return None;
         }
-        self.body
-            .constant_one()
-            .map(|message| transport::frame(message))
+        self.body.constant_one().map(|message| lane::frame(message))
     }
-}
-
-/// A caller's way to the server: a tonic channel, or a connection of the fast path.
-#[derive(Clone)]
-enum Conn {
-    Tonic(Grpc<Channel>),
-    /// With the endpoint's index, for its request head.
-    Lean(Arc<Lane>, transport::Sender, usize),
 }
 
 /// What the run measured.
@@ -124,6 +115,8 @@ pub struct Measured {
     pub duration: Duration,
     /// Ctrl-C ended it.
     pub interrupted: bool,
+    /// How long each endpoint was unreachable during the counted part.
+    pub unreachable: Vec<Duration>,
 }
 
 /// A timer fires up to a tick late (tokio's is a millisecond): the scheduler wakes a tick
@@ -140,34 +133,33 @@ pub async fn run(
     live: Option<super::live::Live>,
 ) -> anyhow::Result<Measured> {
     let mut stop = Stop::new(None)?;
-    let connected = match stop
-        .race(connect_all(settings, bench, !calls.lean.is_empty()))
-        .await
-    {
+    let connected = match stop.race(connect_all(settings, bench, &calls)).await {
         Ok(connected) => connected?,
         Err(_) => return Err(Interrupted(String::new()).into()),
     };
     let frame = calls.constant_frame();
     let calls = Arc::new(calls);
-    let mut drivers: Vec<Option<transport::Driver>> = Vec::new();
-    let grpcs: Vec<(Conn, usize)> = connected
+    let (broken, broken_reports) = mpsc::unbounded_channel();
+    let mut drivers: Vec<Option<lane::Driver>> = Vec::new();
+    let links: Vec<Arc<Link>> = connected
         .into_iter()
-        .map(|(connection, endpoint)| {
-            let conn = match connection {
-                Connection::Tonic(channel) => {
-                    drivers.push(None);
-                    Conn::Tonic(grpc(channel, &calls))
-                }
-                Connection::Lean(lane, sender, driver) => {
-                    drivers.push(Some(driver));
-                    Conn::Lean(lane, sender, endpoint)
-                }
-            };
-            (conn, endpoint)
+        .enumerate()
+        .map(|(index, (conn, driver, endpoint))| {
+            drivers.push(driver);
+            let target = bench.endpoints[endpoint].1.clone();
+            Arc::new(Link::new(index, endpoint, target, conn, broken.clone()))
         })
         .collect();
-    let run = Arc::new(Run::new(bench, calls.addrs.len()));
+    let run = Arc::new(Run::new(bench, &links));
     let live = live.map(|live| tokio::spawn(live.show(Arc::clone(&run))));
+    let make_grpc = |channel| grpc(channel, &calls);
+    let events = |endpoint, event| run.outage_event(endpoint, event);
+    let mender = Mender {
+        settings,
+        grpc: &make_grpc,
+        links: &links,
+        events: &events,
+    };
     let mut tasks = JoinSet::new();
     let interrupted = {
         let work = async {
@@ -176,14 +168,15 @@ pub async fn run(
                     // The callers of one connection share a task with its driver: an answer
                     // is read, and the caller's next request written, in one turn of the task.
                     let mut groups: Vec<Vec<Caller>> =
-                        (0..grpcs.len()).map(|_| Vec::new()).collect();
+                        (0..links.len()).map(|_| Vec::new()).collect();
                     for k in 0..bench.concurrency as usize {
-                        let (conn, endpoint) = grpcs[k % grpcs.len()].clone();
-                        groups[k % grpcs.len()].push(Caller {
+                        let link = Arc::clone(&links[k % links.len()]);
+                        let Some(held) = link.held() else { continue };
+                        groups[k % links.len()].push(Caller {
                             run: Arc::clone(&run),
                             calls: Arc::clone(&calls),
-                            conn,
-                            endpoint,
+                            link,
+                            held,
                             shard: k % run.shards.len(),
                             scratch: Scratch::new(k as u64),
                             frame: frame.clone(),
@@ -202,7 +195,7 @@ pub async fn run(
                     open_loop(
                         &run,
                         &calls,
-                        &grpcs,
+                        &links,
                         frame.as_ref(),
                         schedule,
                         bench.concurrency,
@@ -216,6 +209,7 @@ pub async fn run(
             tokio::select! {
                 () = work => {}
                 () = run.deadline_passed() => {}
+                () = mender.run(broken_reports) => {}
             }
         };
         stop.race(over).await.is_err()
@@ -226,23 +220,18 @@ pub async fn run(
         live.abort();
         let _ = live.await;
     }
+    let now = Instant::now();
     Ok(Measured {
-        duration: run.duration(interrupted, Instant::now()),
+        duration: run.duration(interrupted, now),
         tally: run.merged(),
+        unreachable: run.unreachable(now),
         interrupted,
     })
 }
 
-/// A connection made before the load.
-enum Connection {
-    Tonic(Channel),
-    /// With the driver of its I/O, to be polled by whoever makes calls on it.
-    Lean(Arc<Lane>, transport::Sender, transport::Driver),
-}
-
 /// The closed loops of one connection's callers, beside the connection's driver (on the fast
 /// path). A connection that ends leaves its callers to connect again.
-async fn closed_loops(callers: Vec<Caller>, driver: Option<transport::Driver>) {
+async fn closed_loops(callers: Vec<Caller>, driver: Option<lane::Driver>) {
     let all = futures_util::future::join_all(callers.into_iter().map(Caller::closed_loop));
     tokio::pin!(all);
     if let Some(driver) = driver {
@@ -255,29 +244,28 @@ async fn closed_loops(callers: Vec<Caller>, driver: Option<transport::Driver>) {
 }
 
 /// `--connections` connections, spread over the endpoints round-robin, all made before the
-/// first call; each comes with the index of its endpoint. `lean`: connections of the fast path.
+/// first call; each comes with the driver of its I/O on the fast path, and the index of its
+/// endpoint. Connections of the fast path when `calls` take it.
 async fn connect_all(
     settings: &ClientSettings,
     bench: &Bench,
-    lean: bool,
-) -> anyhow::Result<Vec<(Connection, usize)>> {
+    calls: &Calls,
+) -> anyhow::Result<Vec<(Conn, Option<lane::Driver>, usize)>> {
     let endpoints = &bench.endpoints;
+    let lean = !calls.lean.is_empty();
     let connecting = (0..bench.connections as usize).map(|j| {
         let endpoint = j % endpoints.len();
         let target = &endpoints[endpoint].1;
         async move {
             if lean
-                && let Ok((lane, driver)) =
-                    Lane::connect(target.clone(), settings.connect_timeout).await
+                && let Ok((send, driver)) = lane::handshake(target, settings.connect_timeout).await
             {
-                let lane = Arc::new(lane);
-                let sender = lane.sender(None).await?;
-                return Ok((Connection::Lean(lane, sender, driver), endpoint));
+                return Ok((Conn::Lean(send), Some(driver), endpoint));
             }
             // Through tonic; or when the fast path cannot connect, the same connection again,
             // for tonic's words on why.
             let channel = client::connect_to(settings, target).await?;
-            Ok::<_, anyhow::Error>((Connection::Tonic(channel), endpoint))
+            Ok::<_, anyhow::Error>((Conn::Tonic(grpc(channel, calls)), None, endpoint))
         }
     });
     futures_util::future::try_join_all(connecting).await
@@ -291,271 +279,12 @@ fn grpc(channel: Channel, calls: &Calls) -> Grpc<Channel> {
     grpc
 }
 
-/// The state every caller shares: which calls are counted, when the counted part began and
-/// ends, and the tallies.
-pub struct Run {
-    epoch: Instant,
-    /// The next call's number (closed loop).
-    next: AtomicU64,
-    /// Counted calls started so far, with a timed warm-up.
-    counted: AtomicU64,
-    warmup: Option<Warmup>,
-    /// `-n`.
-    pub total: Option<u64>,
-    /// `-z`.
-    pub length: Option<Duration>,
-    /// Nanoseconds from `epoch` to the start of the counted part; `u64::MAX` until it starts.
-    begun: AtomicU64,
-    /// Nanoseconds from `epoch` to `-z`'s end; `u64::MAX` until known, or without `-z`.
-    deadline: AtomicU64,
-    began: Notify,
-    shards: Vec<Mutex<Shard>>,
-}
-
-struct Shard {
-    tally: Tally,
-    /// Nanoseconds from `epoch` to the end of the last counted call.
-    last_end: u64,
-}
-
-/// A call number handed out, and whether the call counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Claim {
-    n: u64,
-    counted: bool,
-}
-
-impl Run {
-    fn new(bench: &Bench, endpoints: usize) -> Run {
-        Run::starting(bench, endpoints, Instant::now())
-    }
-
-    fn starting(bench: &Bench, endpoints: usize, epoch: Instant) -> Run {
-        let (total, length) = match bench.stop {
-            StopAfter::Calls(total) => (Some(total), None),
-            StopAfter::Time(length) => (None, Some(length)),
-        };
-        let shards = (0..bench.threads.max(1))
-            .map(|_| {
-                Mutex::new(Shard {
-                    tally: Tally::new(endpoints),
-                    last_end: 0,
-                })
-            })
-            .collect();
-        let run = Run {
-            epoch,
-            next: AtomicU64::new(0),
-            counted: AtomicU64::new(0),
-            warmup: bench.warmup,
-            total,
-            length,
-            begun: AtomicU64::new(u64::MAX),
-            deadline: AtomicU64::new(u64::MAX),
-            began: Notify::new(),
-            shards,
-        };
-        match bench.warmup {
-            None => run.begin(epoch),
-            Some(Warmup::Time(time)) => run.begin(epoch + time),
-            // The counted part begins with the first counted call.
-            Some(Warmup::Calls(_)) => {}
-        }
-        run
-    }
-
-    fn nanos(&self, at: Instant) -> u64 {
-        u64::try_from(at.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX)
-    }
-
-    fn instant(&self, nanos: u64) -> Instant {
-        self.epoch + Duration::from_nanos(nanos)
-    }
-
-    /// Marks the start of the counted part, once.
-    fn begin(&self, at: Instant) {
-        let nanos = self.nanos(at);
-        if self
-            .begun
-            .compare_exchange(u64::MAX, nanos, Relaxed, Relaxed)
-            .is_ok()
-        {
-            if let Some(length) = self.length {
-                let length = u64::try_from(length.as_nanos()).unwrap_or(u64::MAX);
-                self.deadline.store(nanos.saturating_add(length), Relaxed);
-            }
-            self.began.notify_one();
-        }
-    }
-
-    /// When the counted part began, if it has.
-    pub fn begun(&self) -> Option<Instant> {
-        match self.begun.load(Relaxed) {
-            u64::MAX => None,
-            nanos => Some(self.instant(nanos)),
-        }
-    }
-
-    /// Hands out call `n`, starting `at`; `None` once the run is over (`-n` calls counted, or
-    /// `-z` passed).
-    fn claim(&self, n: u64, at: Instant) -> Option<Claim> {
-        if self.nanos(at) >= self.deadline.load(Relaxed) {
-            return None;
-        }
-        let ticket = match self.warmup {
-            None => Some(n),
-            Some(Warmup::Calls(warmup)) => n.checked_sub(warmup),
-            Some(Warmup::Time(time)) if at >= self.epoch + time => {
-                Some(self.counted.fetch_add(1, Relaxed))
-            }
-            Some(Warmup::Time(_)) => None,
-        };
-        if let Some(ticket) = ticket {
-            if self.total.is_some_and(|total| ticket >= total) {
-                return None;
-            }
-            if ticket == 0 {
-                self.begin(at);
-            }
-        }
-        Some(Claim {
-            n,
-            counted: ticket.is_some(),
-        })
-    }
-
-    fn shard(&self, index: usize) -> MutexGuard<'_, Shard> {
-        self.shards[index % self.shards.len()]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Records a counted call that took from `start` to `end`; one that ended after `-z`'s
-    /// end is not counted.
-    fn record(
-        &self,
-        shard: usize,
-        endpoint: usize,
-        start: Instant,
-        end: Instant,
-        outcome: &Outcome,
-        addrs: &[String],
-    ) {
-        let end_nanos = self.nanos(end);
-        if end_nanos > self.deadline.load(Relaxed) {
-            return;
-        }
-        let latency = end.saturating_duration_since(start);
-        let mut shard = self.shard(shard);
-        match &outcome.result {
-            Ok(()) => shard.tally.record(endpoint, latency, Ended::Ok),
-            Err(status) => {
-                let addr = addrs.get(endpoint).map_or("", String::as_str);
-                let (code, message) = failure(status, addr);
-                shard
-                    .tally
-                    .record(endpoint, latency, Ended::Failed(code, &message));
-            }
-        }
-        if outcome.streamed {
-            shard.tally.record_messages(outcome.messages, outcome.first);
-        }
-        shard.last_end = shard.last_end.max(end_nanos);
-    }
-
-    fn record_late(&self, shard: usize) {
-        self.shard(shard).tally.record_late();
-    }
-
-    /// Calls and failed calls counted so far, and their latencies added into `latency`.
-    pub fn snapshot(&self, latency: &mut Histogram<u64>) -> (u64, u64) {
-        latency.reset();
-        let (mut count, mut errors) = (0, 0);
-        for index in 0..self.shards.len() {
-            let shard = self.shard(index);
-            count += shard.tally.count();
-            errors += shard.tally.error_count();
-            let _ = latency.add(shard.tally.latency_histogram());
-        }
-        (count, errors)
-    }
-
-    fn merged(&self) -> Tally {
-        let mut shards = (0..self.shards.len()).map(|index| self.shard(index));
-        let Some(first) = shards.next() else {
-            return Tally::new(0);
-        };
-        let mut tally = first.tally.clone();
-        drop(first);
-        for shard in shards {
-            tally.merge(&shard.tally);
-        }
-        tally
-    }
-
-    /// Ends when `-z`'s time is over; never without `-z`.
-    async fn deadline_passed(&self) {
-        let Some(length) = self.length else {
-            return std::future::pending().await;
-        };
-        let begun = loop {
-            if let Some(begun) = self.begun() {
-                break begun;
-            }
-            self.began.notified().await;
-        };
-        tokio::time::sleep_until((begun + length).into()).await;
-    }
-
-    /// The counted part's length: `-z` (even when an open loop's last calls ended before its
-    /// end), to the end of the last call (`-n`), or to Ctrl-C at `now`.
-    fn duration(&self, interrupted: bool, now: Instant) -> Duration {
-        let Some(begun) = self.begun() else {
-            return Duration::ZERO;
-        };
-        let end = match (self.length, interrupted) {
-            (Some(length), false) => begun + length,
-            (Some(length), true) => (begun + length).min(now),
-            (None, true) => now,
-            (None, false) => {
-                let last = (0..self.shards.len())
-                    .map(|index| self.shard(index).last_end)
-                    .max()
-                    .unwrap_or(0);
-                self.instant(last)
-            }
-        };
-        end.saturating_duration_since(begun)
-    }
-}
-
-/// How one call went.
-struct Outcome {
-    result: Result<(), Status>,
-    /// The response was a stream: `messages` and `first` count.
-    streamed: bool,
-    messages: u64,
-    /// From the call's start to its first response message.
-    first: Option<Duration>,
-}
-
-impl Default for Outcome {
-    fn default() -> Outcome {
-        Outcome {
-            result: Ok(()),
-            streamed: false,
-            messages: 0,
-            first: None,
-        }
-    }
-}
-
 /// One of the `-c` callers of the closed loop, on its connection.
 struct Caller {
     run: Arc<Run>,
     calls: Arc<Calls>,
-    conn: Conn,
-    endpoint: usize,
+    link: Arc<Link>,
+    held: Held,
     shard: usize,
     scratch: Scratch,
     /// The request frame of the fast path, when it is the same for every call.
@@ -563,29 +292,42 @@ struct Caller {
 }
 
 impl Caller {
-    /// Makes call after call until the run is over.
+    /// Makes call after call until the run is over. While the connection is down, each call
+    /// waits for the next attempt to connect, and counts as not attempted when it fails.
     async fn closed_loop(mut self) {
+        let endpoint = self.link.endpoint;
         loop {
+            let ready = self.link.ready(&mut self.held, Wait::NextAttempt).await;
             let start = Instant::now();
             let n = self.run.next.fetch_add(1, Relaxed);
             let Some(claim) = self.run.claim(n, start) else {
                 return;
             };
-            let outcome = self
-                .calls
-                .call(
-                    &mut self.conn,
-                    claim.n,
-                    start,
-                    &mut self.scratch,
-                    self.frame.as_ref(),
-                )
-                .await;
+            let outcome = match ready {
+                Ok(()) => {
+                    let outcome = self
+                        .calls
+                        .call(
+                            &mut self.held.conn,
+                            endpoint,
+                            claim.n,
+                            start,
+                            &mut self.scratch,
+                            self.frame.as_ref(),
+                        )
+                        .await;
+                    if outcome.broke {
+                        self.link.broke(self.held.generation(), Instant::now());
+                    }
+                    outcome
+                }
+                Err(why) => Outcome::unattempted(&why),
+            };
             if claim.counted {
                 let end = Instant::now();
                 self.run.record(
                     self.shard,
-                    self.endpoint,
+                    endpoint,
                     start,
                     end,
                     &outcome,
@@ -603,7 +345,7 @@ impl Caller {
 async fn open_loop(
     run: &Arc<Run>,
     calls: &Arc<Calls>,
-    grpcs: &[(Conn, usize)],
+    links: &[Arc<Link>],
     frame: Option<&Bytes>,
     schedule: Schedule,
     concurrency: u32,
@@ -633,13 +375,32 @@ async fn open_loop(
             }
         };
         let start = Instant::now().min(due);
-        let (mut grpc, endpoint) = grpcs[(i % grpcs.len() as u64) as usize].clone();
+        let link = Arc::clone(&links[(i % links.len() as u64) as usize]);
         let (run, calls, frame) = (Arc::clone(run), Arc::clone(calls), frame.cloned());
         tasks.spawn(async move {
-            let mut scratch = Scratch::new(claim.n);
-            let outcome = calls
-                .call(&mut grpc, claim.n, start, &mut scratch, frame.as_ref())
-                .await;
+            let endpoint = link.endpoint;
+            // A call due while its connection is down fails at once, unless an attempt to
+            // connect is under way.
+            let outcome = match link.current(Wait::WhileConnecting).await {
+                Ok(mut held) => {
+                    let mut scratch = Scratch::new(claim.n);
+                    let outcome = calls
+                        .call(
+                            &mut held.conn,
+                            endpoint,
+                            claim.n,
+                            start,
+                            &mut scratch,
+                            frame.as_ref(),
+                        )
+                        .await;
+                    if outcome.broke {
+                        link.broke(held.generation(), Instant::now());
+                    }
+                    outcome
+                }
+                Err(why) => Outcome::unattempted(&why),
+            };
             drop(slot);
             if claim.counted {
                 let end = Instant::now();
@@ -678,10 +439,11 @@ impl Schedule {
 }
 
 impl Calls {
-    /// Makes call `n`, started at `start`, within `--timeout`.
+    /// Makes call `n` on a connection to `endpoint`, started at `start`, within `--timeout`.
     async fn call(
         &self,
         conn: &mut Conn,
+        endpoint: usize,
         n: u64,
         start: Instant,
         scratch: &mut Scratch,
@@ -693,11 +455,31 @@ impl Calls {
         };
         let exchange = async {
             match conn {
-                Conn::Tonic(grpc) => self.exchange(grpc, n, start, scratch, &mut outcome).await,
-                Conn::Lean(lane, sender, endpoint) => {
-                    let head = &self.lean[*endpoint];
-                    self.lean_exchange(head, lane, sender, n, scratch, frame)
-                        .await
+                Conn::Tonic(grpc) => {
+                    let result = self.exchange(grpc, n, start, scratch, &mut outcome).await;
+                    outcome.broke = result.as_ref().is_err_and(connection_broke);
+                    result
+                }
+                Conn::Lean(send) => {
+                    let head = &self.lean[endpoint];
+                    let addr = &self.addrs[endpoint];
+                    match self.lean_exchange(head, send, n, scratch, frame).await {
+                        Ok(()) => Ok(()),
+                        Err(Failed::Status(status)) => Err(status),
+                        Err(Failed::Connection(reason)) => {
+                            outcome.broke = true;
+                            Err(Status::unavailable(format!(
+                                "the connection to {addr} failed: {reason}"
+                            )))
+                        }
+                        Err(Failed::NotSent(reason)) => {
+                            outcome.broke = true;
+                            outcome.attempted = false;
+                            Err(Status::unavailable(format!(
+                                "not attempted: the connection to {addr} broke: {reason}"
+                            )))
+                        }
+                    }
                 }
             }
         };
@@ -714,39 +496,25 @@ impl Calls {
         outcome
     }
 
-    /// A unary call on the fast path; a broken connection is made again for the next call.
+    /// A unary call on the fast path.
     async fn lean_exchange(
         &self,
         head: &Head,
-        lane: &Lane,
-        sender: &mut transport::Sender,
+        send: &mut h2::client::SendRequest<Bytes>,
         n: u64,
         scratch: &mut Scratch,
         frame: Option<&Bytes>,
-    ) -> Result<(), Status> {
+    ) -> Result<(), Failed> {
         let frame = match frame {
             Some(frame) => frame.clone(),
             None => {
-                let message = self
-                    .body
-                    .one(n, scratch)
-                    .map_err(|why| Status::invalid_argument(format!("request not sent: {why}")))?;
-                transport::frame(&message)
+                let message = self.body.one(n, scratch).map_err(|why| {
+                    Failed::Status(Status::invalid_argument(format!("request not sent: {why}")))
+                })?;
+                lane::frame(&message)
             }
         };
-        match transport::unary(&mut sender.1, head, frame).await {
-            Ok(()) => Ok(()),
-            Err(Failed::Status(status)) => Err(status),
-            Err(Failed::Connection(reason)) => {
-                if let Ok(fresh) = lane.sender(Some(sender.0)).await {
-                    *sender = fresh;
-                }
-                Err(Status::unavailable(format!(
-                    "the connection to {} failed: {reason}",
-                    lane.target().display()
-                )))
-            }
-        }
+        lane::unary(send, head, frame).await
     }
 
     async fn exchange(
@@ -825,23 +593,6 @@ async fn drain(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::Expectations;
-
-    fn bench(stop: StopAfter, warmup: Option<Warmup>) -> Bench {
-        Bench {
-            method: "api.Api/sayHello".into(),
-            data: None,
-            endpoints: Vec::new(),
-            concurrency: 1,
-            connections: 1,
-            stop,
-            rps: None,
-            warmup,
-            threads: 2,
-            expectations: Expectations(Vec::new()),
-            compare: None,
-        }
-    }
 
     #[test]
     fn the_schedule_is_absolute() {
@@ -871,89 +622,5 @@ mod tests {
         // Due within a tick, or overdue: start now.
         assert_eq!(Schedule::wake(now + Duration::from_micros(900), now), None);
         assert_eq!(Schedule::wake(now, now + Duration::from_secs(1)), None);
-    }
-
-    #[test]
-    fn claims_count_after_the_warm_up_and_stop_at_the_total() {
-        let epoch = Instant::now();
-        let run = Run::starting(
-            &bench(StopAfter::Calls(3), Some(Warmup::Calls(2))),
-            1,
-            epoch,
-        );
-        assert_eq!(run.begun(), None);
-        let claims: Vec<Option<Claim>> = (0..6).map(|n| run.claim(n, epoch)).collect();
-        let counted: Vec<Option<bool>> = claims.iter().map(|c| c.map(|c| c.counted)).collect();
-        assert_eq!(
-            counted,
-            [
-                Some(false),
-                Some(false),
-                Some(true),
-                Some(true),
-                Some(true),
-                None
-            ]
-        );
-        assert_eq!(run.begun(), Some(epoch));
-
-        let run = Run::starting(&bench(StopAfter::Calls(2), None), 1, epoch);
-        assert_eq!(run.begun(), Some(epoch));
-        assert!(run.claim(0, epoch).unwrap().counted);
-        assert!(run.claim(1, epoch).unwrap().counted);
-        assert_eq!(run.claim(2, epoch), None);
-    }
-
-    #[test]
-    fn a_timed_run_ends_its_length_after_a_timed_warm_up() {
-        let epoch = Instant::now();
-        let second = Duration::from_secs(1);
-        let run = Run::starting(
-            &bench(StopAfter::Time(2 * second), Some(Warmup::Time(second))),
-            1,
-            epoch,
-        );
-        assert_eq!(run.begun(), Some(epoch + second));
-        let early = run.claim(0, epoch + second / 2).unwrap();
-        assert!(!early.counted);
-        assert!(run.claim(1, epoch + second).unwrap().counted);
-        assert!(run.claim(2, epoch + 2 * second).unwrap().counted);
-        assert_eq!(run.claim(3, epoch + 3 * second), None);
-        assert_eq!(run.duration(false, epoch + 4 * second), 2 * second);
-        // An open loop whose last calls were done before the end still ran its length.
-        assert_eq!(run.duration(false, epoch + 2 * second), 2 * second);
-        assert_eq!(run.duration(true, epoch + 2 * second), second);
-    }
-
-    #[test]
-    fn a_counted_warm_up_starts_the_clock_at_the_first_counted_call() {
-        let epoch = Instant::now();
-        let second = Duration::from_secs(1);
-        let run = Run::starting(
-            &bench(StopAfter::Time(second), Some(Warmup::Calls(1))),
-            1,
-            epoch,
-        );
-        assert!(!run.claim(0, epoch).unwrap().counted);
-        assert!(run.claim(1, epoch + second).unwrap().counted);
-        assert_eq!(run.begun(), Some(epoch + second));
-        assert!(run.claim(2, epoch + second * 3 / 2).unwrap().counted);
-        assert_eq!(run.claim(3, epoch + 2 * second), None);
-    }
-
-    #[test]
-    fn records_after_the_end_are_not_counted() {
-        let epoch = Instant::now();
-        let second = Duration::from_secs(1);
-        let run = Run::starting(&bench(StopAfter::Time(second), None), 1, epoch);
-        let ok = Outcome::default();
-        let addrs = ["h:1".to_owned()];
-        run.record(0, 0, epoch, epoch + second / 2, &ok, &addrs);
-        run.record(1, 0, epoch, epoch + second, &ok, &addrs);
-        run.record(0, 0, epoch, epoch + second * 2, &ok, &addrs);
-        let mut latency = super::super::stats::histogram();
-        assert_eq!(run.snapshot(&mut latency), (2, 0));
-        assert_eq!(latency.len(), 2);
-        assert_eq!(run.merged().count(), 2);
     }
 }

@@ -4,14 +4,18 @@
 //! (once, unless `-d` has placeholders), the load runs (`load.rs`), and its [`Report`] goes to
 //! stdout; then the `--expect` conditions decide the exit code.
 
+mod backoff;
 mod body;
 mod codec;
 pub mod compare;
 pub mod expect;
+mod link;
 mod live;
 mod load;
+mod outage;
 pub mod print;
 pub mod report;
+mod run;
 mod stats;
 
 use std::{
@@ -26,14 +30,14 @@ pub use body::{Template, read_template};
 pub use expect::Expectation;
 use load::{Calls, Kind, Measured};
 pub use report::Report;
-use report::{OpenLoop, Shape, Streams};
+use report::{Endpoint, OpenLoop, Shape, Streams};
 
 use crate::{
     call::CallRun,
     client,
     exit::{Interrupted, Unmet, UsageError},
     settings::{Bench, ClientSettings, OutputFormat, StopAfter, Target, Warmup},
-    transport::Lane,
+    transport::lane,
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
@@ -96,7 +100,7 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
         header.append_to(&mut metadata);
     }
     let targets: Vec<&Target> = bench.endpoints.iter().map(|(_, target)| target).collect();
-    let lean = Lane::heads_for_load(
+    let lean = lane::heads_for_load(
         settings,
         &targets,
         kind == Kind::Unary,
@@ -164,7 +168,16 @@ fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Rep
         histogram: tally.buckets(),
         statuses: tally.statuses(),
         errors: tally.error_groups(),
-        endpoints: tally.endpoints(&addrs),
+        endpoints: tally
+            .endpoints(&addrs)
+            .into_iter()
+            .zip(&measured.unreachable)
+            .map(|(endpoint, unreachable)| Endpoint {
+                unreachable_us: stats::micros(*unreachable),
+                ..endpoint
+            })
+            .collect(),
+        unreachable_us: measured.unreachable.iter().map(|d| stats::micros(*d)).sum(),
         open_loop: bench.rps.map(|target_rps| OpenLoop {
             target_rps,
             late: tally.late(),

@@ -390,6 +390,21 @@ fn summary(report: &Report, old: Option<&Report>) -> Option<Block> {
             was(rate, old_rate, &format_percent(old_rate), Better::Lower)
         })),
     );
+    // Only a run that lost its server, or is compared with one that did, says so.
+    if report.unreachable_us > 0 || old.is_some_and(|o| o.unreachable_us > 0) {
+        block.rows.push(
+            Row::new("unreachable", format_us(report.unreachable_us)).note(old.map(|o| {
+                let (new, old_us) = (report.unreachable_us as f64, o.unreachable_us as f64);
+                was(new, old_us, &format_us(o.unreachable_us), Better::Lower)
+            })),
+        );
+        if report.unreachable_us > 0 {
+            block.lines.push(
+                "calls due while the server was unreachable count as UNAVAILABLE, not attempted"
+                    .to_owned(),
+            );
+        }
+    }
     if let Some(open) = &report.open_loop {
         block.lines.push(format!(
             "open loop at {} req/s: latency from each call's scheduled start (coordinated \
@@ -536,6 +551,10 @@ fn endpoints(report: &Report, old: Option<&Report>) -> Option<Block> {
     }
     let mut block = Block::new("Endpoints");
     block.columns = vec!["calls", "errors"];
+    let unreachable = report.endpoints.iter().any(|e| e.unreachable_us > 0);
+    if unreachable {
+        block.columns.push("unreachable");
+    }
     for endpoint in &report.endpoints {
         let note = old
             .and_then(|o| o.endpoints.iter().find(|e| e.addr == endpoint.addr))
@@ -550,6 +569,9 @@ fn endpoints(report: &Report, old: Option<&Report>) -> Option<Block> {
             });
         let mut row = Row::new(one_line(&endpoint.addr), endpoint.count.to_string()).note(note);
         row.figures.push(endpoint.errors.to_string());
+        if unreachable {
+            row.figures.push(format_us(endpoint.unreachable_us));
+        }
         block.rows.push(row);
     }
     Some(block)
@@ -661,16 +683,19 @@ mod tests {
                     addr: "127.0.0.1:50051".into(),
                     count: 5000,
                     errors: 0,
+                    unreachable_us: 0,
                 },
                 Endpoint {
                     addr: "127.0.0.1:50052".into(),
                     count: 5000,
                     errors: 12,
+                    unreachable_us: 0,
                 },
             ],
             open_loop: None,
             streams: None,
             interrupted: false,
+            unreachable_us: 0,
         }
     }
 
@@ -764,6 +789,31 @@ Histogram
   5.04ms [ 300] ■■
 "
         );
+    }
+
+    #[test]
+    fn a_run_that_lost_its_server_says_for_how_long() {
+        let mut report = unary();
+        report.unreachable_us = 2_500_000;
+        report.endpoints[1].unreachable_us = 2_500_000;
+        let text = table(&report, None);
+        assert!(
+            text.contains(
+                "  error rate    0.12%\n  unreachable   2.50s\n  calls due while the server \
+                 was unreachable count as UNAVAILABLE, not attempted\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Endpoints          calls  errors  unreachable\n\
+                 \x20 127.0.0.1:50051   5000       0          0µs\n\
+                 \x20 127.0.0.1:50052   5000      12        2.50s\n"
+            ),
+            "{text}"
+        );
+        // A run that never lost it says nothing of it.
+        assert!(!table(&unary(), None).contains("unreachable"));
     }
 
     #[test]

@@ -14,13 +14,14 @@ pub struct Report {
     pub kind: String,
     /// The load's shape, as asked.
     pub shape: Shape,
-    /// Calls counted (warm-up calls are not).
+    /// Calls counted (warm-up calls are not), failed ones included, and those not attempted
+    /// because their endpoint was unreachable (UNAVAILABLE, with no latency).
     pub count: u64,
     /// Wall time of the counted part of the run.
     pub duration_us: u64,
     /// `count` ÷ `duration_us`, per second.
     pub rps: f64,
-    /// Over every counted call, failed ones included.
+    /// Over every counted call that was attempted, failed ones included.
     pub latency: Latency,
     /// The latency distribution, for the text bars: contiguous buckets from `latency.min_us` to
     /// `latency.max_us`.
@@ -37,6 +38,10 @@ pub struct Report {
     pub streams: Option<Streams>,
     /// True when the run was cut short (Ctrl-C): the figures cover what completed.
     pub interrupted: bool,
+    /// Time the endpoints were unreachable during the counted part, added over the endpoints
+    /// (each one's is in `endpoints`). Absent from reports of earlier versions: 0.
+    #[serde(default)]
+    pub unreachable_us: u64,
 }
 
 impl Report {
@@ -115,6 +120,9 @@ pub struct Endpoint {
     pub count: u64,
     /// Of those, calls that did not end with OK.
     pub errors: u64,
+    /// Time this endpoint was unreachable during the counted part.
+    #[serde(default)]
+    pub unreachable_us: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -48,6 +48,8 @@ pub struct Tally {
     messages: u64,
     /// Open loop: calls that waited for a free slot.
     late: u64,
+    /// Calls not attempted because their connection was down: counted, with no latency.
+    unattempted: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,12 +76,13 @@ impl Tally {
             endpoints: vec![(0, 0); endpoints],
             messages: 0,
             late: 0,
+            unattempted: 0,
         }
     }
 
-    /// Calls counted.
+    /// Calls counted: those attempted, whose latency is measured, and those not attempted.
     pub fn count(&self) -> u64 {
-        self.latency.len()
+        self.latency.len() + self.unattempted
     }
 
     /// Calls counted that did not end with OK.
@@ -105,6 +108,18 @@ impl Tally {
         if let Some(counts) = self.endpoints.get_mut(endpoint) {
             counts.0 += 1;
             counts.1 += u64::from(code != Code::Ok);
+        }
+    }
+
+    /// Records a call on `endpoint` that was not attempted, its connection being down, as
+    /// UNAVAILABLE with `message`. It has no latency.
+    pub fn record_unattempted(&mut self, endpoint: usize, message: &str) {
+        self.unattempted += 1;
+        self.error(Code::Unavailable, message);
+        self.statuses[Code::Unavailable as usize] += 1;
+        if let Some(counts) = self.endpoints.get_mut(endpoint) {
+            counts.0 += 1;
+            counts.1 += 1;
         }
     }
 
@@ -174,6 +189,7 @@ impl Tally {
         }
         self.messages += other.messages;
         self.late += other.late;
+        self.unattempted += other.unattempted;
     }
 
     pub fn latency(&self) -> Latency {
@@ -233,6 +249,7 @@ impl Tally {
                 addr: addr.clone(),
                 count: *count,
                 errors: *errors,
+                unreachable_us: 0,
             })
             .collect()
     }
@@ -351,6 +368,32 @@ pub fn failure<'a>(status: &'a Status, addr: &str) -> (Code, Cow<'a, str>) {
     (status.code(), message)
 }
 
+/// Whether a failed call says that its connection broke (refused, reset, closed, gone away),
+/// rather than that the server or the call's deadline ended the call. A stream that the server
+/// reset (say, REFUSED_STREAM) leaves the connection working.
+pub fn connection_broke(status: &Status) -> bool {
+    let Some(source) = status.source() else {
+        return false;
+    };
+    if !matches!(
+        status.code(),
+        Code::Unknown | Code::Internal | Code::Cancelled | Code::Unavailable
+    ) {
+        return false;
+    }
+    let mut next = Some(source);
+    while let Some(cause) = next {
+        if cause
+            .downcast_ref::<h2::Error>()
+            .is_some_and(|h2| h2.is_reset() && !h2.is_go_away())
+        {
+            return false;
+        }
+        next = cause.source();
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,9 +446,15 @@ mod tests {
         );
         b.record_messages(7, None);
         b.record_late();
+        b.record_unattempted(1, "down");
         a.merge(&b);
-        assert_eq!(a.count(), 6);
-        assert_eq!(a.error_count(), 3);
+        assert_eq!(a.count(), 7);
+        assert_eq!(a.error_count(), 4);
+        assert_eq!(
+            a.latency_histogram().len(),
+            6,
+            "a call not attempted has no latency"
+        );
         assert_eq!(a.latency().min_us, 50);
         assert_eq!(a.latency().max_us, 400);
         assert_eq!(a.messages(), 12);
@@ -417,7 +466,7 @@ mod tests {
             [
                 ("INTERNAL".into(), 1),
                 ("OK".into(), 3),
-                ("UNAVAILABLE".into(), 2)
+                ("UNAVAILABLE".into(), 3)
             ]
         );
         let errors = a.error_groups();
@@ -428,11 +477,11 @@ mod tests {
                 errors[0].message.as_str(),
                 errors[0].count
             ),
-            ("UNAVAILABLE", "down", 2)
+            ("UNAVAILABLE", "down", 3)
         );
         let endpoints = a.endpoints(&["a:1".into(), "b:2".into()]);
         assert_eq!((endpoints[0].count, endpoints[0].errors), (4, 2));
-        assert_eq!((endpoints[1].count, endpoints[1].errors), (2, 1));
+        assert_eq!((endpoints[1].count, endpoints[1].errors), (3, 2));
     }
 
     #[test]

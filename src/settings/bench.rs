@@ -8,7 +8,7 @@ use super::{RequestData, Target, parse_duration, parse_target};
 use crate::{
     bench::{Expectation, Report, Template, compare, expect, read_template},
     cli::{BenchArgs, DEFAULT_PORT},
-    exit::UsageError,
+    exit::{UsageError, one_line},
 };
 
 /// The most calls per second `--rps` takes.
@@ -114,7 +114,9 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
         .iter()
         .map(|text| match expect::parse(text) {
             Ok(expectation) => Ok((text.clone(), expectation)),
-            Err(why) => Err(UsageError(format!("bad --expect '{text}': {why}"))),
+            Err(why) => Err(UsageError(one_line(format!(
+                "bad --expect '{text}': {why}"
+            )))),
         })
         .collect::<Result<Vec<_>, UsageError>>()?;
     let compare = match &args.compare {

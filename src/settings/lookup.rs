@@ -31,6 +31,7 @@ impl ClientSettings {
             connect_timeout,
             keepalive: None,
             proxy,
+            other_routes: Vec::new(),
             compress: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             output: OutputFormat::Table,

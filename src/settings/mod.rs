@@ -133,6 +133,8 @@ pub struct ClientSettings {
     pub keepalive: Option<Duration>,
     /// Through a proxy, or straight to the server.
     pub proxy: Route,
+    /// The routes of bench's other addresses: the proxy variables apply to each on its own.
+    pub other_routes: Vec<(Target, Route)>,
     pub compress: Option<Compression>,
     pub max_message_size: usize,
     pub output: OutputFormat,
@@ -300,7 +302,11 @@ impl Job {
                 }
                 let descriptors = std::mem::take(&mut args.descriptors);
                 let bench = bench::bench_settings(args, &global.addr)?;
+                let other_routes = (bench.endpoints[1..].iter())
+                    .map(|(_, target)| Ok((target.clone(), route(&global, target)?)))
+                    .collect::<Result<_, UsageError>>()?;
                 let mut settings = client_settings_at(global, bench.endpoints[0].1.clone())?;
+                settings.other_routes = other_routes;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 return Ok(Job::Bench(settings, Box::new(bench)));
             }
@@ -342,9 +348,7 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
         metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
     }
     let tls = client_tls(&global, &target)?;
-    let proxy = route::resolve(&target, global.proxy.as_deref(), global.no_proxy, |name| {
-        std::env::var(name).ok()
-    })?;
+    let proxy = route(&global, &target)?;
     if let Some(authority) = &global.authority {
         http::uri::Authority::try_from(authority.as_str()).map_err(|_| {
             UsageError(format!(
@@ -369,6 +373,7 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         keepalive: duration("--keepalive", &global.keepalive)?,
         proxy,
+        other_routes: Vec::new(),
         compress: global.compress,
         max_message_size: global
             .max_message_size
@@ -385,6 +390,22 @@ fn client_settings_at(global: GlobalArgs, target: Target) -> Result<ClientSettin
         progress: !global.quiet && std::io::stderr().is_terminal(),
         color: Colors::resolve(global.color),
     })
+}
+
+/// Through a proxy to `target`, or straight to it: `--proxy`, `--no-proxy`, the environment.
+fn route(global: &GlobalArgs, target: &Target) -> Result<Route, UsageError> {
+    route::resolve(target, global.proxy.as_deref(), global.no_proxy, |name| {
+        std::env::var(name).ok()
+    })
+}
+
+impl ClientSettings {
+    /// The route to `target`: the settings' own, or that of another of bench's addresses.
+    pub fn route_to(&self, target: &Target) -> &Route {
+        (self.other_routes.iter())
+            .find(|(other, _)| other == target)
+            .map_or(&self.proxy, |(_, route)| route)
+    }
 }
 
 /// TLS flags make sense only with an `https://` address.

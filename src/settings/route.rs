@@ -115,7 +115,7 @@ pub fn resolve(
     }
     let proxy = Proxy::parse(&url).map_err(|why| {
         UsageError(format!(
-            "bad {variable} '{}': {why}; fix it, or ignore it with --no-proxy",
+            "bad {variable} '{}': {why} (--no-proxy ignores the variable)",
             redact(&url)
         ))
     })?;
@@ -352,8 +352,8 @@ mod tests {
         assert_eq!(
             err.0,
             "bad HTTPS_PROXY 'https://u:[redacted]@proxy:1': proxies reached over TLS \
-             (https://) are not supported; give an http:// proxy; fix it, or ignore it with \
-             --no-proxy"
+             (https://) are not supported; give an http:// proxy (--no-proxy ignores the \
+             variable)"
         );
         for addr in [
             "https://localhost:1",

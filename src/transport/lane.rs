@@ -12,10 +12,7 @@ use std::{future::Future, io, pin::Pin, time::Duration};
 use bytes::{Buf as _, Bytes};
 use h2::client::SendRequest;
 use http::{HeaderMap, HeaderValue, Method, Request, Uri, header};
-use tokio::{
-    net::{TcpStream, UnixStream},
-    sync::Mutex,
-};
+use tokio::net::{TcpStream, UnixStream};
 use tonic::{Code, Status, metadata::MetadataMap};
 
 use crate::{
@@ -79,40 +76,39 @@ impl Head {
     }
 }
 
-impl Lane {
-    /// The request heads of the fast way, one per target, when a load's calls may take it:
-    /// unary, gRPC, uncompressed, in plaintext, with no proxy. `None` otherwise: the calls go
-    /// through a [`Channel`](super::Channel).
-    pub fn heads_for_load(
-        settings: &ClientSettings,
-        targets: &[&Target],
-        unary: bool,
-        path: &str,
-        metadata: &MetadataMap,
-    ) -> Result<Option<Vec<Head>>, String> {
-        let plaintext = targets.iter().all(|target| !target.is_tls());
-        let direct = matches!(settings.proxy, Route::Direct(_));
-        if !unary || settings.compress.is_some() || !plaintext || !direct {
-            return Ok(None);
-        }
-        let heads = targets.iter().map(|target| {
-            let authority = match (&settings.authority, target) {
-                (Some(authority), _) => authority.clone(),
-                (None, Target::Tcp { uri, .. }) => {
-                    uri.authority().map(|a| a.to_string()).unwrap_or_default()
-                }
-                (None, Target::Unix(_)) => "localhost".to_owned(),
-            };
-            Head::new(
-                &authority,
-                path,
-                metadata,
-                settings.timeout,
-                settings.max_message_size,
-            )
-        });
-        heads.collect::<Result<_, _>>().map(Some)
+/// The request heads of the fast way, one per target, when a load's calls may take it: unary,
+/// gRPC, uncompressed, in plaintext, with no proxy to any target. `None` otherwise: the calls go
+/// through a [`Channel`](super::Channel).
+pub fn heads_for_load(
+    settings: &ClientSettings,
+    targets: &[&Target],
+    unary: bool,
+    path: &str,
+    metadata: &MetadataMap,
+) -> Result<Option<Vec<Head>>, String> {
+    let plaintext = targets.iter().all(|target| !target.is_tls());
+    let direct =
+        (targets.iter()).all(|target| matches!(settings.route_to(target), Route::Direct(_)));
+    if !unary || settings.compress.is_some() || !plaintext || !direct {
+        return Ok(None);
     }
+    let heads = targets.iter().map(|target| {
+        let authority = match (&settings.authority, target) {
+            (Some(authority), _) => authority.clone(),
+            (None, Target::Tcp { uri, .. }) => {
+                uri.authority().map(|a| a.to_string()).unwrap_or_default()
+            }
+            (None, Target::Unix(_)) => "localhost".to_owned(),
+        };
+        Head::new(
+            &authority,
+            path,
+            metadata,
+            settings.timeout,
+            settings.max_message_size,
+        )
+    });
+    heads.collect::<Result<_, _>>().map(Some)
 }
 
 /// `grpc-timeout`: at most eight digits and a unit.
@@ -137,58 +133,16 @@ pub fn frame(message: &[u8]) -> Bytes {
     Bytes::from(framed)
 }
 
-/// One connection, made again after it breaks; its callers each hold a clone of its sender.
-pub struct Lane {
-    target: Target,
-    connect_timeout: Duration,
-    /// The connection's generation (how many times it was made) and its sender.
-    current: Mutex<(u64, Option<SendRequest<Bytes>>)>,
-}
-
-/// A caller's sender, and the generation of the connection it belongs to.
-pub type Sender = (u64, SendRequest<Bytes>);
-
 /// A connection's I/O: it must be polled for its calls to make progress.
 pub type Driver = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-impl Lane {
-    /// The lane, and the driver of its first connection, for the caller to poll (in the task
-    /// of the calls on it, so that answers and the next requests take no trip through the
-    /// scheduler). Connections made again later drive themselves.
-    pub async fn connect(target: Target, connect_timeout: Duration) -> io::Result<(Lane, Driver)> {
-        let (first, driver) = handshake(&target, connect_timeout).await?;
-        let lane = Lane {
-            target,
-            connect_timeout,
-            current: Mutex::new((0, Some(first))),
-        };
-        Ok((lane, driver))
-    }
-
-    /// The connection's sender; a new connection when the one `broken` names broke.
-    pub async fn sender(&self, broken: Option<u64>) -> Result<Sender, Status> {
-        let mut current = self.current.lock().await;
-        if broken.is_some_and(|generation| generation == current.0) {
-            current.1 = None;
-        }
-        if let Some(send) = &current.1 {
-            return Ok((current.0, send.clone()));
-        }
-        let (send, driver) = handshake(&self.target, self.connect_timeout)
-            .await
-            .map_err(|err| unavailable(&self.target, &io_words(&err)))?;
-        tokio::spawn(driver);
-        current.0 += 1;
-        current.1 = Some(send.clone());
-        Ok((current.0, send))
-    }
-
-    pub fn target(&self) -> &Target {
-        &self.target
-    }
-}
-
-async fn handshake(target: &Target, timeout: Duration) -> io::Result<(SendRequest<Bytes>, Driver)> {
+/// Connects to `target` within `timeout`: the sender of the calls, and the driver of the
+/// connection's I/O, for the caller to poll (in the task of the calls on it, so that answers
+/// and the next requests take no trip through the scheduler) or to spawn.
+pub async fn handshake(
+    target: &Target,
+    timeout: Duration,
+) -> io::Result<(SendRequest<Bytes>, Driver)> {
     let connecting = async {
         match target {
             Target::Tcp { uri, .. } => {
@@ -237,20 +191,22 @@ fn h2_io(err: h2::Error) -> io::Error {
     }
 }
 
-/// How a call failed: with a status, or because its connection broke, and why (the caller then
-/// asks its lane for a new one).
+/// How a call failed: with a status; because its connection broke while it was under way; or
+/// because the connection had broken before it could be sent. With why.
 pub enum Failed {
     Status(Status),
     Connection(String),
+    NotSent(String),
 }
 
 /// Makes one unary call: `frame` is the request, framed.
 pub async fn unary(send: &mut SendRequest<Bytes>, head: &Head, frame: Bytes) -> Result<(), Failed> {
-    let broken = |err: h2::Error| Failed::Connection(connection_reason(&err));
+    let not_sent = |err: h2::Error| Failed::NotSent(connection_reason(&err));
     std::future::poll_fn(|cx| send.poll_ready(cx))
         .await
-        .map_err(broken)?;
-    let (response, mut body) = send.send_request(head.request(), false).map_err(broken)?;
+        .map_err(not_sent)?;
+    let (response, mut body) = send.send_request(head.request(), false).map_err(not_sent)?;
+    let broken = |err: h2::Error| Failed::Connection(connection_reason(&err));
     body.send_data(frame, true).map_err(broken)?;
     let response = response.await.map_err(stream_failed)?;
     let (parts, mut reply) = response.into_parts();
@@ -343,13 +299,6 @@ fn connection_reason(err: &h2::Error) -> String {
         Some(io) => io_words(io),
         None => err.to_string(),
     }
-}
-
-fn unavailable(target: &Target, reason: &str) -> Status {
-    Status::unavailable(format!(
-        "the connection to {} failed: {reason}",
-        target.display()
-    ))
 }
 
 #[cfg(test)]

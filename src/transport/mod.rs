@@ -7,11 +7,11 @@
 //! added later (gRPC-Web, Connect) becomes one more [`Channel`] variant that translates to and
 //! from gRPC at this seam, as tonic-web's client layer does, so that no code above it changes.
 //!
-//! Unary calls under load have a faster way down: a [`Lane`] sends requests that were framed
-//! once, with headers built once, straight over h2 (see `lane.rs`). [`Lane::for_load`] says
-//! when a load may take it.
+//! Unary calls under load have a faster way down: [`lane`] sends requests that were framed
+//! once, with headers built once, straight over h2. [`lane::heads_for_load`] says when a load
+//! may take it.
 
-mod lane;
+pub mod lane;
 
 use std::{
     pin::Pin,
@@ -20,8 +20,6 @@ use std::{
 
 use tonic::body::Body;
 use tower::Service;
-
-pub use lane::{Driver, Failed, Head, Lane, Sender, frame, unary};
 
 /// What a transport fails with: its own error, kept whole so that the error paths can still
 /// find the I/O, h2 or TLS error inside it.
