@@ -246,10 +246,15 @@ pub fn transport_failure(
 ) -> Option<String> {
     let source = status.source()?;
     let addr = settings.target.display();
-    if let FirstBytes::Http1(minor) = stage.heard {
+    let answered = match stage.heard {
+        FirstBytes::Http1(minor) => Some(format!("in HTTP/1.{minor}")),
+        FirstBytes::Text => Some("in plain text".to_owned()),
+        _ => None,
+    };
+    if let Some(answered) = answered {
         return Some(format!(
-            "the server at {addr} answered in HTTP/1.{minor}: it is not a gRPC server over \
-             HTTP/2 (a Connect or gRPC-Web server, or a plain web server?)"
+            "the server at {addr} answered {answered}: it is not a gRPC server over HTTP/2 \
+             (a Connect or gRPC-Web server, or a plain web server?)"
         ));
     }
     if let Some(err) = tls::find_tls_error(source) {

@@ -76,6 +76,14 @@ fn serve_refuses_a_request_over_its_limit_with_resource_exhausted() {
 /// A server that answers anything with an HTTP/1.1 400, as a web server does to an HTTP/2
 /// preface, for up to `connections` connections. Returns `127.0.0.1:PORT`.
 fn http1_server(connections: usize) -> String {
+    web_server(
+        connections,
+        b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+}
+
+/// A server that answers anything with `answer`, for up to `connections` connections.
+fn web_server(connections: usize, answer: &'static [u8]) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     thread::spawn(move || {
@@ -84,9 +92,7 @@ fn http1_server(connections: usize) -> String {
             thread::spawn(move || {
                 let mut buf = [0; 4096];
                 let _ = stream.read(&mut buf);
-                let _ = stream.write_all(
-                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                );
+                let _ = stream.write_all(answer);
                 // Read on until the client leaves, as servers do before they close, so that
                 // the answer is not lost to a reset.
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -113,4 +119,23 @@ fn an_http1_server_is_named_as_one() {
         assert_eq!(stderr(&output), expected, "apicli {args:?}");
         assert_exit(&output, 1);
     }
+}
+
+/// Python's http.server answers the preface's "PRI * HTTP/2.0" with an error page and no status
+/// line: that too is named as a server that does not speak HTTP/2.
+#[test]
+fn a_web_server_answering_in_plain_text_is_named_as_one() {
+    let addr = web_server(
+        5,
+        b"<!DOCTYPE HTML>\n<html lang=\"en\">\n<p>Error code: 505</p>\n</html>\n",
+    );
+    let output = run(&["hello", "x", "--addr", &addr]);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "apicli: error: the server at {addr} answered in plain text: it is not a gRPC server \
+             over HTTP/2 (a Connect or gRPC-Web server, or a plain web server?)\n"
+        )
+    );
+    assert_exit(&output, 1);
 }

@@ -35,6 +35,9 @@ pub enum FirstBytes {
     Http2,
     /// "HTTP/1.x": the server answered in HTTP/1 (the digit after the dot).
     Http1(u8),
+    /// Printable text without a status line, as a web server answers a request line it cannot
+    /// read ("<!DOCTYPE HTML>…" for the HTTP/2 preface's "PRI * HTTP/2.0").
+    Text,
     /// Something else: TLS, or not HTTP at all.
     Other,
 }
@@ -42,6 +45,7 @@ pub enum FirstBytes {
 const UNKNOWN: u8 = 0;
 const HTTP2: u8 = 1;
 const OTHER: u8 = 2;
+const TEXT: u8 = 3;
 /// HTTP/1.x is stored as this plus the digit x.
 const HTTP1: u8 = 16;
 
@@ -51,6 +55,7 @@ impl Heard {
             UNKNOWN => FirstBytes::Unknown,
             HTTP2 => FirstBytes::Http2,
             OTHER => FirstBytes::Other,
+            TEXT => FirstBytes::Text,
             minor => FirstBytes::Http1(minor - HTTP1),
         }
     }
@@ -60,6 +65,7 @@ impl Heard {
             FirstBytes::Unknown => UNKNOWN,
             FirstBytes::Http2 => HTTP2,
             FirstBytes::Other => OTHER,
+            FirstBytes::Text => TEXT,
             FirstBytes::Http1(minor) => HTTP1 + minor,
         };
         self.0.store(value, Ordering::Relaxed);
@@ -90,9 +96,12 @@ pub fn classify(bytes: &[u8]) -> FirstBytes {
         .iter()
         .zip(settings)
         .all(|(&byte, expected)| expected.is_none_or(|e| e == byte));
+    let text = |byte: &u8| byte.is_ascii_graphic() || b" \t\r\n".contains(byte);
     match (matches_settings, bytes.len() >= settings.len()) {
         (true, true) => FirstBytes::Http2,
         (true, false) => FirstBytes::Unknown,
+        (false, _) if bytes.iter().all(text) && bytes.len() < WATCHED => FirstBytes::Unknown,
+        (false, _) if bytes.iter().all(text) => FirstBytes::Text,
         (false, _) => FirstBytes::Other,
     }
 }
@@ -234,6 +243,8 @@ mod tests {
         assert_eq!(classify(b"HTTP/1.1 400 Bad"), FirstBytes::Http1(1));
         assert_eq!(classify(b"HTTP/1.0 400 Bad"), FirstBytes::Http1(0));
         assert_eq!(classify(b"HTT"), FirstBytes::Unknown);
+        assert_eq!(classify(b"<!DOCTYPE HTML>"), FirstBytes::Text);
+        assert_eq!(classify(b"<!DOC"), FirstBytes::Unknown);
         // A TLS alert, and a frame other than SETTINGS.
         assert_eq!(classify(&[0x15, 3, 3, 0, 2, 2, 70]), FirstBytes::Other);
         assert_eq!(classify(&[0, 0, 8, 7, 0, 0, 0, 0]), FirstBytes::Other);
