@@ -59,10 +59,11 @@ pub async fn run(settings: &ClientSettings, call: &Call) -> anyhow::Result<()> {
         }
     );
     let mut printer = Printer::new(settings.output, out, settings.color.stdout, emit_defaults);
+    printer.for_streams(io::IsTerminal::is_terminal(&io::stdout()));
     let mut call_run = CallRun::new(settings)?;
     let result = call_run.call(call, &mut printer).await;
     // What arrived is printed whatever happened to the call.
-    let flushed = printer.flush().context("writing to stdout");
+    let flushed = printer.finish().context("writing to stdout");
     result.and(flushed)
 }
 
@@ -474,10 +475,16 @@ impl<'a> CallRun<'a> {
                     progress
                         .around(|| printer.flush())
                         .context("writing to stdout")?;
-                    match input {
-                        Some((failure, _)) => self.stop.race(failure.or(stream.next())).await,
-                        None => self.stop.race(stream.next()).await.map(Ok),
-                    }
+                    let next = async {
+                        match input {
+                            Some((failure, _)) => self.stop.race(failure.or(stream.next())).await,
+                            None => self.stop.race(stream.next()).await.map(Ok),
+                        }
+                    };
+                    printer
+                        .wait(next, &progress)
+                        .await
+                        .context("writing to stdout")?
                 }
             };
             let message = match next {
@@ -502,6 +509,9 @@ impl<'a> CallRun<'a> {
             progress.inc();
             received += 1;
         }
+        progress
+            .around(|| printer.finish())
+            .context("writing to stdout")?;
         if self.settings.verbose {
             if let Ok(Some(trailers)) = stream.trailers().await {
                 self.events.trailers(&trailers);

@@ -1,6 +1,7 @@
 //! Printing responses: one printer per format, each generic over `io::Write` and over the
 //! message through [`Render`], plus the progress bar and the verbose report that go to stderr.
 
+mod cells;
 mod dynamic;
 mod format;
 mod json;
@@ -40,6 +41,14 @@ impl<W: Write> Printer<W> {
         }
     }
 
+    /// A stream's table sizes its columns from its first rows, and on a `terminal` cuts a longer
+    /// value later with `…` (no effect on JSON).
+    pub fn for_streams(&mut self, terminal: bool) {
+        if let Printer::Table(table) = self {
+            table.for_streams(terminal);
+        }
+    }
+
     /// One response message. `single`: the call returns only this one (unary and
     /// client-streaming calls).
     pub fn message<M: Render>(&mut self, message: &M, single: bool) -> io::Result<()> {
@@ -54,5 +63,31 @@ impl<W: Write> Printer<W> {
             Printer::Json(json) => json.flush(),
             Printer::Table(table) => table.flush(),
         }
+    }
+
+    /// Flushes, showing the rows a table holds to size its columns: nothing more will come.
+    pub fn finish(&mut self) -> io::Result<()> {
+        match self {
+            Printer::Json(json) => json.flush(),
+            Printer::Table(table) => table.finish(),
+        }
+    }
+
+    /// Waits for `next` (a stream's next message). The rows a table holds to size its columns
+    /// are shown when their window ends, even if no other message comes by then.
+    pub async fn wait<F: Future>(&mut self, next: F, progress: &Progress) -> io::Result<F::Output> {
+        let end = match self {
+            Printer::Table(table) => table.window_end(),
+            Printer::Json(_) => None,
+        };
+        let Some(end) = end else {
+            return Ok(next.await);
+        };
+        let mut next = std::pin::pin!(next);
+        if let Ok(output) = tokio::time::timeout_at(end.into(), next.as_mut()).await {
+            return Ok(output);
+        }
+        progress.around(|| self.finish())?;
+        Ok(next.await)
     }
 }
