@@ -689,16 +689,24 @@ step_general_calls() {
     for c in "$c_alpha" "$c_gc_alpha"; do
         eval "$c" | grep 'Berkshire Valley' >/dev/null || die "wrong answer from: $c"
     done
+    # The same peer offering v1: what the v1alpha-only server costs apicli beyond it (6j).
+    start_server route-guide-v1 "$PYTHON" tests/interop/route_guide_server.py --port 0 --reflection v1
+    local c_v1="$APICLI call routeguide.RouteGuide/GetFeature -d '$point' --addr ${ADDR[route-guide-v1]}"
+    eval "$c_v1" | grep 'Berkshire Valley' >/dev/null || die "wrong answer from: $c_v1"
     local alpha=$WORK/'step6-v1alpha-r*.json'
     for ((r = 1; r <= HELLO_ROUNDS; r++)); do
         hyperfine_round "$WORK/step6-v1alpha-r$r.json" "$r" "$PEER_WARMUP" "$PEER_RUNS" \
-            call-v1alpha "$c_alpha" grpcurl-v1alpha "$c_gc_alpha"
+            call-v1alpha "$c_alpha" grpcurl-v1alpha "$c_gc_alpha" call-v1 "$c_v1"
     done
     local t_alpha t_gc_alpha g_alpha
     t_alpha=$(hf_median "$alpha" call-v1alpha) t_gc_alpha=$(hf_median "$alpha" grpcurl-v1alpha)
     g_alpha=$(calc "$t_gc_alpha / $t_alpha" %.1f)
     row 6i "grpcurl $GRPCURL_VERSION RouteGuide/GetFeature by reflection against a v1alpha-only grpcio server, $n_peer runs" "$(fmt_secs "$t_gc_alpha") median ($(hf_range "$alpha" grpcurl-v1alpha)) vs \`apicli call\` by reflection $(fmt_secs "$t_alpha") ($(hf_range "$alpha" call-v1alpha)) in the same rounds: apicli is **${g_alpha}×** faster" "apicli ≥ 3× faster" "$(verdict "$g_alpha >= 3")"
     repro 6i "$rounds hyperfine -N --warmup $PEER_WARMUP --runs $PEER_RUNS $(hf_args "$g" "$c_alpha" "$c_gc_alpha")$end   # \$ADDR: $PYTHON tests/interop/route_guide_server.py --port 0 --reflection v1alpha"
+    local t_v1 r_alpha
+    t_v1=$(hf_median "$alpha" call-v1)
+    r_alpha=$(calc "$t_alpha / $t_v1" %.2f)
+    row 6j "\`apicli call\` by reflection against the v1alpha-only grpcio server ÷ against the same server offering v1, in the rounds of 6i" "$(fmt_secs "$t_alpha") vs $(fmt_secs "$t_v1") = **${r_alpha}×** (asking one version after the other cost a round trip more)" "—" "—"
 }
 
 # --- step 7: the load generator ----------------------------------------------------------------
