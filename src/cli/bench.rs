@@ -1,0 +1,69 @@
+//! `apicli bench`'s arguments: the method and requests, the load, and the report's checks.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::DescriptorArgs;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
+    pub method: String,
+
+    /// The request messages of every call, as for call; {{ n }} (the call's number), {{uuid}}
+    /// and {{rand A B}} (an integer from A to B) are filled in for each call
+    #[arg(short, long, value_name = "JSON|@FILE|@-")]
+    pub data: Option<String>,
+
+    /// Calls in flight at once
+    #[arg(help_heading = "Load options", short, long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY))]
+    pub concurrency: u32,
+
+    /// HTTP/2 connections, the calls spread over them [default: one per --addr]
+    #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONNECTIONS))]
+    pub connections: Option<u32>,
+
+    /// Stop after this many calls (warm-up calls not counted) [default: 200]
+    #[arg(help_heading = "Load options", short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "duration")]
+    pub total: Option<u64>,
+
+    /// Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted
+    #[arg(
+        help_heading = "Load options",
+        short = 'z',
+        long,
+        value_name = "DURATION"
+    )]
+    pub duration: Option<String>,
+
+    /// Start this many calls per second whatever the answers (open loop); latency counts from
+    /// each call's scheduled start
+    #[arg(help_heading = "Load options", long, value_name = "N")]
+    pub rps: Option<String>,
+
+    /// Run this many calls (N) or this long (e.g. 2s) first, and do not count them
+    #[arg(help_heading = "Load options", long, value_name = "N|DURATION")]
+    pub warmup: Option<String>,
+
+    /// Runtime threads making the calls [default: one per core]
+    #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// A condition on the report (e.g. 'p99<5ms', 'errors=0', 'rps>=10000'); exit 3 when one is
+    /// not met (repeatable)
+    #[arg(long = "expect", value_name = "EXPR")]
+    pub expectations: Vec<String>,
+
+    /// Print each figure beside the same figure of an earlier -o json report, with the change
+    #[arg(long, value_name = "REPORT.json")]
+    pub compare: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub descriptors: DescriptorArgs,
+}
+
+/// The most calls `bench` keeps in flight.
+pub const MAX_CONCURRENCY: i64 = 100_000;
+/// The most connections `bench` opens.
+pub const MAX_CONNECTIONS: i64 = 10_000;

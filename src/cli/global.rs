@@ -1,0 +1,206 @@
+//! The global options: the client's (address, TLS, metadata, timeouts, proxy, output) and
+//! those every command takes (verbosity, colour), with the values they choose among.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+/// Options of every command, accepted before or after the subcommand. Each command's help shows
+/// those it takes (see `cli::command`): the ones under a client heading
+/// ([`CLIENT_HEADINGS`](super::CLIENT_HEADINGS)) are the clients'; serve takes a few of them
+/// too, with the meaning [`OWN_HELP`](super::OWN_HELP) gives.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Server address: host:port, http://host:port, https://host:port or unix:/path
+    /// [default: 127.0.0.1:50051]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        env = "APICLI_ADDR",
+        value_name = "ADDR"
+    )]
+    pub addr: Vec<String>,
+
+    /// Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        env = "APICLI_PROFILE",
+        value_name = "NAME"
+    )]
+    pub profile: Option<String>,
+
+    /// The profile that filled in options, as `-v` names it: `NAME (from FILE)`.
+    #[arg(skip)]
+    pub profile_in_use: Option<String>,
+
+    /// Request metadata, 'name: value' (repeatable; a name ending in -bin takes base64), or
+    /// @FILE for one header per line
+    #[arg(
+        help_heading = "Client options",
+        short = 'H',
+        long = "header",
+        global = true,
+        value_name = "NAME: VALUE"
+    )]
+    pub headers: Vec<String>,
+
+    /// The call's deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub timeout: Option<String>,
+
+    /// How long connecting may take [default: 10s]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub connect_timeout: Option<String>,
+
+    /// Output format [default: table]
+    #[arg(
+        help_heading = "Client options",
+        short,
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub output: Option<OutputFormat>,
+
+    /// The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "BYTES"
+    )]
+    pub max_message_size: Option<String>,
+
+    /// Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address
+    /// [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "URL",
+        conflicts_with = "no_proxy"
+    )]
+    pub proxy: Option<String>,
+
+    /// Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say
+    #[arg(help_heading = "Client options", long, global = true)]
+    pub no_proxy: bool,
+
+    /// Send 'authorization: Bearer TOKEN' with the token read from FILE
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "FILE"
+    )]
+    pub token_file: Option<PathBuf>,
+
+    /// Trust this CA certificate (PEM) besides the system roots, for https:// addresses
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "FILE"
+    )]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Present this client certificate (PEM) for mutual TLS; needs --key
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "FILE",
+        requires = "key"
+    )]
+    pub cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --cert
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "FILE",
+        requires = "cert"
+    )]
+    pub key: Option<PathBuf>,
+
+    /// The :authority and TLS server name to use instead of the address's host
+    #[arg(
+        help_heading = "Client TLS options",
+        long,
+        global = true,
+        value_name = "NAME"
+    )]
+    pub authority: Option<String>,
+
+    /// Do not verify the server's TLS certificate (a warning says so every time)
+    #[arg(help_heading = "Client TLS options", long, global = true)]
+    pub insecure: bool,
+
+    /// Compress requests with this encoding and accept responses compressed with it
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_enum,
+        value_name = "ENCODING"
+    )]
+    pub compress: Option<Compression>,
+
+    /// Send HTTP/2 keepalive pings this often (e.g. 30s)
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub keepalive: Option<String>,
+
+    /// Show on stderr the metadata sent, the response headers and trailers, the status and
+    /// timing
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// No progress bar
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to use colour (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people
+    Table,
+    /// The proto3 JSON mapping, one compact value per line
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}

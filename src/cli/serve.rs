@@ -1,0 +1,74 @@
+//! `apicli serve`'s own options: TLS, streaming pace, logging and the server's limits.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Server options")]
+pub struct ServeArgs {
+    /// Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub stream_interval: String,
+
+    /// The largest getAll length served; longer requests get INVALID_ARGUMENT
+    #[arg(long, default_value_t = 1_000_000, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
+    pub max_items: u32,
+
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM: PKCS#8, RSA or SEC1) of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Require client certificates signed by this CA (PEM): mutual TLS
+    #[arg(long, value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
+
+    /// Make a CA and a localhost/127.0.0.1 certificate in DIR (or reuse them), and serve TLS
+    #[arg(long, value_name = "DIR")]
+    pub tls_self_signed: Option<PathBuf>,
+
+    /// Do not serve gRPC reflection
+    #[arg(long)]
+    pub no_reflection: bool,
+
+    /// The log's format on stderr
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+
+    /// After SIGINT/SIGTERM, how long calls in flight may finish before they are cancelled
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub grace: String,
+
+    /// The most concurrent calls (HTTP/2 streams) on one connection
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_streams: u32,
+
+    /// The largest request message accepted (units optional: 64KiB)
+    #[arg(long, default_value = "4MiB", value_name = "BYTES")]
+    pub max_request_size: String,
+
+    /// Threads serving calls, each with the connections it was given [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Do not set TCP_NODELAY on accepted connections
+    #[arg(long)]
+    pub no_tcp_nodelay: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event
+    Text,
+    /// One JSON object per event
+    Json,
+}

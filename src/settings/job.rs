@@ -1,0 +1,154 @@
+//! What the process has been asked to do: the parsed command line turned into one job, with a
+//! profile filling in what the command line and the environment left out.
+
+use super::{
+    Bench, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings, bench,
+    client::{client_settings, client_settings_at, route},
+    serve::serve_settings,
+};
+use crate::{
+    cli::{Cli, Command, ProfilesAction},
+    exit::UsageError,
+};
+
+/// What the process has been asked to do.
+#[derive(Debug)]
+pub enum Job {
+    Call(ClientSettings, Call),
+    /// `list` and `describe`.
+    Explore(ClientSettings, Explore),
+    /// Boxed: the settings of a load test (an earlier report among them) are large.
+    Bench(ClientSettings, Box<Bench>),
+    Serve(ServeSettings),
+    Completions(clap_complete::Shell),
+    /// `apicli profiles [show NAME]`.
+    Profiles(Config, Option<String>),
+}
+
+/// One call to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Hello {
+        name: String,
+    },
+    GetAll {
+        length: i32,
+    },
+    Stream {
+        length: i32,
+    },
+    /// grpc.health.v1.Health/Check; `""` is the whole server.
+    Health {
+        service: String,
+    },
+    /// `apicli call`: any method, described at run time.
+    Method {
+        method: String,
+        data: RequestData,
+        emit_defaults: bool,
+    },
+}
+
+/// Looking at what the server (or the user's files) describe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explore {
+    /// The services, or one service's methods.
+    List { service: Option<String> },
+    /// A symbol in `.proto` syntax, or a request skeleton.
+    Describe { symbol: String, template: bool },
+}
+
+impl Job {
+    pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
+        let mut global = cli.global;
+        let mut command = cli.command;
+        match command {
+            Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
+            Command::Completions { shell } => return Ok(Job::Completions(shell)),
+            Command::Profiles { action } => {
+                let name = action.map(|ProfilesAction::Show { name }| name);
+                return Ok(Job::Profiles(Config::load()?, name));
+            }
+            _ => {}
+        }
+        // Client commands: the profile fills in what the command line and environment did not.
+        let config = Config::load()?;
+        let profile = config.choose(global.profile.as_deref())?;
+        if let Some(profile) = &profile {
+            profile.fill(&mut global)?;
+            if let Command::Call { descriptors, .. }
+            | Command::List { descriptors, .. }
+            | Command::Describe { descriptors, .. } = &mut command
+            {
+                profile.fill_descriptors(descriptors);
+            }
+            if let Command::Bench(args) = &mut command {
+                profile.fill_descriptors(&mut args.descriptors);
+            }
+        }
+        let call = match command {
+            Command::Hello { name } => Call::Hello { name },
+            Command::GetAll { length } => Call::GetAll { length },
+            Command::Stream { length } => Call::Stream { length },
+            Command::Health { service } => Call::Health { service },
+            Command::Call {
+                method,
+                data,
+                emit_defaults,
+                descriptors,
+            } => {
+                let mut settings = client_settings(global)?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                let data = RequestData::from_arg(data.as_deref());
+                return Ok(Job::Call(
+                    settings,
+                    Call::Method {
+                        method,
+                        data,
+                        emit_defaults,
+                    },
+                ));
+            }
+            Command::List {
+                service,
+                descriptors,
+            } => {
+                let mut settings = client_settings(global)?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                return Ok(Job::Explore(settings, Explore::List { service }));
+            }
+            Command::Describe {
+                symbol,
+                template,
+                descriptors,
+            } => {
+                let mut settings = client_settings(global)?;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                return Ok(Job::Explore(
+                    settings,
+                    Explore::Describe { symbol, template },
+                ));
+            }
+            Command::Bench(mut args) => {
+                if global.verbose {
+                    return Err(UsageError(
+                        "--verbose shows one call, and bench makes many; leave it out".into(),
+                    ));
+                }
+                let descriptors = std::mem::take(&mut args.descriptors);
+                let bench = bench::bench_settings(args, &global.addr)?;
+                let other_routes = (bench.endpoints[1..].iter())
+                    .map(|(_, target)| Ok((target.clone(), route(&global, target)?)))
+                    .collect::<Result<_, UsageError>>()?;
+                let mut settings = client_settings_at(global, bench.endpoints[0].1.clone())?;
+                settings.other_routes = other_routes;
+                settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                return Ok(Job::Bench(settings, Box::new(bench)));
+            }
+            Command::Serve(_) | Command::Completions { .. } | Command::Profiles { .. } => {
+                unreachable!("handled above")
+            }
+        };
+        Ok(Job::Call(client_settings(global)?, call))
+    }
+}

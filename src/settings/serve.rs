@@ -1,0 +1,149 @@
+//! The settings of `apicli serve`: where to listen, TLS, the token, logging and the limits, with
+//! the client-only flags refused.
+
+use std::{path::PathBuf, time::Duration};
+
+use super::{
+    Colors, Listen, one_addr, parse_duration, parse_listen, parse_size,
+    values::{parse_duration_allow_zero, read_certificates, read_private_key, read_token},
+};
+use crate::{
+    cli::{DEFAULT_PORT, GlobalArgs, LogFormat, ServeArgs},
+    exit::UsageError,
+};
+
+/// How often `serve` pings an idle connection to find dead peers.
+pub const DEFAULT_SERVER_KEEPALIVE: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+pub struct ServeSettings {
+    pub listen: Listen,
+    pub stream_interval: Duration,
+    pub max_items: u32,
+    pub tls: Option<ServerTls>,
+    /// Calls must carry `authorization: Bearer <token>`.
+    pub token: Option<String>,
+    pub reflection: bool,
+    pub log_format: LogFormat,
+    /// `info`; apicli's `debug` with `-v`; no per-call lines with `-q`.
+    pub log_level: &'static str,
+    pub grace: Duration,
+    /// Serving threads.
+    pub threads: usize,
+    pub limits: ServerLimits,
+    pub color: Colors,
+}
+
+#[derive(Debug)]
+pub enum ServerTls {
+    /// PEM certificate chain and key, and optionally a CA that client certificates must chain to.
+    Files {
+        cert: Vec<u8>,
+        key: Vec<u8>,
+        client_ca: Option<Vec<u8>>,
+    },
+    /// Make (or reuse) a CA and a certificate in this folder.
+    SelfSigned {
+        dir: PathBuf,
+        client_ca: Option<Vec<u8>>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerLimits {
+    pub max_concurrent_streams: u32,
+    pub max_request_size: usize,
+    pub keepalive: Duration,
+    pub tcp_nodelay: bool,
+}
+
+pub(super) fn serve_settings(
+    global: GlobalArgs,
+    args: ServeArgs,
+) -> Result<ServeSettings, UsageError> {
+    let client_only = [
+        (!global.headers.is_empty(), "--header"),
+        (global.timeout.is_some(), "--timeout"),
+        (global.connect_timeout.is_some(), "--connect-timeout"),
+        (global.output.is_some(), "--output"),
+        (global.max_message_size.is_some(), "--max-message-size"),
+        (
+            global.ca_cert.is_some(),
+            "--ca-cert (the server's is --client-ca)",
+        ),
+        (global.cert.is_some(), "--cert (the server's is --tls-cert)"),
+        (global.authority.is_some(), "--authority"),
+        (global.insecure, "--insecure"),
+        (global.proxy.is_some(), "--proxy"),
+        (global.no_proxy, "--no-proxy"),
+        (
+            global.compress.is_some(),
+            "--compress (serve accepts gzip and zstd)",
+        ),
+    ];
+    if let Some((_, flag)) = client_only.iter().find(|(given, _)| *given) {
+        return Err(UsageError(format!(
+            "{flag} applies to client calls, not to 'serve'"
+        )));
+    }
+    let listen = match one_addr(&global)? {
+        Some(addr) => parse_listen(addr)?,
+        None => Listen::Tcp(format!("127.0.0.1:{DEFAULT_PORT}")),
+    };
+    let client_ca = args
+        .client_ca
+        .as_deref()
+        .map(|p| read_certificates("--client-ca", p))
+        .transpose()?;
+    let tls = match (&args.tls_cert, &args.tls_key, &args.tls_self_signed) {
+        (Some(cert), Some(key), _) => Some(ServerTls::Files {
+            cert: read_certificates("--tls-cert", cert)?,
+            key: read_private_key("--tls-key", key)?,
+            client_ca,
+        }),
+        (_, _, Some(dir)) => Some(ServerTls::SelfSigned {
+            dir: dir.clone(),
+            client_ca,
+        }),
+        _ if client_ca.is_some() => {
+            return Err(UsageError(
+                "--client-ca needs TLS: add --tls-cert and --tls-key, or --tls-self-signed".into(),
+            ));
+        }
+        _ => None,
+    };
+    if tls.is_some() && matches!(listen, Listen::Unix(_)) {
+        return Err(UsageError(
+            "TLS over a unix: socket is not supported".into(),
+        ));
+    }
+    Ok(ServeSettings {
+        listen,
+        stream_interval: parse_duration_allow_zero("--stream-interval", &args.stream_interval)?,
+        max_items: args.max_items,
+        tls,
+        token: global.token_file.as_deref().map(read_token).transpose()?,
+        reflection: !args.no_reflection,
+        log_format: args.log_format,
+        log_level: match (global.verbose, global.quiet) {
+            (true, _) => "info,apicli=debug",
+            (false, true) => "info,apicli::calls=warn",
+            (false, false) => "info",
+        },
+        grace: parse_duration_allow_zero("--grace", &args.grace)?,
+        threads: match args.threads {
+            Some(threads) => usize::from(threads),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        },
+        limits: ServerLimits {
+            max_concurrent_streams: args.max_concurrent_streams,
+            max_request_size: parse_size("--max-request-size", &args.max_request_size)?,
+            keepalive: match &global.keepalive {
+                Some(value) => parse_duration("--keepalive", value)?,
+                None => DEFAULT_SERVER_KEEPALIVE,
+            },
+            tcp_nodelay: !args.no_tcp_nodelay,
+        },
+        color: Colors::resolve(global.color),
+    })
+}
