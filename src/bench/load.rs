@@ -25,9 +25,10 @@ use tonic::{
 use super::{
     body::{Body, Scratch},
     codec::RawCodec,
+    failure::connection_broke,
     link::{Conn, Held, Link, Mender, Wait},
     run::{Outcome, Run},
-    stats::{Tally, connection_broke},
+    stats::Tally,
 };
 use crate::{
     client,
