@@ -8,6 +8,7 @@ mod backoff;
 mod body;
 mod codec;
 pub mod compare;
+mod exchange;
 mod failure;
 mod link;
 mod live;
