@@ -20,6 +20,7 @@ pub mod proxy;
 pub mod server;
 pub mod settings;
 pub mod stop;
+pub mod template;
 pub mod tls;
 pub mod transport;
 

@@ -9,9 +9,9 @@ mod properties;
 use std::time::Duration;
 
 use apicli::{
-    bench::{Template, expect},
     headers::Header,
-    settings::{parse_duration, parse_size},
+    settings::{expect, parse_duration, parse_size},
+    template::Template,
 };
 use base64::Engine as _;
 use properties::{config, input, one_line};
@@ -330,7 +330,7 @@ proptest! {
     #[test]
     fn placeholder_errors_are_one_line(text in input(TEMPLATE)) {
         if let Err(error) = Template::parse(&text) {
-            one_line(&error.0)?;
+            one_line(&error.message("-d"))?;
         }
     }
 
@@ -346,10 +346,10 @@ proptest! {
                 .prop_map(|(a, b)| format!("rand {} {}", a.min(b), a.max(b))),
         ],
     ) {
-        let constant = Template::parse(&text).map_err(|e| TestCaseError::fail(e.0))?;
+        let constant = Template::parse(&text).map_err(|e| TestCaseError::fail(e.message("-d")))?;
         prop_assert!(constant.is_constant(), "{text:?}");
         let with = format!("{text}{{{{{placeholder}}}}}{text}");
-        let varying = Template::parse(&with).map_err(|e| TestCaseError::fail(e.0))?;
+        let varying = Template::parse(&with).map_err(|e| TestCaseError::fail(e.message("-d")))?;
         prop_assert!(!varying.is_constant(), "{with:?}");
         let bounds = placeholder.strip_prefix("rand ").and_then(|r| r.split_once(' '));
         if let Some((low, high)) = bounds.filter(|(low, high)| low != high) {

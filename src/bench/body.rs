@@ -2,7 +2,7 @@
 //! `{{rand A B}}`) filled in, parsed and encoded. A text without placeholders is encoded once,
 //! and each call sends the same bytes.
 
-use std::{fmt::Write as _, sync::Arc};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use prost::Message as _;
@@ -10,123 +10,9 @@ use prost_reflect::{DynamicMessage, MessageDescriptor};
 
 use crate::{
     call::{MessageReader, RequestData, read_one},
-    exit::{UsageError, one_line},
-    settings::{self, bound},
+    exit::UsageError,
+    template::{Extreme, Random, Template},
 };
-
-/// `-d`'s text, split at its placeholders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
-    parts: Vec<Part>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
-    Text(String),
-    /// `{{n}}`: the call's number, from 0 (warm-up calls included).
-    Number,
-    /// `{{uuid}}`: a random version-4 UUID, new at each occurrence.
-    Uuid,
-    /// `{{rand A B}}`: an integer in [A, B], new at each occurrence.
-    Rand(i64, i64),
-}
-
-impl Template {
-    /// Splits `text` at its placeholders; a malformed one is a usage error.
-    pub fn parse(text: &str) -> Result<Template, UsageError> {
-        let mut parts = Vec::new();
-        let mut rest = text;
-        while let Some(open) = rest.find("{{") {
-            if open > 0 {
-                parts.push(Part::Text(rest[..open].to_owned()));
-            }
-            let inside = &rest[open + 2..];
-            let Some(close) = inside.find("}}") else {
-                let shown: String = rest[open..].chars().take(20).collect();
-                return Err(UsageError(one_line(format!(
-                    "bad placeholder in -d: '{shown}' has no closing '}}}}'; {SYNTAX}"
-                ))));
-            };
-            parts.push(placeholder(&inside[..close])?);
-            rest = &inside[close + 2..];
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Text(rest.to_owned()));
-        }
-        Ok(Template { parts })
-    }
-
-    /// Whether the text has no placeholders, so that every call sends the same messages.
-    pub fn is_constant(&self) -> bool {
-        self.parts.iter().all(|part| matches!(part, Part::Text(_)))
-    }
-
-    /// Appends the text for call `n` to `out`.
-    pub fn render(&self, n: u64, random: &mut Random, out: &mut String) {
-        for part in &self.parts {
-            match part {
-                Part::Text(text) => out.push_str(text),
-                Part::Number => {
-                    out.push_str(itoa::Buffer::new().format(n));
-                }
-                Part::Uuid => {
-                    let mut bytes = [0; 16];
-                    bytes[..8].copy_from_slice(&random.next().to_le_bytes());
-                    bytes[8..].copy_from_slice(&random.next().to_le_bytes());
-                    let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
-                    let _ = write!(out, "{}", uuid.hyphenated());
-                }
-                Part::Rand(low, high) => {
-                    out.push_str(itoa::Buffer::new().format(random.between(*low, *high)));
-                }
-            }
-        }
-    }
-}
-
-const SYNTAX: &str = "the placeholders are {{n}}, {{uuid}} and {{rand A B}}";
-
-fn placeholder(inside: &str) -> Result<Part, UsageError> {
-    let bad = |why: &str| {
-        UsageError(one_line(format!(
-            "bad placeholder '{{{{{inside}}}}}' in -d: {why}"
-        )))
-    };
-    let words: Vec<&str> = inside.split_whitespace().collect();
-    match words.as_slice() {
-        ["n"] => Ok(Part::Number),
-        ["uuid"] => Ok(Part::Uuid),
-        ["rand", low, high] => {
-            let number = |word: &str| {
-                word.parse::<i64>()
-                    .map_err(|_| bad(&format!("'{word}' is not a whole number")))
-            };
-            let (low, high) = (number(low)?, number(high)?);
-            if low > high {
-                return Err(bad("A must not be more than B in {{rand A B}}"));
-            }
-            Ok(Part::Rand(low, high))
-        }
-        ["rand", ..] => Err(bad("write {{rand A B}}, two whole numbers A ≤ B")),
-        _ => Err(bad(SYNTAX)),
-    }
-}
-
-/// `-d`'s text (the file or stdin read whole), split at its placeholders.
-pub fn read_template(data: &RequestData) -> Result<Option<Template>, UsageError> {
-    let text = match data {
-        RequestData::None => return Ok(None),
-        RequestData::Inline(text) => text.clone(),
-        RequestData::File(path) => settings::read_text("-d", path, bound::REQUEST_TEXT)?,
-        RequestData::Stdin => {
-            let bytes = settings::read_bounded(std::io::stdin(), bound::REQUEST_TEXT, None)
-                .map_err(|why| UsageError(format!("-d @-: {why}")))?;
-            String::from_utf8(bytes)
-                .map_err(|_| UsageError(format!("-d @-: {}", settings::NOT_TEXT)))?
-        }
-    };
-    Template::parse(&text).map(Some)
-}
 
 /// The encoded request messages of each call.
 #[derive(Debug)]
@@ -266,33 +152,6 @@ impl Scratch {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Extreme {
-    Low,
-    High,
-}
-
-impl Template {
-    /// The text with each `{{rand A B}}` at one end of its range (A or B), `{{n}}` 0 and a
-    /// fixed UUID.
-    fn render_extreme(&self, extreme: Extreme, out: &mut String) {
-        for part in &self.parts {
-            match part {
-                Part::Text(text) => out.push_str(text),
-                Part::Number => out.push('0'),
-                Part::Uuid => out.push_str("00000000-0000-4000-8000-000000000000"),
-                Part::Rand(low, high) => {
-                    let value = match extreme {
-                        Extreme::Low => *low,
-                        Extreme::High => *high,
-                    };
-                    out.push_str(itoa::Buffer::new().format(value));
-                }
-            }
-        }
-    }
-}
-
 /// Parses `text` (one message when `one`, else any number) and encodes each message.
 fn encode(
     text: &str,
@@ -320,38 +179,6 @@ fn encode(
         .collect())
 }
 
-/// A small, fast random number generator (SplitMix64): placeholders need variety, not secrecy.
-#[derive(Debug, Clone)]
-pub struct Random(u64);
-
-impl Random {
-    /// Seeded from `seed` and the operating system's randomness.
-    pub fn new(seed: u64) -> Random {
-        let entropy = uuid::Uuid::new_v4().as_u64_pair().0;
-        Random(entropy ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// An integer in [low, high] (low ≤ high).
-    pub fn between(&mut self, low: i64, high: i64) -> i64 {
-        let span = high.wrapping_sub(low) as u64;
-        let offset = match span.checked_add(1) {
-            // The whole range of i64.
-            None => self.next(),
-            // Multiply-shift: unbiased enough for load, and no division.
-            Some(size) => ((u128::from(self.next()) * u128::from(size)) >> 64) as u64,
-        };
-        low.wrapping_add(offset as i64)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,66 +187,6 @@ mod tests {
     fn message(name: &str) -> MessageDescriptor {
         let pool = DescriptorPool::decode(crate::api::FILE_DESCRIPTOR_SET).unwrap();
         pool.get_message_by_name(name).unwrap()
-    }
-
-    fn render(text: &str, n: u64) -> String {
-        let mut out = String::new();
-        Template::parse(text)
-            .unwrap()
-            .render(n, &mut Random::new(1), &mut out);
-        out
-    }
-
-    #[test]
-    fn placeholders_are_filled_in() {
-        assert_eq!(
-            render(r#"{"name":"user {{n}}"}"#, 42),
-            r#"{"name":"user 42"}"#
-        );
-        assert_eq!(render("{{ n }}-{{n}}", 7), "7-7");
-        let uuid = render("{{uuid}}", 0);
-        let parsed = uuid::Uuid::parse_str(&uuid).unwrap();
-        assert_eq!(parsed.get_version_num(), 4);
-        assert_ne!(render("{{uuid}}", 0), render("{{uuid}}", 0));
-        for _ in 0..200 {
-            let value: i64 = render("{{rand -3 3}}", 0).parse().unwrap();
-            assert!((-3..=3).contains(&value), "{value}");
-        }
-        assert_eq!(render("{{rand 5 5}}", 0), "5");
-        let text = r#"{"a":{"b":1}}"#;
-        assert_eq!(render(text, 0), text, "'}}' alone is not a placeholder");
-        assert!(Template::parse(text).unwrap().is_constant());
-        assert!(!Template::parse("{{n}}").unwrap().is_constant());
-    }
-
-    #[test]
-    fn random_covers_the_range() {
-        let mut random = Random::new(3);
-        let mut seen = [false; 5];
-        for _ in 0..1000 {
-            let value = random.between(10, 14);
-            seen[(value - 10) as usize] = true;
-        }
-        assert_eq!(seen, [true; 5]);
-        let full = random.between(i64::MIN, i64::MAX);
-        let _ = full;
-        assert_eq!(random.between(i64::MAX, i64::MAX), i64::MAX);
-    }
-
-    #[test]
-    fn bad_placeholders_are_usage_errors() {
-        for (text, why) in [
-            ("{{rand 5}}", "{{rand A B}}"),
-            ("{{rand 5 1}}", "A must not be more than B"),
-            ("{{rand a 1}}", "'a' is not a whole number"),
-            ("{{nn}}", "the placeholders are"),
-            ("{{}}", "the placeholders are"),
-            (r#"{"name":"{{n"}"#, "no closing"),
-        ] {
-            let err = Template::parse(text).expect_err(text);
-            assert!(err.0.starts_with("bad placeholder"), "{text}: {}", err.0);
-            assert!(err.0.contains(why), "{text}: {}", err.0);
-        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The load: the connections (made again when they break, `link.rs`), the callers that keep
 //! `-c` calls in flight (closed loop) or the scheduler that starts calls at the `--rps` rate
-//! (open loop), each call, and the end (`-n` calls counted, `-z` passed, or Ctrl-C).
+//! (open loop), and the end (`-n` calls counted, `-z` passed, or Ctrl-C). Each call itself is
+//! `exchange.rs`'s.
 //!
 //! Each call is recorded, as it ends, into the tally of its shard (one per runtime thread, so
 //! that threads seldom wait for each other); which calls count, and the tallies, are `run.rs`'s.
@@ -11,23 +12,19 @@ use std::{
 };
 
 use bytes::Bytes;
-use futures_util::Stream;
 use http::uri::PathAndQuery;
 use prost_reflect::MethodDescriptor;
 use tokio::{
     sync::{Semaphore, mpsc},
     task::JoinSet,
 };
-use tonic::{
-    Request, Status, Streaming, client::Grpc, codec::CompressionEncoding, metadata::MetadataMap,
-};
+use tonic::{client::Grpc, codec::CompressionEncoding, metadata::MetadataMap};
 
 use super::{
     body::{Body, Scratch},
-    codec::RawCodec,
     link::{Conn, Held, Link, Mender, Wait},
     run::{Outcome, Run},
-    stats::{Tally, connection_broke},
+    stats::Tally,
 };
 use crate::{
     client,
@@ -36,7 +33,7 @@ use crate::{
     stop::Stop,
     transport::{
         Channel,
-        lane::{self, Failed, Head},
+        lane::{self, Head},
     },
 };
 
@@ -436,158 +433,6 @@ impl Schedule {
     pub fn wake(due: Instant, now: Instant) -> Option<Instant> {
         due.checked_sub(TICK).filter(|wake| *wake > now)
     }
-}
-
-impl Calls {
-    /// Makes call `n` on a connection to `endpoint`, started at `start`, within `--timeout`.
-    async fn call(
-        &self,
-        conn: &mut Conn,
-        endpoint: usize,
-        n: u64,
-        start: Instant,
-        scratch: &mut Scratch,
-        frame: Option<&Bytes>,
-    ) -> Outcome {
-        let mut outcome = Outcome {
-            streamed: self.kind.streams_responses(),
-            ..Outcome::default()
-        };
-        let exchange = async {
-            match conn {
-                Conn::Tonic(grpc) => {
-                    let result = self.exchange(grpc, n, start, scratch, &mut outcome).await;
-                    outcome.broke = result.as_ref().is_err_and(connection_broke);
-                    result
-                }
-                Conn::Lean(send) => {
-                    let head = &self.lean[endpoint];
-                    let addr = &self.addrs[endpoint];
-                    match self.lean_exchange(head, send, n, scratch, frame).await {
-                        Ok(()) => Ok(()),
-                        Err(Failed::Status(status)) => Err(status),
-                        Err(Failed::Connection(reason)) => {
-                            outcome.broke = true;
-                            Err(Status::unavailable(format!(
-                                "the connection to {addr} failed: {reason}"
-                            )))
-                        }
-                        Err(Failed::NotSent(reason)) => {
-                            outcome.broke = true;
-                            outcome.attempted = false;
-                            Err(Status::unavailable(format!(
-                                "not attempted: the connection to {addr} broke: {reason}"
-                            )))
-                        }
-                    }
-                }
-            }
-        };
-        let result = match self.timeout {
-            None => exchange.await,
-            Some(timeout) => match tokio::time::timeout(timeout, exchange).await {
-                Ok(result) => result,
-                Err(_) => Err(Status::deadline_exceeded(format!(
-                    "the {timeout:?} deadline (--timeout) passed"
-                ))),
-            },
-        };
-        outcome.result = result;
-        outcome
-    }
-
-    /// A unary call on the fast path.
-    async fn lean_exchange(
-        &self,
-        head: &Head,
-        send: &mut h2::client::SendRequest<Bytes>,
-        n: u64,
-        scratch: &mut Scratch,
-        frame: Option<&Bytes>,
-    ) -> Result<(), Failed> {
-        let frame = match frame {
-            Some(frame) => frame.clone(),
-            None => {
-                let message = self.body.one(n, scratch).map_err(|why| {
-                    Failed::Status(Status::invalid_argument(format!("request not sent: {why}")))
-                })?;
-                lane::frame(&message)
-            }
-        };
-        lane::unary(send, head, frame).await
-    }
-
-    async fn exchange(
-        &self,
-        grpc: &mut Grpc<Channel>,
-        n: u64,
-        start: Instant,
-        scratch: &mut Scratch,
-        outcome: &mut Outcome,
-    ) -> Result<(), Status> {
-        grpc.ready().await.map_err(Status::from_error)?;
-        let path = self.path.clone();
-        let not_sent = |why: String| Status::invalid_argument(format!("request not sent: {why}"));
-        match self.kind {
-            Kind::Unary => {
-                let message = self.body.one(n, scratch).map_err(not_sent)?;
-                grpc.unary(self.request(message), path, RawCodec)
-                    .await
-                    .map(drop)
-            }
-            Kind::ServerStreaming => {
-                let message = self.body.one(n, scratch).map_err(not_sent)?;
-                let response = grpc
-                    .server_streaming(self.request(message), path, RawCodec)
-                    .await?;
-                drain(response.into_inner(), start, outcome).await
-            }
-            Kind::ClientStreaming => {
-                let messages = self.body.all(n, scratch).map_err(not_sent)?;
-                grpc.client_streaming(self.request(stream_of(messages)), path, RawCodec)
-                    .await
-                    .map(drop)
-            }
-            Kind::Bidi => {
-                let messages = self.body.all(n, scratch).map_err(not_sent)?;
-                let response = grpc
-                    .streaming(self.request(stream_of(messages)), path, RawCodec)
-                    .await?;
-                drain(response.into_inner(), start, outcome).await
-            }
-        }
-    }
-
-    fn request<T>(&self, message: T) -> Request<T> {
-        let mut request = Request::new(message);
-        if !self.metadata.is_empty() {
-            *request.metadata_mut() = self.metadata.clone();
-        }
-        if let Some(timeout) = self.timeout {
-            request.set_timeout(timeout);
-        }
-        request
-    }
-}
-
-/// The request messages of a client-streaming or bidi call, sent one after another.
-fn stream_of(messages: Arc<[bytes::Bytes]>) -> impl Stream<Item = bytes::Bytes> + Send + 'static {
-    futures_util::stream::iter((0..messages.len()).map(move |i| messages[i].clone()))
-}
-
-/// Receives a response stream to its end, counting its messages.
-async fn drain(
-    mut stream: Streaming<()>,
-    start: Instant,
-    outcome: &mut Outcome,
-) -> Result<(), Status> {
-    while stream.message().await?.is_some() {
-        if outcome.messages == 0 {
-            outcome.first = Some(start.elapsed());
-        }
-        outcome.messages += 1;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ mod backoff;
 mod body;
 mod codec;
 pub mod compare;
-pub mod expect;
+mod exchange;
+mod failure;
 mod link;
 mod live;
 mod load;
@@ -17,6 +18,7 @@ pub mod print;
 pub mod report;
 mod run;
 mod stats;
+mod verdict;
 
 use std::{
     io::{self, BufWriter, Write as _},
@@ -26,8 +28,6 @@ use std::{
 use anyhow::Context as _;
 use tonic::metadata::MetadataMap;
 
-pub use body::{Template, read_template};
-pub use expect::Expectation;
 use load::{Calls, Kind, Measured};
 pub use report::Report;
 use report::{Endpoint, OpenLoop, Shape, Streams};
@@ -43,6 +43,14 @@ use crate::{
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
 /// expectations.
 pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
+    // A bad --compare file is a usage error, before any connection.
+    let compare = match &bench.compare {
+        Some(path) => Some(
+            compare::load(path)
+                .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))?,
+        ),
+        None => None,
+    };
     let runtime = if bench.threads == 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -60,7 +68,7 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     match settings.output {
         OutputFormat::Json => print::write_json(&mut out, &report),
-        OutputFormat::Table => print::write_table(&mut out, &report, bench.compare.as_ref()),
+        OutputFormat::Table => print::write_table(&mut out, &report, compare.as_ref()),
     }
     .and_then(|()| out.flush())
     .context("writing to stdout")?;
@@ -72,7 +80,7 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
         .expectations
         .0
         .iter()
-        .filter_map(|(_, expectation)| expectation.check(&report))
+        .filter_map(|(_, expectation)| verdict::check(expectation, &report))
         .collect();
     if !unmet.is_empty() {
         return Err(Unmet(unmet).into());

@@ -15,9 +15,10 @@ use tokio::sync::Notify;
 use tonic::Status;
 
 use super::{
+    failure::failure,
     link::{Event, Link},
     outage::{Outage, Window},
-    stats::{Ended, Tally, failure},
+    stats::{Ended, Tally},
 };
 use crate::settings::{Bench, StopAfter, Warmup};
 

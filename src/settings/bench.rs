@@ -1,14 +1,17 @@
-//! `apicli bench`'s flags → the load to run. Every value is checked here, and the `--expect`
-//! expressions parsed and the `--compare` report read, so that a mistake is exit 2 before any
-//! call.
+//! `apicli bench`'s flags → the load to run. Every value is checked here, the `--expect`
+//! expressions parsed and `-d`'s placeholders read, so that a mistake is exit 2 before any
+//! call. The `--compare` report is bench's own data, so bench reads it, before it connects.
 
-use std::{fmt, time::Duration};
+use std::{fmt, path::PathBuf, time::Duration};
 
-use super::{RequestData, Target, parse_duration, parse_target};
+use super::{
+    NOT_TEXT, RequestData, Target, bound, expect, parse_duration, parse_target, read_bounded,
+    read_text,
+};
 use crate::{
-    bench::{Expectation, Report, Template, compare, expect, read_template},
     cli::{BenchArgs, DEFAULT_PORT},
     exit::{UsageError, one_line},
+    template::Template,
 };
 
 /// The most calls per second `--rps` takes.
@@ -32,8 +35,8 @@ pub struct Bench {
     pub warmup: Option<Warmup>,
     pub threads: usize,
     pub expectations: Expectations,
-    /// `--compare`: the earlier report.
-    pub compare: Option<Report>,
+    /// `--compare`: the file of the earlier report.
+    pub compare: Option<PathBuf>,
 }
 
 /// What ends the run.
@@ -53,7 +56,7 @@ pub enum Warmup {
 }
 
 /// The `--expect` expressions, parsed, with their text.
-pub struct Expectations(pub Vec<(String, Expectation)>);
+pub struct Expectations(pub Vec<(String, expect::Expectation)>);
 
 impl fmt::Debug for Expectations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -119,13 +122,6 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
             )))),
         })
         .collect::<Result<Vec<_>, UsageError>>()?;
-    let compare = match &args.compare {
-        Some(path) => Some(
-            compare::load(path)
-                .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))?,
-        ),
-        None => None,
-    };
     let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
     Ok(Bench {
         method: args.method,
@@ -141,8 +137,25 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         },
         expectations: Expectations(expectations),
-        compare,
+        compare: args.compare,
     })
+}
+
+/// `-d`'s text (the file or stdin read whole), split at its placeholders.
+fn read_template(data: &RequestData) -> Result<Option<Template>, UsageError> {
+    let text = match data {
+        RequestData::None => return Ok(None),
+        RequestData::Inline(text) => text.clone(),
+        RequestData::File(path) => read_text("-d", path, bound::REQUEST_TEXT)?,
+        RequestData::Stdin => {
+            let bytes = read_bounded(std::io::stdin(), bound::REQUEST_TEXT, None)
+                .map_err(|why| UsageError(format!("-d @-: {why}")))?;
+            String::from_utf8(bytes).map_err(|_| UsageError(format!("-d @-: {NOT_TEXT}")))?
+        }
+    };
+    Template::parse(&text)
+        .map(Some)
+        .map_err(|err| UsageError(err.message("-d")))
 }
 
 fn parse_rps(value: &str) -> Result<f64, UsageError> {

@@ -3,6 +3,7 @@
 
 mod address;
 mod bench;
+pub mod expect;
 mod lookup;
 mod profile;
 mod request_data;
