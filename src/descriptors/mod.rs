@@ -106,16 +106,24 @@ impl Descriptors {
 
     /// `SERVICE/METHOD`, `SERVICE.METHOD` or `/SERVICE/METHOD`.
     pub async fn method(&mut self, name: &str) -> anyhow::Result<MethodDescriptor> {
-        let trimmed = name.trim_start_matches('/');
-        let split = trimmed.rfind('/').or_else(|| trimmed.rfind('.'));
-        let Some(at) = split.filter(|&at| at > 0 && at + 1 < trimmed.len()) else {
-            return Err(UsageError(format!(
-                "'{name}' is not a method name; write SERVICE/METHOD, e.g. api.Api/sayHello"
-            ))
-            .into());
+        let (service_name, method_name) = crate::settings::split_method(name)?;
+        let service = match self.service(service_name).await {
+            Ok(service) => service,
+            // `api.Api` reads as method `Api` of a service `api`: it may be a service itself.
+            Err(unknown) => match self.service(name.trim_matches('/')).await {
+                Ok(service) => {
+                    let methods: Vec<String> = (service.methods())
+                        .map(|m| format!("{}/{}", service.full_name(), m.name()))
+                        .collect();
+                    return Err(UsageError(format!(
+                        "'{name}' is a service, not a method; name one of its methods: {}",
+                        methods.join(", ")
+                    ))
+                    .into());
+                }
+                Err(_) => return Err(unknown),
+            },
         };
-        let (service_name, method_name) = (&trimmed[..at], &trimmed[at + 1..]);
-        let service = self.service(service_name).await?;
         if let Some(method) = service.methods().find(|m| m.name() == method_name) {
             return Ok(method);
         }

@@ -97,6 +97,7 @@ impl Job {
                 emit_defaults,
                 descriptors,
             } => {
+                super::split_method(&method)?;
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 let data = RequestData::from_arg(data.as_deref());

@@ -5,6 +5,7 @@ mod address;
 mod bench;
 pub mod expect;
 mod lookup;
+mod method;
 mod profile;
 mod request_data;
 mod route;
@@ -19,6 +20,7 @@ use std::io::IsTerminal;
 
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
+pub use method::split_method;
 pub use profile::{Chosen, Config};
 pub use request_data::RequestData;
 pub use route::{Route, Source, Why};
