@@ -106,6 +106,11 @@ pub fn parse_listen(addr: &str) -> Result<Listen, UsageError> {
         .strip_prefix("http://")
         .unwrap_or(addr)
         .trim_end_matches('/');
+    if let Some((scheme, _)) = bare.split_once("://") {
+        return Err(bad(&format!(
+            "'{scheme}://' is not a way to serve; give host:port or unix:/path"
+        )));
+    }
     let (host, port) = bare
         .rsplit_once(':')
         .ok_or_else(|| bad("expected host:port"))?;

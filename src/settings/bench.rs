@@ -122,6 +122,7 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
             )))),
         })
         .collect::<Result<Vec<_>, UsageError>>()?;
+    super::split_method(&args.method)?;
     let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
     Ok(Bench {
         method: args.method,
@@ -176,7 +177,9 @@ fn parse_warmup(value: &str) -> Result<Warmup, UsageError> {
     if let Ok(calls) = value.trim().parse::<u64>() {
         return Ok(Warmup::Calls(calls));
     }
-    match parse_duration("--warmup", value) {
+    match super::values::parse_duration_allow_zero("--warmup", value) {
+        // No warm-up, as `--warmup 0` says.
+        Ok(time) if time.is_zero() => Ok(Warmup::Calls(0)),
         Ok(time) => Ok(Warmup::Time(time)),
         Err(_) => Err(UsageError(format!(
             "bad --warmup '{value}': expected a number of calls (e.g. 500) or a time (e.g. 2s)"
@@ -212,5 +215,8 @@ mod tests {
         let err = parse_warmup("soon").unwrap_err();
         assert!(err.0.contains("number of calls"), "{}", err.0);
         assert!(parse_warmup("-3").is_err());
+        // No warm-up, whichever way it is said.
+        assert_eq!(parse_warmup("0").unwrap(), Warmup::Calls(0));
+        assert_eq!(parse_warmup("0s").unwrap(), Warmup::Calls(0));
     }
 }

@@ -39,7 +39,8 @@ pub fn parse_size(flag: &str, value: &str) -> Result<usize, UsageError> {
     let size: bytesize::ByteSize = value
         .trim()
         .parse()
-        .map_err(|e: String| bad(format!("{e} (expected bytes, e.g. 4194304 or 64MiB)")))?;
+        // bytesize's own words name its internals ("cannot parse float from empty string").
+        .map_err(|_: String| bad("expected bytes, e.g. 4194304 or 64MiB".to_owned()))?;
     let bytes = usize::try_from(size.as_u64()).map_err(|_| bad("too large".into()))?;
     if bytes == 0 {
         return Err(bad("must be at least 1 byte".into()));
