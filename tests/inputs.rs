@@ -8,14 +8,12 @@ use std::{
     fs::OpenOptions,
     io::Write as _,
     path::{Path, PathBuf},
-    process::{Command, Output, Stdio},
+    process::{Command, Stdio},
     thread,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
-use common::{
-    ChildGuard, Server, apicli, assert_exit, read_all_in_background, run, stderr, stdout,
-};
+use common::{Server, apicli, assert_exit, output_within, run, stderr, stdout};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -76,35 +74,6 @@ fn write(dir: &Path, name: &str, content: &[u8]) -> String {
     path.display().to_string()
 }
 
-/// Runs `cmd` with output collected; `Err` if it has not ended within `limit` (then it is killed),
-/// so that a case that hangs fails the test with the others rather than stopping it.
-fn run_within(cmd: &mut Command, limit: Duration) -> Result<Output, String> {
-    let mut child = ChildGuard(
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run apicli"),
-    );
-    let out = read_all_in_background(child.0.stdout.take().expect("piped stdout"));
-    let err = read_all_in_background(child.0.stderr.take().expect("piped stderr"));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.0.try_wait().expect("wait for apicli") {
-            break status;
-        }
-        if start.elapsed() > limit {
-            return Err(format!("still running after {limit:?}"));
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    Ok(Output {
-        status,
-        stdout: out.recv().expect("stdout read"),
-        stderr: err.recv().expect("stderr read"),
-    })
-}
-
 /// One run of the binary and what it must do: exit 2 with exactly `line` on stderr.
 struct Refused {
     args: Vec<String>,
@@ -138,7 +107,7 @@ fn check_refusals(cases: Vec<Refused>) {
         let expected = format!("apicli: error: {}\n", case.line);
         // Generous: a debug build parses the 16 MiB of an endless request in seconds, more on a
         // busy machine. The limit only keeps a case that hangs from stopping the others.
-        match run_within(&mut cmd, Duration::from_secs(60)) {
+        match output_within(cmd.stdin(Stdio::null()), Duration::from_secs(60)) {
             Err(why) => wrong.push(format!("{:?}: {why}", case.args)),
             Ok(output) => {
                 if output.status.code() != Some(2) || stderr(&output) != expected {

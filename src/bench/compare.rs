@@ -62,54 +62,11 @@ fn json_type(value: &serde_json::Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::io::Write as _;
 
     use super::*;
     use crate::bench::print::write_json;
-    use crate::bench::report::{Bucket, Latency, Shape};
-
-    fn report() -> Report {
-        let latency = Latency {
-            min_us: 310,
-            mean_us: 1_874.5,
-            p50_us: 1_500,
-            p90_us: 3_200,
-            p95_us: 4_100,
-            p99_us: 7_210,
-            p999_us: 9_800,
-            max_us: 12_000,
-        };
-        Report {
-            method: "api.Api/sayHello".into(),
-            kind: "unary".into(),
-            shape: Shape {
-                concurrency: 50,
-                connections: 1,
-                threads: 2,
-                total: Some(1000),
-                duration_us: None,
-                rps: None,
-                warmup_calls: None,
-                warmup_us: None,
-            },
-            count: 1000,
-            duration_us: 125_000,
-            rps: 8000.0,
-            latency,
-            histogram: vec![Bucket {
-                upper_us: 12_000,
-                count: 1000,
-            }],
-            statuses: BTreeMap::from([("OK".into(), 1000)]),
-            errors: Vec::new(),
-            endpoints: Vec::new(),
-            open_loop: None,
-            streams: None,
-            interrupted: false,
-            unreachable_us: 0,
-        }
-    }
+    use crate::bench::report::example as report;
 
     fn file(content: &[u8]) -> tempfile::NamedTempFile {
         let mut file = tempfile::NamedTempFile::new().unwrap();

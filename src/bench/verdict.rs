@@ -115,53 +115,12 @@ fn trim(number: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::bench::report::{Shape, Streams};
+    use crate::bench::report::{Streams, example as report};
     use crate::settings::expect::parse;
 
     fn latency() -> Latency {
-        Latency {
-            min_us: 310,
-            mean_us: 1_874.6,
-            p50_us: 1_500,
-            p90_us: 3_200,
-            p95_us: 4_100,
-            p99_us: 7_210,
-            p999_us: 9_800,
-            max_us: 12_000,
-        }
-    }
-
-    /// 1000 unary calls in 0.125 s, 3 of them UNAVAILABLE.
-    fn report() -> Report {
-        Report {
-            method: "api.Api/sayHello".into(),
-            kind: "unary".into(),
-            shape: Shape {
-                concurrency: 50,
-                connections: 1,
-                threads: 2,
-                total: Some(1000),
-                duration_us: None,
-                rps: None,
-                warmup_calls: None,
-                warmup_us: None,
-            },
-            count: 1000,
-            duration_us: 125_000,
-            rps: 8000.0,
-            latency: latency(),
-            histogram: Vec::new(),
-            statuses: BTreeMap::from([("OK".into(), 997), ("UNAVAILABLE".into(), 3)]),
-            errors: Vec::new(),
-            endpoints: Vec::new(),
-            open_loop: None,
-            streams: None,
-            interrupted: false,
-            unreachable_us: 0,
-        }
+        report().latency
     }
 
     fn streaming() -> Report {

@@ -195,6 +195,12 @@ impl Drop for ChildGuard {
 
 /// Runs `cmd` with its output collected, killing it (and failing) if it runs past [`LIMIT`].
 pub fn output_of(cmd: &mut Command) -> Output {
+    output_within(cmd, LIMIT).unwrap_or_else(|why| panic!("apicli {why}"))
+}
+
+/// Runs `cmd` with its output collected; `Err` if it has not ended within `limit` (then it is
+/// killed), so that a case that hangs can fail with the others rather than stop the test.
+pub fn output_within(cmd: &mut Command, limit: Duration) -> Result<Output, String> {
     let mut child = ChildGuard(
         cmd.stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -203,12 +209,21 @@ pub fn output_of(cmd: &mut Command) -> Output {
     );
     let out = read_all_in_background(child.0.stdout.take().expect("piped stdout"));
     let err = read_all_in_background(child.0.stderr.take().expect("piped stderr"));
-    let status = wait_with_limit(&mut child.0, LIMIT);
-    Output {
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.0.try_wait().expect("wait for apicli") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            return Err(format!("still running after {limit:?}"));
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    Ok(Output {
         status,
         stdout: out.recv().expect("stdout read"),
         stderr: err.recv().expect("stderr read"),
-    }
+    })
 }
 
 /// Runs `cmd` with `input` on its stdin, which is then closed, and its output collected, killing
