@@ -128,7 +128,9 @@ fn profiles(config: &Config, name: Option<&str>) -> anyhow::Result<()> {
 fn report(err: &anyhow::Error, colors: Colors) -> u8 {
     let verdict = exit::verdict(err);
     if !verdict.quiet {
-        let message = format!("{err:#}");
+        // Whatever a message quotes (a server's status message, a flag's value), it prints on
+        // one line.
+        let message = exit::one_line(format!("{err:#}"));
         if let Some(interrupted) = err.downcast_ref::<Interrupted>() {
             eprintln!("apicli: {interrupted}");
         } else if let Some(unmet) = err.downcast_ref::<Unmet>() {

@@ -14,6 +14,8 @@
 
 use std::fmt;
 
+use crate::exit::one_line;
+
 /// One parsed `--expect`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
@@ -138,9 +140,14 @@ fn is_op_char(c: char) -> bool {
     matches!(c, '<' | '>' | '=' | '!')
 }
 
-/// Reads `METRIC OP VALUE`. The error is one line that says what is wrong with it; the caller,
-/// which names the flag, quotes the expression.
+/// Reads `METRIC OP VALUE`. The error is one line that says what is wrong with it, with any
+/// control character of the text it quotes escaped; the caller, which names the flag, quotes
+/// the expression.
 pub fn parse(text: &str) -> Result<Expectation, String> {
+    read(text).map_err(one_line)
+}
+
+fn read(text: &str) -> Result<Expectation, String> {
     let written = text.trim();
     if written.is_empty() {
         return Err("an empty expectation; write METRIC OP VALUE, e.g. p99<5ms".to_owned());
@@ -344,6 +351,10 @@ mod tests {
             (
                 "p99<1.2.3ms",
                 "'1.2.3ms' is not a number (write digits, e.g. p99<5ms)",
+            ),
+            (
+                "count<count\ncount",
+                "'count\\ncount' is not a number (write digits, e.g. count<0)",
             ),
             (
                 "p99=<5ms",

@@ -4,11 +4,17 @@
 
 use proptest::{prelude::*, test_runner::TestCaseError};
 
+/// 256 cases a property, unless `PROPTEST_CASES` asks for more (a longer search before a
+/// release) or `PROPTEST_RNG_SEED` replays a run.
 pub fn config() -> ProptestConfig {
+    let from_env = ProptestConfig::default();
     ProptestConfig {
-        cases: 256,
+        cases: match std::env::var_os("PROPTEST_CASES") {
+            Some(_) => from_env.cases,
+            None => 256,
+        },
         failure_persistence: None,
-        ..ProptestConfig::default()
+        ..from_env
     }
 }
 
