@@ -3,7 +3,8 @@
 #   - a Python venv with grpcio and friends, plus stubs generated from proto/api.proto and
 #     proto/route_guide.proto;
 #   - proxy.py in that venv, an HTTP proxy with CONNECT, for tests/proxy.rs;
-#   - buf, from its npm package (the native binary, not the node wrapper).
+#   - buf, from its npm package (the native binary, not the node wrapper);
+#   - the Connect peers (connect-node, connect-web, protoc-gen-es, esbuild), by node/setup.sh.
 # Prints one line per peer ("name: path"); exits non-zero with a message when an install fails.
 # Usage: tests/interop/setup.sh   (from anywhere; paths are relative to the repository root)
 set -euo pipefail
@@ -66,6 +67,10 @@ if ! buf=$(find_buf); then
     buf=$(find_buf) || fail "buf installed, but no native binary under $npm_prefix/node_modules/@bufbuild/"
 fi
 "$buf" --version >/dev/null 2>&1 || fail "$buf does not run"
+
+# --- Connect peers -----------------------------------------------------------------------------
+# Its own failure message is the one to show, so no ERR trap of ours may follow it.
+bash tests/interop/node/setup.sh "$buf" || exit 1
 
 echo "python: $python"
 echo "proxy: $proxy"
