@@ -1,0 +1,956 @@
+//! Interop with the Connect peers, all on 127.0.0.1 with OS-chosen ports:
+//!
+//! - apicli → a connect-node server (`tests/interop/node/server.mjs`), which serves Connect,
+//!   gRPC and gRPC-Web on an h2c port, and Connect and gRPC-Web on an HTTP/1.1 port;
+//! - a connect-node client (`tests/interop/node/client.mjs`) → `apicli serve`;
+//! - connect-web in Debian's chromium, headless (`tests/interop/node/page.mjs`) → a server that
+//!   allows the page's origin.
+//!
+//! Each direction is a table of protocols (the constants below): a cell that apicli cannot pass
+//! yet is left out, with a comment naming what enables it.
+//!
+//! The peers are installed on first use by `tests/interop/setup.sh` (which runs
+//! `tests/interop/node/setup.sh`) into `target/interop/`. When that fails, the tests print
+//! `skipping interop: …` and return, except under `CI=true`, where they fail with the setup
+//! output. Chromium comes from `tests/interop/node/chromium.sh` (apt-get); the browser tests
+//! skip, saying why, only when there is no apt-get to install it with.
+
+mod common;
+
+use std::{
+    io::{self, BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    process::{Child, ChildStdout, Command, Stdio},
+    sync::{OnceLock, mpsc},
+    thread,
+};
+
+use serde_json::{Value, json};
+
+use common::{LIMIT, Server, items_json, route_guide::check_every_kind};
+
+/// Which of connect-node's two ports a cell uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Port {
+    /// h2c: Connect, gRPC and gRPC-Web.
+    H2c,
+    /// HTTP/1.1: Connect and gRPC-Web.
+    Http1,
+}
+
+/// apicli → connect-node: `--protocol` and the port, for hello, get-all, stream, statuses,
+/// details, headers, trailers and deadlines.
+/// To add when apicli speaks them (`--protocol`, `--http`, by the web and connect branches):
+/// `("connect", H2c)`, `("connect", Http1)`, `("grpc-web", H2c)`, `("grpc-web", Http1)`.
+/// Not `grpc-web-text`: connect-node does not serve it (it answers 415).
+const APICLI_TO_NODE: &[(&str, Port)] = &[("grpc", Port::H2c)];
+
+/// apicli `call --proto proto/route_guide.proto` → connect-node's RouteGuide on h2c, all four
+/// RPC kinds. To add with Connect in apicli: `"connect"`.
+const APICLI_TO_NODE_ROUTE_GUIDE: &[&str] = &["grpc"];
+
+/// apicli `call --proto proto/route_guide.proto` → connect-node's RouteGuide, where the
+/// transport carries only some kinds: each kind it carries answers, and the others (bidi over
+/// HTTP/1.1; client streams and bidi in gRPC-Web) exit 2 before anything is sent.
+/// To add: `("connect", Http1)` with Connect and `--http 1.1`; `("grpc-web", H2c)` and
+/// `("grpc-web", Http1)` with gRPC-Web. Remove the test's `#[ignore]` with the first.
+const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] = &[];
+
+/// connect-node client → `apicli serve`: (`--protocol` of client.mjs, `--http`).
+/// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")` (the connect
+/// branch's server layer, and `accept_http1`), `("grpcweb", "2")`, `("grpcweb", "1.1")` (the
+/// web branch's gRPC-Web server).
+const NODE_CLIENT_TO_SERVE: &[(&str, &str)] = &[("grpc", "2")];
+
+/// connect-web in chromium → connect-node's HTTP/1.1 port: the page's protocols.
+const BROWSER_TO_NODE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
+
+/// connect-web in chromium → `apicli serve --cors-origin`: the page's protocols.
+/// To add: `"grpcweb"` with the web branch (gRPC-Web over HTTP/1.1 and CORS), then
+/// `"connect-proto"` and `"connect-json"` with the connect branch's server layer (its JSON
+/// codec for the second). Remove the test's `#[ignore]` with the first.
+const BROWSER_TO_SERVE: &[&str] = &[];
+
+// ---------------------------------------------------------------------------------------------
+// Peers and processes
+// ---------------------------------------------------------------------------------------------
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The installed Connect peers: the directory with node_modules, the generated code and the
+/// scripts.
+struct Peers {
+    dir: PathBuf,
+}
+
+struct SetupFailure {
+    summary: String,
+    output: String,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|ci| ci == "true")
+}
+
+/// The peers, installed once per test binary; `None` (after saying why) when they cannot be
+/// installed outside CI. Under `CI=true` a failed setup panics.
+fn peers() -> Option<&'static Peers> {
+    static PEERS: OnceLock<Result<Peers, SetupFailure>> = OnceLock::new();
+    let peers = PEERS.get_or_init(|| {
+        let peers = setup();
+        if let Err(failure) = &peers
+            && !in_ci()
+        {
+            // Straight to stderr, past the test harness's capture, once per test binary.
+            let _ = writeln!(io::stderr(), "skipping interop: {}", failure.summary);
+        }
+        peers
+    });
+    match peers {
+        Ok(peers) => Some(peers),
+        Err(failure) if in_ci() => panic!(
+            "interop setup failed: {}\n{}",
+            failure.summary, failure.output
+        ),
+        Err(_) => None,
+    }
+}
+
+/// `let peers = peers_or_skip!();` — returns from the test when the peers are not installed.
+macro_rules! peers_or_skip {
+    () => {
+        match peers() {
+            Some(peers) => peers,
+            None => return,
+        }
+    };
+}
+
+/// Runs a setup script: its stdout, or its exit code and why it failed.
+fn run_setup(script: &str) -> Result<String, (Option<i32>, SetupFailure)> {
+    let path = repo_root().join(script);
+    let output = Command::new("bash")
+        .arg(&path)
+        .current_dir(repo_root())
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|err| {
+            let summary = format!("cannot run bash {}: {err}", path.display());
+            (
+                None,
+                SetupFailure {
+                    summary,
+                    output: String::new(),
+                },
+            )
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if output.status.success() {
+        return Ok(stdout);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stderr
+        .lines()
+        .rev()
+        .find_map(|line| {
+            line.strip_prefix("interop setup failed: ")
+                .or_else(|| line.strip_prefix("chromium unavailable: "))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{script} failed"));
+    let output_text = format!(
+        "exit: {:?}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+        output.status.code()
+    );
+    Err((
+        output.status.code(),
+        SetupFailure {
+            summary,
+            output: output_text,
+        },
+    ))
+}
+
+/// The value of the `NAME: VALUE` line of `stdout`.
+fn named(stdout: &str, name: &str) -> Option<String> {
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+        .map(|value| value.trim().to_owned())
+}
+
+fn setup() -> Result<Peers, SetupFailure> {
+    let stdout = run_setup("tests/interop/setup.sh").map_err(|(_, failure)| failure)?;
+    match named(&stdout, "node_dir") {
+        Some(dir) => Ok(Peers {
+            dir: repo_root().join(dir),
+        }),
+        None => Err(SetupFailure {
+            summary: "setup.sh did not name the directory of the Connect peers".to_owned(),
+            output: stdout,
+        }),
+    }
+}
+
+/// Debian's chromium, installed once per test binary; `None` after saying why when there is no
+/// apt-get to install it with (chromium.sh's exit 3). Any other failure panics, in CI or not.
+fn chromium() -> Option<&'static Path> {
+    static CHROMIUM: OnceLock<Result<Option<PathBuf>, SetupFailure>> = OnceLock::new();
+    let found = CHROMIUM.get_or_init(|| match run_setup("tests/interop/node/chromium.sh") {
+        Ok(stdout) => match named(&stdout, "chromium") {
+            Some(path) => Ok(Some(PathBuf::from(path))),
+            None => Err(SetupFailure {
+                summary: "chromium.sh did not name chromium".to_owned(),
+                output: stdout,
+            }),
+        },
+        Err((Some(3), failure)) => {
+            let _ = writeln!(
+                io::stderr(),
+                "skipping the browser test: {}",
+                failure.summary
+            );
+            Ok(None)
+        }
+        Err((_, failure)) => Err(failure),
+    });
+    match found {
+        Ok(path) => path.as_deref(),
+        Err(failure) => panic!(
+            "chromium setup failed: {}\n{}",
+            failure.summary, failure.output
+        ),
+    }
+}
+
+/// Keeps peers talking to loopback directly, whatever proxy the environment names.
+fn no_proxy(cmd: &mut Command) -> &mut Command {
+    cmd.env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .current_dir(repo_root())
+}
+
+impl Peers {
+    /// `node SCRIPT`, a script of the installed peers.
+    fn node(&self, script: &str) -> Command {
+        let mut cmd = Command::new("node");
+        cmd.arg(self.dir.join(script));
+        no_proxy(&mut cmd);
+        cmd
+    }
+}
+
+/// A child process that is killed when the test ends, passing or failing.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `cmd` with its stdout piped, and reads its lines on a thread.
+fn spawn_with_lines(cmd: &mut Command, what: &str) -> (Guard, mpsc::Receiver<String>) {
+    let mut child = Guard(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("start {what}: {err}")),
+    );
+    let stdout: ChildStdout = child.0.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// The next line of `lines` as JSON, within [`LIMIT`].
+fn next_json(lines: &mpsc::Receiver<String>, what: &str) -> Value {
+    let line = lines
+        .recv_timeout(LIMIT)
+        .unwrap_or_else(|_| panic!("{what} printed no line within {LIMIT:?}"));
+    serde_json::from_str(&line).unwrap_or_else(|err| panic!("{what}: not JSON ({err}): {line:?}"))
+}
+
+/// The connect-node server (`server.mjs`).
+struct NodeServer {
+    h2c: u64,
+    http1: u64,
+    _process: Guard,
+}
+
+impl NodeServer {
+    /// `node server.mjs ARGS`, once it is listening.
+    fn start(peers: &Peers, args: &[&str]) -> NodeServer {
+        let (process, lines) = spawn_with_lines(peers.node("server.mjs").args(args), "server.mjs");
+        let ports = next_json(&lines, "server.mjs");
+        let port = |name: &str| {
+            ports[name]
+                .as_u64()
+                .unwrap_or_else(|| panic!("server.mjs named no {name} port: {ports}"))
+        };
+        NodeServer {
+            h2c: port("h2c"),
+            http1: port("http1"),
+            _process: process,
+        }
+    }
+
+    fn url(&self, port: Port) -> String {
+        match port {
+            Port::H2c => format!("http://127.0.0.1:{}", self.h2c),
+            Port::Http1 => format!("http://127.0.0.1:{}", self.http1),
+        }
+    }
+}
+
+/// What a finished command did.
+struct Ran {
+    what: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Display for Ran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.what, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Ran {
+    fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "unexpected exit code: {self}");
+        self
+    }
+
+    /// stdout as one JSON value per line.
+    fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|err| panic!("not JSON ({err}): {line:?}\n{self}"))
+            })
+            .collect()
+    }
+}
+
+/// Runs `cmd` to completion (at most [`LIMIT`]), capturing its output.
+fn run(cmd: &mut Command) -> Ran {
+    let what = format!("{cmd:?}");
+    let output = common::output_within(cmd.stdin(Stdio::null()), LIMIT)
+        .unwrap_or_else(|why| panic!("{what}: {why}"));
+    Ran {
+        what,
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The flags that choose `protocol` and, on connect-node's HTTP/1.1 port, `--http 1.1`.
+/// gRPC needs none: it is the default, and the only protocol of builds without `--protocol`.
+fn protocol_args(protocol: &str, port: Port) -> Vec<String> {
+    let mut args = Vec::new();
+    if protocol != "grpc" {
+        args.extend(["--protocol".to_owned(), protocol.to_owned()]);
+    }
+    if port == Port::Http1 {
+        args.extend(["--http".to_owned(), "1.1".to_owned()]);
+    }
+    args
+}
+
+/// `apicli ARGS PROTOCOL-ARGS --addr URL`.
+fn apicli(url: &str, protocol: &[String], args: &[&str]) -> Ran {
+    run(common::apicli()
+        .args(args)
+        .args(protocol)
+        .args(["--addr", url]))
+}
+
+/// The value of header `name` in apicli's `-v` log of response headers and trailers.
+fn logged_header(ran: &Ran, name: &str) -> Option<String> {
+    let prefix = format!("  {name}: ");
+    ran.stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix).map(str::to_owned))
+}
+
+// ---------------------------------------------------------------------------------------------
+// apicli → connect-node
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn apicli_calls_connect_node_api() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &[]);
+    for &(protocol, port) in APICLI_TO_NODE {
+        let cell = format!("{protocol} on {port:?}");
+        let url = server.url(port);
+        let flags = protocol_args(protocol, port);
+
+        let ran = apicli(&url, &flags, &["hello", "Gonzalo", "-o", "json"]);
+        ran.assert_code(0);
+        assert_eq!(
+            ran.json_lines(),
+            [json!({"message": "Hello Gonzalo!"})],
+            "{cell}: {ran}"
+        );
+
+        let ran = apicli(&url, &flags, &["get-all", "--length", "3", "-o", "json"]);
+        ran.assert_code(0);
+        assert_eq!(
+            ran.json_lines(),
+            [json!({"items": items_json(3)})],
+            "{cell}: {ran}"
+        );
+
+        let ran = apicli(&url, &flags, &["get-all", "--length", "0", "-o", "json"]);
+        ran.assert_code(0);
+        assert_eq!(ran.json_lines(), [json!({})], "{cell}: {ran}");
+
+        let ran = apicli(&url, &flags, &["stream", "--length", "5", "-o", "json"]);
+        ran.assert_code(0);
+        assert_eq!(ran.json_lines(), items_json(5), "{cell}: {ran}");
+
+        // Request headers reach the server, and its headers and trailers come back; so does the
+        // deadline, as the time the server saw left.
+        let ran = apicli(
+            &url,
+            &flags,
+            &[
+                "hello",
+                "Gonzalo",
+                "-v",
+                "-H",
+                "x-echo-trace: abc",
+                "--timeout",
+                "5s",
+            ],
+        );
+        ran.assert_code(0);
+        assert_eq!(
+            logged_header(&ran, "x-header-trace").as_deref(),
+            Some("abc"),
+            "{cell}: {ran}"
+        );
+        assert_eq!(
+            logged_header(&ran, "x-trailer-trace").as_deref(),
+            Some("abc"),
+            "{cell}: {ran}"
+        );
+        let left: u64 = logged_header(&ran, "x-deadline-ms")
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or_else(|| panic!("{cell}: the server saw no deadline: {ran}"));
+        assert!(
+            (1..=5000).contains(&left),
+            "{cell}: {left} ms left of 5 s: {ran}"
+        );
+    }
+}
+
+#[test]
+fn apicli_reports_statuses_and_details_from_connect_node() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &[]);
+    for &(protocol, port) in APICLI_TO_NODE {
+        let cell = format!("{protocol} on {port:?}");
+        let url = server.url(port);
+        let flags = protocol_args(protocol, port);
+
+        // The server's own error: INVALID_ARGUMENT with a google.rpc.BadRequest.
+        let ran = apicli(&url, &flags, &["hello", "error"]);
+        ran.assert_code(64 + 3);
+        assert!(ran.stdout.is_empty(), "{cell}: {ran}");
+        let lines: Vec<&str> = ran.stderr.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                r#"apicli: error: INVALID_ARGUMENT: no greeting for "error""#,
+                r#"{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"name","description":"must not be \"error\""}]}"#,
+            ],
+            "{cell}: {ran}"
+        );
+
+        // Every status, on a unary call and on a stream, as the client asks it.
+        for code in 1..=16 {
+            for command in [&["hello", "x"][..], &["stream", "--length", "2"][..]] {
+                let status = format!("x-answer-status: {code}");
+                let message = format!("x-answer-message: answer {code} as asked");
+                let mut args = command.to_vec();
+                args.extend(["-H", &status, "-H", &message]);
+                let ran = apicli(&url, &flags, &args);
+                ran.assert_code(64 + code);
+                assert!(ran.stdout.is_empty(), "{cell}: {ran}");
+                assert!(
+                    ran.stderr.contains(&format!("answer {code} as asked")),
+                    "{cell}: {ran}"
+                );
+            }
+        }
+
+        // Details the client asks for, each decoded, in order.
+        let details = [
+            json!({
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "STOCK_OUT",
+                "domain": "routeguide.example",
+                "metadata": {"zone": "nj"},
+            }),
+            json!({"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}),
+        ];
+        let header = format!("x-answer-details: {}", Value::from(details.to_vec()));
+        let ran = apicli(
+            &url,
+            &flags,
+            &[
+                "get-all",
+                "-H",
+                "x-answer-status: 9",
+                "-H",
+                "x-answer-message: no items in stock",
+                "-H",
+                &header,
+            ],
+        );
+        ran.assert_code(64 + 9);
+        let lines: Vec<&str> = ran.stderr.lines().collect();
+        assert_eq!(
+            lines.first(),
+            Some(&"apicli: error: FAILED_PRECONDITION: no items in stock"),
+            "{cell}: {ran}"
+        );
+        let printed: Vec<Value> = lines[1..]
+            .iter()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("{cell}: {ran}")))
+            .collect();
+        assert_eq!(printed, details, "{cell}: {ran}");
+    }
+}
+
+#[test]
+fn apicli_deadline_on_paced_connect_node_stream() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &["--stream-interval-ms", "500"]);
+    for &(protocol, port) in APICLI_TO_NODE {
+        let cell = format!("{protocol} on {port:?}");
+        let ran = apicli(
+            &server.url(port),
+            &protocol_args(protocol, port),
+            &[
+                "stream",
+                "--length",
+                "5",
+                "--timeout",
+                "1250ms",
+                "-o",
+                "json",
+            ],
+        );
+        ran.assert_code(64 + 4);
+        assert_eq!(ran.json_lines(), items_json(2), "{cell}: {ran}");
+    }
+}
+
+#[test]
+fn apicli_calls_every_route_guide_kind_on_connect_node() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &[]);
+    for &protocol in APICLI_TO_NODE_ROUTE_GUIDE {
+        let mut args = vec!["--proto".to_owned(), "proto/route_guide.proto".to_owned()];
+        args.extend(protocol_args(protocol, Port::H2c));
+        check_every_kind(&server.url(Port::H2c), &args, &format!("{protocol} on h2c"));
+    }
+}
+
+#[test]
+#[ignore = "apicli speaks neither Connect nor gRPC-Web yet: fill APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS"]
+fn apicli_calls_the_route_guide_kinds_a_transport_carries_on_connect_node() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &[]);
+    for &(protocol, port) in APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS {
+        let cell = format!("{protocol} on {port:?}");
+        let call = |method: &str, data: &str, input: Option<&str>| {
+            let mut cmd = common::apicli();
+            cmd.args([
+                "call",
+                method,
+                "--proto",
+                "proto/route_guide.proto",
+                "-o",
+                "json",
+            ])
+            .args(["-d", data])
+            .args(protocol_args(protocol, port))
+            .args(["--addr", &server.url(port)]);
+            let what = format!("{cmd:?}");
+            let output = common::run_with_input(&mut cmd, input.unwrap_or_default());
+            Ran {
+                what,
+                code: output.status.code(),
+                stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+        };
+        let ran = call(
+            "routeguide.RouteGuide/GetFeature",
+            r#"{"latitude":407838351,"longitude":-746143763}"#,
+            None,
+        );
+        ran.assert_code(0);
+        assert_eq!(
+            ran.json_lines()[0]["name"],
+            "Patriots Path, Mendham, NJ 07945, USA",
+            "{cell}: {ran}"
+        );
+        let ran = call(
+            "routeguide.RouteGuide/ListFeatures",
+            r#"{"lo":{"latitude":400000000,"longitude":-750000000},"hi":{"latitude":420000000,"longitude":-730000000}}"#,
+            None,
+        );
+        ran.assert_code(0);
+        assert!(ran.json_lines().len() > 1, "{cell}: {ran}");
+
+        let grpc_web = protocol.starts_with("grpc-web");
+        let points = "{\"latitude\":407838351,\"longitude\":-746143763}\n\
+                      {\"latitude\":408122808,\"longitude\":-743999179}\n";
+        let ran = call("routeguide.RouteGuide/RecordRoute", "@-", Some(points));
+        if grpc_web {
+            ran.assert_code(2);
+            assert_eq!(ran.stderr.lines().count(), 1, "{cell}: {ran}");
+        } else {
+            ran.assert_code(0);
+            assert_eq!(ran.json_lines()[0]["pointCount"], 2, "{cell}: {ran}");
+        }
+        // Bidi is refused everywhere here: these cells are HTTP/1.1 or gRPC-Web.
+        let ran = call("routeguide.RouteGuide/RouteChat", "@-", Some(""));
+        ran.assert_code(2);
+        assert_eq!(ran.stderr.lines().count(), 1, "{cell}: {ran}");
+        assert!(ran.stdout.is_empty(), "{cell}: {ran}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// connect-node client → apicli serve
+// ---------------------------------------------------------------------------------------------
+
+/// `node client.mjs --url URL --protocol PROTOCOL --http HTTP --method METHOD ARGS`.
+fn node_client(
+    peers: &Peers,
+    url: &str,
+    (protocol, http): (&str, &str),
+    method: &str,
+    args: &[&str],
+) -> Ran {
+    run(peers
+        .node("client.mjs")
+        .args([
+            "--url",
+            url,
+            "--protocol",
+            protocol,
+            "--http",
+            http,
+            "--method",
+            method,
+        ])
+        .args(args))
+}
+
+/// What client.mjs printed: the messages, the response headers (or, on an error, its metadata)
+/// and the status.
+struct Outcome {
+    messages: Vec<Value>,
+    headers: Value,
+    status: Value,
+}
+
+fn outcome(ran: &Ran) -> Outcome {
+    ran.assert_code(0);
+    let lines = ran.json_lines();
+    let status = lines
+        .iter()
+        .find_map(|line| line.get("status").cloned())
+        .unwrap_or_else(|| panic!("no status: {ran}"));
+    Outcome {
+        messages: lines
+            .iter()
+            .filter_map(|line| line.get("message").cloned())
+            .collect(),
+        headers: lines
+            .iter()
+            .find_map(|line| line.get("headers").cloned())
+            .or_else(|| status.get("metadata").cloned())
+            .unwrap_or(Value::Null),
+        status,
+    }
+}
+
+#[test]
+fn connect_node_client_calls_apicli_serve() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&[]);
+    let url = server.url();
+    for &cell in NODE_CLIENT_TO_SERVE {
+        let label = format!("{} over HTTP/{}", cell.0, cell.1);
+        let call = |method: &str, args: &[&str]| {
+            let ran = node_client(peers, &url, cell, method, args);
+            (outcome(&ran), ran)
+        };
+
+        let (hello, ran) = call(
+            "api.Api/sayHello",
+            &[
+                "--data",
+                r#"{"name":"Gonzalo"}"#,
+                "--header",
+                "x-request-id: abc",
+            ],
+        );
+        assert_eq!(hello.status, json!({"code": "OK"}), "{label}: {ran}");
+        assert_eq!(
+            hello.messages,
+            [json!({"message": "Hello Gonzalo!"})],
+            "{label}: {ran}"
+        );
+        assert_eq!(hello.headers["x-request-id"], "abc", "{label}: {ran}");
+
+        let (all, ran) = call("api.Api/getAll", &["--data", r#"{"length":3}"#]);
+        assert_eq!(
+            all.messages,
+            [json!({"items": items_json(3)})],
+            "{label}: {ran}"
+        );
+
+        let (stream, ran) = call("api.Api/getStream", &["--data", r#"{"length":5}"#]);
+        assert_eq!(stream.status, json!({"code": "OK"}), "{label}: {ran}");
+        assert_eq!(stream.messages, items_json(5), "{label}: {ran}");
+
+        let (refused, ran) = call("api.Api/getAll", &["--data", r#"{"length":-1}"#]);
+        assert!(refused.messages.is_empty(), "{label}: {ran}");
+        assert_eq!(refused.status["code"], "INVALID_ARGUMENT", "{label}: {ran}");
+        let message = refused.status["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("length -1 is out of range"),
+            "{label}: {ran}"
+        );
+
+        // RouteGuide, each kind that the protocol carries over that HTTP version.
+        let (feature, ran) = call(
+            "routeguide.RouteGuide/GetFeature",
+            &["--data", r#"{"latitude":407838351,"longitude":-746143763}"#],
+        );
+        assert_eq!(
+            feature.messages[0]["name"], "Patriots Path, Mendham, NJ 07945, USA",
+            "{label}: {ran}"
+        );
+        let (features, ran) = call(
+            "routeguide.RouteGuide/ListFeatures",
+            &[
+                "--data",
+                r#"{"lo":{"latitude":400000000,"longitude":-750000000},"hi":{"latitude":420000000,"longitude":-730000000}}"#,
+            ],
+        );
+        assert_eq!(features.status, json!({"code": "OK"}), "{label}: {ran}");
+        assert!(features.messages.len() > 1, "{label}: {ran}");
+        let client_streams = cell.0 != "grpcweb";
+        if client_streams {
+            let (summary, ran) = call(
+                "routeguide.RouteGuide/RecordRoute",
+                &[
+                    "--data",
+                    r#"{"latitude":407838351,"longitude":-746143763}"#,
+                    "--data",
+                    r#"{"latitude":408122808,"longitude":-743999179}"#,
+                ],
+            );
+            assert_eq!(summary.messages[0]["pointCount"], 2, "{label}: {ran}");
+            assert_eq!(summary.messages[0]["featureCount"], 2, "{label}: {ran}");
+        }
+        if client_streams && cell.1 == "2" {
+            let note = |message: &str| {
+                json!({"location": {"latitude": 1, "longitude": 1}, "message": message}).to_string()
+            };
+            let (first, second) = (note("first"), note("second"));
+            let (chat, ran) = call(
+                "routeguide.RouteGuide/RouteChat",
+                &["--data", &first, "--data", &second],
+            );
+            assert_eq!(chat.status, json!({"code": "OK"}), "{label}: {ran}");
+            assert_eq!(chat.messages.len(), 1, "{label}: {ran}");
+            assert_eq!(chat.messages[0]["message"], "first", "{label}: {ran}");
+        }
+    }
+}
+
+#[test]
+fn connect_node_client_deadline_on_paced_apicli_stream() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&["--stream-interval", "500ms"]);
+    for &cell in NODE_CLIENT_TO_SERVE {
+        let ran = node_client(
+            peers,
+            &server.url(),
+            cell,
+            "api.Api/getStream",
+            &["--data", r#"{"length":5}"#, "--timeout-ms", "1250"],
+        );
+        let paced = outcome(&ran);
+        assert_eq!(paced.messages, items_json(2), "{cell:?}: {ran}");
+        assert_eq!(paced.status["code"], "DEADLINE_EXCEEDED", "{cell:?}: {ran}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// connect-web in chromium → a server that allows the page's origin
+// ---------------------------------------------------------------------------------------------
+
+/// The page's static server (`static.mjs`): its origin differs from any API server's.
+struct PageServer {
+    port: u64,
+    reports: mpsc::Receiver<String>,
+    _process: Guard,
+}
+
+impl PageServer {
+    fn start(peers: &Peers) -> PageServer {
+        let (process, reports) = spawn_with_lines(&mut peers.node("static.mjs"), "static.mjs");
+        let port = next_json(&reports, "static.mjs")["port"]
+            .as_u64()
+            .expect("static.mjs names its port");
+        PageServer {
+            port,
+            reports,
+            _process: process,
+        }
+    }
+
+    fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Loads the page in headless `chromium` against `server` and returns its report: for each
+    /// protocol, {"hello", "stream", "error"}.
+    fn report(&self, chromium: &Path, server: &str, protocols: &[&str]) -> Value {
+        let profile = tempfile::tempdir().expect("temporary directory");
+        let url = format!(
+            "{}/?server={server}&protocols={}",
+            self.origin(),
+            protocols.join(",")
+        );
+        let mut cmd = Command::new(chromium);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(&url)
+        // Its crash reports and caches stay in the profile too, not in the user's home.
+        .env("XDG_CONFIG_HOME", profile.path())
+        .env("XDG_CACHE_HOME", profile.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+        let mut browser = Guard(no_proxy(&mut cmd).spawn().expect("start chromium"));
+        let log = common::read_all_in_background(browser.0.stderr.take().expect("piped stderr"));
+        // Killing the browser process ends its helpers too.
+        let line = match self.reports.recv_timeout(LIMIT) {
+            Ok(line) => line,
+            Err(_) => {
+                drop(browser);
+                let log = log.recv().unwrap_or_default();
+                panic!(
+                    "the page reported nothing within {LIMIT:?} ({url}); chromium said:\n{}",
+                    String::from_utf8_lossy(&log)
+                );
+            }
+        };
+        let report: Value = serde_json::from_str(&line).expect("static.mjs prints JSON");
+        report["report"].clone()
+    }
+}
+
+/// Checks the page's report for `protocol`: the greeting (with `echo`, whether the server echoes
+/// x-echo-* headers), three streamed items, and INVALID_ARGUMENT for getAll(-1), with the
+/// google.rpc.BadRequest of `details` when the server sends one.
+fn check_report(report: &Value, protocol: &str, echo: bool, details: bool) {
+    let seen = &report[protocol];
+    let mut hello = json!({"message": {"message": "Hello browser!"}});
+    if echo {
+        hello["echoedHeader"] = json!(protocol);
+        hello["echoedTrailer"] = json!(protocol);
+    } else {
+        hello["echoedHeader"] = Value::Null;
+        hello["echoedTrailer"] = Value::Null;
+    }
+    assert_eq!(seen["hello"], hello, "{protocol}: {report:#}");
+    assert_eq!(
+        seen["stream"],
+        json!({"items": items_json(3)}),
+        "{protocol}: {report:#}"
+    );
+    let error = &seen["error"]["error"];
+    assert_eq!(error["code"], "INVALID_ARGUMENT", "{protocol}: {report:#}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("length -1 is out of range"),
+        "{protocol}: {report:#}"
+    );
+    if details {
+        assert_eq!(
+            error["details"],
+            json!([{
+                "@type": "type.googleapis.com/google.rpc.BadRequest",
+                "fieldViolations": [{"field": "length", "description": "must be 0 or more"}],
+            }]),
+            "{protocol}: {report:#}"
+        );
+    }
+}
+
+#[test]
+fn browser_calls_connect_node() {
+    let peers = peers_or_skip!();
+    let Some(chromium) = chromium() else { return };
+    let page = PageServer::start(peers);
+    let server = NodeServer::start(peers, &["--cors-origin", &page.origin()]);
+    let report = page.report(chromium, &server.url(Port::Http1), BROWSER_TO_NODE);
+    for protocol in BROWSER_TO_NODE {
+        check_report(&report, protocol, true, true);
+    }
+}
+
+#[test]
+#[ignore = "apicli serve answers neither Connect nor gRPC-Web yet: fill BROWSER_TO_SERVE"]
+fn browser_calls_apicli_serve() {
+    let peers = peers_or_skip!();
+    let Some(chromium) = chromium() else { return };
+    let page = PageServer::start(peers);
+    let server = Server::start(&["--cors-origin", &page.origin()]);
+    let report = page.report(chromium, &server.url(), BROWSER_TO_SERVE);
+    for protocol in BROWSER_TO_SERVE {
+        check_report(&report, protocol, false, false);
+    }
+}
