@@ -647,58 +647,173 @@ fn apicli_calls_the_route_guide_kinds_a_transport_carries_on_connect_node() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// connect-node client → apicli serve
+// connect-node client → apicli serve (and → connect-node, to know the client works in every cell)
 // ---------------------------------------------------------------------------------------------
 
-/// `node client.mjs --url URL --protocol PROTOCOL --http HTTP --method METHOD ARGS`.
-fn node_client(
-    peers: &Peers,
-    url: &str,
-    (protocol, http): (&str, &str),
-    method: &str,
-    args: &[&str],
-) -> Ran {
-    run(peers
-        .node("client.mjs")
-        .args([
-            "--url",
-            url,
-            "--protocol",
-            protocol,
-            "--http",
-            http,
-            "--method",
-            method,
-        ])
-        .args(args))
-}
-
-/// What client.mjs printed: the messages, the response headers (or, on an error, its metadata)
-/// and the status.
+/// What client.mjs printed for one call: the messages, the response headers (or, on an error,
+/// its metadata) and the status.
+#[derive(Debug)]
 struct Outcome {
     messages: Vec<Value>,
     headers: Value,
     status: Value,
 }
 
-fn outcome(ran: &Ran) -> Outcome {
+/// `node client.mjs --url URL --protocol PROTOCOL --http HTTP CALLS…`: each call's outcome.
+fn node_client(
+    peers: &Peers,
+    url: &str,
+    (protocol, http): (&str, &str),
+    calls: &[Value],
+) -> (Vec<Outcome>, Ran) {
+    let ran = run(peers
+        .node("client.mjs")
+        .args(["--url", url, "--protocol", protocol, "--http", http])
+        .args(calls.iter().map(Value::to_string)));
     ran.assert_code(0);
     let lines = ran.json_lines();
-    let status = lines
-        .iter()
-        .find_map(|line| line.get("status").cloned())
-        .unwrap_or_else(|| panic!("no status: {ran}"));
-    Outcome {
-        messages: lines
-            .iter()
-            .filter_map(|line| line.get("message").cloned())
-            .collect(),
-        headers: lines
-            .iter()
-            .find_map(|line| line.get("headers").cloned())
-            .or_else(|| status.get("metadata").cloned())
-            .unwrap_or(Value::Null),
-        status,
+    let outcomes = (0..calls.len())
+        .map(|index| {
+            let of_call: Vec<&Value> = lines.iter().filter(|line| line["call"] == index).collect();
+            let field = |name: &str| of_call.iter().find_map(|line| line.get(name).cloned());
+            let status =
+                field("status").unwrap_or_else(|| panic!("call {index}: no status: {ran}"));
+            Outcome {
+                messages: of_call
+                    .iter()
+                    .filter_map(|line| line.get("message").cloned())
+                    .collect(),
+                headers: field("headers")
+                    .or_else(|| status.get("metadata").cloned())
+                    .unwrap_or(Value::Null),
+                status,
+            }
+        })
+        .collect();
+    (outcomes, ran)
+}
+
+/// The server client.mjs calls, for what only one of them does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Answering {
+    /// `apicli serve`: echoes x-request-id; its errors carry no details.
+    ApicliServe,
+    /// `server.mjs`: echoes x-echo-* and the deadline; its errors carry a BadRequest.
+    ConnectNode,
+}
+
+/// client.mjs in `cell` calls `url`: api.Api (a greeting with headers and a deadline, getAll,
+/// getStream, and getAll(-1), refused) and each RouteGuide kind that the cell carries.
+fn check_node_client(peers: &Peers, url: &str, cell: (&str, &str), server: Answering) {
+    let label = format!("{} over HTTP/{} to {server:?}", cell.0, cell.1);
+    let client_streams = cell.0 != "grpcweb";
+    let bidi = client_streams && cell.1 == "2";
+    let note =
+        |message: &str| json!({"location": {"latitude": 1, "longitude": 1}, "message": message});
+    let mut calls = vec![
+        json!({
+            "method": "api.Api/sayHello",
+            "data": [{"name": "Gonzalo"}],
+            "headers": {"x-request-id": "abc", "x-echo-trace": "abc"},
+            "timeoutMs": 5000,
+        }),
+        json!({"method": "api.Api/getAll", "data": [{"length": 3}]}),
+        json!({"method": "api.Api/getStream", "data": [{"length": 5}]}),
+        json!({"method": "api.Api/getAll", "data": [{"length": -1}]}),
+        json!({
+            "method": "routeguide.RouteGuide/GetFeature",
+            "data": [{"latitude": 407838351, "longitude": -746143763}],
+        }),
+        json!({
+            "method": "routeguide.RouteGuide/ListFeatures",
+            "data": [{
+                "lo": {"latitude": 400000000, "longitude": -750000000},
+                "hi": {"latitude": 420000000, "longitude": -730000000},
+            }],
+        }),
+    ];
+    if client_streams {
+        calls.push(json!({
+            "method": "routeguide.RouteGuide/RecordRoute",
+            "data": [
+                {"latitude": 407838351, "longitude": -746143763},
+                {"latitude": 408122808, "longitude": -743999179},
+            ],
+        }));
+    }
+    if bidi {
+        calls.push(json!({
+            "method": "routeguide.RouteGuide/RouteChat",
+            "data": [note("first"), note("second")],
+        }));
+    }
+    let (outcomes, ran) = node_client(peers, url, cell, &calls);
+    let ok = json!({"code": "OK"});
+
+    let hello = &outcomes[0];
+    assert_eq!(hello.status, ok, "{label}: {ran}");
+    assert_eq!(
+        hello.messages,
+        [json!({"message": "Hello Gonzalo!"})],
+        "{label}: {ran}"
+    );
+    match server {
+        Answering::ApicliServe => {
+            assert_eq!(hello.headers["x-request-id"], "abc", "{label}: {ran}")
+        }
+        Answering::ConnectNode => {
+            assert_eq!(hello.headers["x-header-trace"], "abc", "{label}: {ran}");
+            let left: u64 = hello.headers["x-deadline-ms"]
+                .as_str()
+                .and_then(|ms| ms.parse().ok())
+                .unwrap_or_else(|| panic!("{label}: the server saw no deadline: {ran}"));
+            assert!(
+                (1..=5000).contains(&left),
+                "{label}: {left} ms left of 5 s: {ran}"
+            );
+        }
+    }
+
+    assert_eq!(
+        outcomes[1].messages,
+        [json!({"items": items_json(3)})],
+        "{label}: {ran}"
+    );
+    assert_eq!(outcomes[2].status, ok, "{label}: {ran}");
+    assert_eq!(outcomes[2].messages, items_json(5), "{label}: {ran}");
+
+    let refused = &outcomes[3];
+    assert!(refused.messages.is_empty(), "{label}: {ran}");
+    assert_eq!(refused.status["code"], "INVALID_ARGUMENT", "{label}: {ran}");
+    let message = refused.status["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("length -1 is out of range"),
+        "{label}: {ran}"
+    );
+    let details = match server {
+        Answering::ApicliServe => json!([]),
+        Answering::ConnectNode => json!([{
+            "@type": "type.googleapis.com/google.rpc.BadRequest",
+            "fieldViolations": [{"field": "length", "description": "must be 0 or more"}],
+        }]),
+    };
+    assert_eq!(refused.status["details"], details, "{label}: {ran}");
+
+    assert_eq!(
+        outcomes[4].messages[0]["name"], "Patriots Path, Mendham, NJ 07945, USA",
+        "{label}: {ran}"
+    );
+    assert_eq!(outcomes[5].status, ok, "{label}: {ran}");
+    assert!(outcomes[5].messages.len() > 1, "{label}: {ran}");
+    if client_streams {
+        let summary = &outcomes[6].messages[0];
+        assert_eq!(summary["pointCount"], 2, "{label}: {ran}");
+        assert_eq!(summary["featureCount"], 2, "{label}: {ran}");
+    }
+    if bidi {
+        let chat = &outcomes[7];
+        assert_eq!(chat.status, ok, "{label}: {ran}");
+        assert_eq!(chat.messages, [note("first")], "{label}: {ran}");
     }
 }
 
@@ -706,96 +821,30 @@ fn outcome(ran: &Ran) -> Outcome {
 fn connect_node_client_calls_apicli_serve() {
     let peers = peers_or_skip!();
     let server = Server::start(&[]);
-    let url = server.url();
     for &cell in NODE_CLIENT_TO_SERVE {
-        let label = format!("{} over HTTP/{}", cell.0, cell.1);
-        let call = |method: &str, args: &[&str]| {
-            let ran = node_client(peers, &url, cell, method, args);
-            (outcome(&ran), ran)
+        check_node_client(peers, &server.url(), cell, Answering::ApicliServe);
+    }
+}
+
+#[test]
+fn connect_node_client_calls_connect_node_in_every_cell() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &[]);
+    // Every cell the client has, so that a cell added to NODE_CLIENT_TO_SERVE can fail only
+    // for apicli serve's sake. connect-node serves each HTTP version on a port of its own.
+    for cell in [
+        ("grpc", "2"),
+        ("connect", "2"),
+        ("grpcweb", "2"),
+        ("connect", "1.1"),
+        ("grpcweb", "1.1"),
+    ] {
+        let port = if cell.1 == "2" {
+            Port::H2c
+        } else {
+            Port::Http1
         };
-
-        let (hello, ran) = call(
-            "api.Api/sayHello",
-            &[
-                "--data",
-                r#"{"name":"Gonzalo"}"#,
-                "--header",
-                "x-request-id: abc",
-            ],
-        );
-        assert_eq!(hello.status, json!({"code": "OK"}), "{label}: {ran}");
-        assert_eq!(
-            hello.messages,
-            [json!({"message": "Hello Gonzalo!"})],
-            "{label}: {ran}"
-        );
-        assert_eq!(hello.headers["x-request-id"], "abc", "{label}: {ran}");
-
-        let (all, ran) = call("api.Api/getAll", &["--data", r#"{"length":3}"#]);
-        assert_eq!(
-            all.messages,
-            [json!({"items": items_json(3)})],
-            "{label}: {ran}"
-        );
-
-        let (stream, ran) = call("api.Api/getStream", &["--data", r#"{"length":5}"#]);
-        assert_eq!(stream.status, json!({"code": "OK"}), "{label}: {ran}");
-        assert_eq!(stream.messages, items_json(5), "{label}: {ran}");
-
-        let (refused, ran) = call("api.Api/getAll", &["--data", r#"{"length":-1}"#]);
-        assert!(refused.messages.is_empty(), "{label}: {ran}");
-        assert_eq!(refused.status["code"], "INVALID_ARGUMENT", "{label}: {ran}");
-        let message = refused.status["message"].as_str().unwrap_or_default();
-        assert!(
-            message.starts_with("length -1 is out of range"),
-            "{label}: {ran}"
-        );
-
-        // RouteGuide, each kind that the protocol carries over that HTTP version.
-        let (feature, ran) = call(
-            "routeguide.RouteGuide/GetFeature",
-            &["--data", r#"{"latitude":407838351,"longitude":-746143763}"#],
-        );
-        assert_eq!(
-            feature.messages[0]["name"], "Patriots Path, Mendham, NJ 07945, USA",
-            "{label}: {ran}"
-        );
-        let (features, ran) = call(
-            "routeguide.RouteGuide/ListFeatures",
-            &[
-                "--data",
-                r#"{"lo":{"latitude":400000000,"longitude":-750000000},"hi":{"latitude":420000000,"longitude":-730000000}}"#,
-            ],
-        );
-        assert_eq!(features.status, json!({"code": "OK"}), "{label}: {ran}");
-        assert!(features.messages.len() > 1, "{label}: {ran}");
-        let client_streams = cell.0 != "grpcweb";
-        if client_streams {
-            let (summary, ran) = call(
-                "routeguide.RouteGuide/RecordRoute",
-                &[
-                    "--data",
-                    r#"{"latitude":407838351,"longitude":-746143763}"#,
-                    "--data",
-                    r#"{"latitude":408122808,"longitude":-743999179}"#,
-                ],
-            );
-            assert_eq!(summary.messages[0]["pointCount"], 2, "{label}: {ran}");
-            assert_eq!(summary.messages[0]["featureCount"], 2, "{label}: {ran}");
-        }
-        if client_streams && cell.1 == "2" {
-            let note = |message: &str| {
-                json!({"location": {"latitude": 1, "longitude": 1}, "message": message}).to_string()
-            };
-            let (first, second) = (note("first"), note("second"));
-            let (chat, ran) = call(
-                "routeguide.RouteGuide/RouteChat",
-                &["--data", &first, "--data", &second],
-            );
-            assert_eq!(chat.status, json!({"code": "OK"}), "{label}: {ran}");
-            assert_eq!(chat.messages.len(), 1, "{label}: {ran}");
-            assert_eq!(chat.messages[0]["message"], "first", "{label}: {ran}");
-        }
+        check_node_client(peers, &server.url(port), cell, Answering::ConnectNode);
     }
 }
 
@@ -803,17 +852,14 @@ fn connect_node_client_calls_apicli_serve() {
 fn connect_node_client_deadline_on_paced_apicli_stream() {
     let peers = peers_or_skip!();
     let server = Server::start(&["--stream-interval", "500ms"]);
+    let paced = json!({"method": "api.Api/getStream", "data": [{"length": 5}], "timeoutMs": 1250});
     for &cell in NODE_CLIENT_TO_SERVE {
-        let ran = node_client(
-            peers,
-            &server.url(),
-            cell,
-            "api.Api/getStream",
-            &["--data", r#"{"length":5}"#, "--timeout-ms", "1250"],
+        let (outcomes, ran) = node_client(peers, &server.url(), cell, std::slice::from_ref(&paced));
+        assert_eq!(outcomes[0].messages, items_json(2), "{cell:?}: {ran}");
+        assert_eq!(
+            outcomes[0].status["code"], "DEADLINE_EXCEEDED",
+            "{cell:?}: {ran}"
         );
-        let paced = outcome(&ran);
-        assert_eq!(paced.messages, items_json(2), "{cell:?}: {ran}");
-        assert_eq!(paced.status["code"], "DEADLINE_EXCEEDED", "{cell:?}: {ran}");
     }
 }
 

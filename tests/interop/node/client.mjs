@@ -1,20 +1,25 @@
-// A connect-node client for apicli's interop tests: one call, its outcome as JSON lines on
-// stdout, so that a test can assert on them.
+// A connect-node client for apicli's interop tests: calls one after another on one transport,
+// their outcomes as JSON lines on stdout, so that a test can assert on them. One process makes
+// many calls, because starting node costs more than a call.
 //
 // Usage: node client.mjs --url URL --protocol connect|grpc|grpcweb --http 1.1|2
-//            --method SERVICE/METHOD [--data JSON]... [--header "NAME: VALUE"]...
-//            [--timeout-ms N] [--codec proto|json]
-//   --data      the request, as proto3 JSON; repeat it for each message of a client stream
-//               (none: one empty message for unary and server streams, none for client streams)
-//   --codec     Connect and gRPC-Web only: proto (the default) or json on the wire
-// Prints, in order:
-//   {"message": JSON}                 for each response message, as proto3 JSON
-//   {"headers": {...}}                the response headers, when they arrived
-//   {"trailers": {...}}               the response trailers, when they arrived
-//   {"status": {"code": "OK"}}        or {"status": {"code": NAME, "message": TEXT, "details": [...]}},
-//                                     NAME as gRPC names it, details as proto3 JSON with "@type",
-//                                     and the error's "metadata" (headers and trailers in one)
-// Exits 0 once the status is printed, whatever it is; 2 on bad usage.
+//            [--codec proto|json] CALL...
+// Each CALL is one JSON object:
+//   {"method": "SERVICE/METHOD",     e.g. "api.Api/sayHello" or "routeguide.RouteGuide/RouteChat"
+//    "data": [JSON, ...],            the requests as proto3 JSON: one for unary and server
+//                                    streams (none: an empty one), any number for client streams
+//    "headers": {"name": "value"},   request headers (optional)
+//    "timeoutMs": N}                 the deadline (optional)
+//   --codec   Connect and gRPC-Web only: proto (the default) or json on the wire
+// Prints, for the Nth CALL (from 0), lines with "call": N and one of
+//   "message": JSON                  a response message, as proto3 JSON
+//   "headers": {...}                 the response headers, when they arrived
+//   "trailers": {...}                the response trailers, when they arrived
+//   "status": {"code": "OK"}         last: the outcome, or {"code": NAME, "message": TEXT,
+//                                    "details": [...], "metadata": {...}}, NAME as gRPC names
+//                                    it, details as proto3 JSON with "@type", metadata the
+//                                    headers and trailers that came with the error
+// Exits 0 once every status is printed, whatever they are; 2 on bad usage.
 
 import { parseArgs } from "node:util";
 import { fromJson, toJson } from "@bufbuild/protobuf";
@@ -29,32 +34,23 @@ function usage(message) {
   process.exit(2);
 }
 
-let args;
+let args, positionals;
 try {
-  ({ values: args } = parseArgs({
+  ({ values: args, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       url: { type: "string" },
       protocol: { type: "string", default: "connect" },
       http: { type: "string", default: "2" },
-      method: { type: "string" },
-      data: { type: "string", multiple: true, default: [] },
-      header: { type: "string", multiple: true, default: [] },
-      "timeout-ms": { type: "string" },
       codec: { type: "string", default: "proto" },
     },
   }));
 } catch (err) {
   usage(err.message);
 }
-if (!args.url) usage("--url is required");
+if (!URL.canParse(args.url ?? "")) usage(`--url ${args.url ?? ""}: an http:// URL is required`);
 if (!["1.1", "2"].includes(args.http)) usage(`--http ${args.http}: use 1.1 or 2`);
 if (!["proto", "json"].includes(args.codec)) usage(`--codec ${args.codec}: use proto or json`);
-
-const [serviceName, methodName] = (args.method ?? "").split("/");
-const service = SERVICES[serviceName];
-if (!service) usage(`--method ${args.method}: the service must be one of ${Object.keys(SERVICES)}`);
-const method = service.methods.find((m) => m.name === methodName || m.localName === methodName);
-if (!method) usage(`--method ${args.method}: ${serviceName} has no such method`);
 
 const options = {
   baseUrl: args.url,
@@ -70,47 +66,66 @@ const transports = {
   },
 };
 if (!transports[args.protocol]) usage(`--protocol ${args.protocol}: use connect, grpc or grpcweb`);
-const client = createClient(service, transports[args.protocol]());
+const transport = transports[args.protocol]();
 
-const headers = new Headers();
-for (const header of args.header) {
-  const colon = header.indexOf(":");
-  if (colon < 1) usage(`--header ${header}: use "NAME: VALUE"`);
-  headers.append(header.slice(0, colon).trim(), header.slice(colon + 1).trim());
+/** A CALL argument, checked: its method's descriptor, service client and call options. */
+function parseCall(text) {
+  let call;
+  try {
+    call = JSON.parse(text);
+  } catch (err) {
+    usage(`${text}: not JSON (${err.message})`);
+  }
+  const [serviceName, methodName] = String(call.method).split("/");
+  const service = SERVICES[serviceName];
+  if (!service) usage(`${call.method}: the service must be one of ${Object.keys(SERVICES)}`);
+  const method = service.methods.find((m) => m.name === methodName || m.localName === methodName);
+  if (!method) usage(`${call.method}: ${serviceName} has no such method`);
+  return {
+    method,
+    client: createClient(service, transport),
+    requests: (call.data ?? []).map((json) => fromJson(method.input, json)),
+    headers: new Headers(call.headers ?? {}),
+    timeoutMs: call.timeoutMs,
+  };
 }
-
-const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
-const callOptions = {
-  headers,
-  timeoutMs: args["timeout-ms"] === undefined ? undefined : Number(args["timeout-ms"]),
-  onHeader: (h) => print({ headers: headersJson(h) }),
-  onTrailer: (t) => print({ trailers: headersJson(t) }),
-};
-const requests = args.data.map((json) => fromJson(method.input, JSON.parse(json)));
-const printMessage = (message) => print({ message: toJson(method.output, message) });
 
 async function* stream(messages) {
   yield* messages;
 }
 
-try {
+/** Makes one call, printing what arrives, tagged with `index`. */
+async function run(index, { method, client, requests, headers, timeoutMs }) {
+  const print = (value) => process.stdout.write(`${JSON.stringify({ call: index, ...value })}\n`);
+  const printMessage = (message) => print({ message: toJson(method.output, message) });
+  const callOptions = {
+    headers,
+    timeoutMs,
+    onHeader: (h) => print({ headers: headersJson(h) }),
+    onTrailer: (t) => print({ trailers: headersJson(t) }),
+  };
   const call = client[method.localName];
-  switch (method.methodKind) {
-    case "unary":
-      printMessage(await call(requests[0] ?? {}, callOptions));
-      break;
-    case "server_streaming":
-      for await (const message of call(requests[0] ?? {}, callOptions)) printMessage(message);
-      break;
-    case "client_streaming":
-      printMessage(await call(stream(requests), callOptions));
-      break;
-    case "bidi_streaming":
-      for await (const message of call(stream(requests), callOptions)) printMessage(message);
-      break;
+  try {
+    switch (method.methodKind) {
+      case "unary":
+        printMessage(await call(requests[0] ?? {}, callOptions));
+        break;
+      case "server_streaming":
+        for await (const message of call(requests[0] ?? {}, callOptions)) printMessage(message);
+        break;
+      case "client_streaming":
+        printMessage(await call(stream(requests), callOptions));
+        break;
+      case "bidi_streaming":
+        for await (const message of call(stream(requests), callOptions)) printMessage(message);
+        break;
+    }
+    print({ status: { code: "OK" } });
+  } catch (err) {
+    const metadata = headersJson(ConnectError.from(err).metadata);
+    print({ status: { ...errorJson(err), metadata } });
   }
-  print({ status: { code: "OK" } });
-} catch (err) {
-  // An error's metadata holds the headers and trailers that came with it.
-  print({ status: { ...errorJson(err), metadata: headersJson(ConnectError.from(err).metadata) } });
 }
+
+const calls = positionals.map(parseCall);
+for (const [index, call] of calls.entries()) await run(index, call);
