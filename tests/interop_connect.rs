@@ -3,6 +3,7 @@
 //! - apicli → a connect-node server (`tests/interop/node/server.mjs`), which serves Connect,
 //!   gRPC and gRPC-Web on an h2c port, and Connect and gRPC-Web on an HTTP/1.1 port;
 //! - a connect-node client (`tests/interop/node/client.mjs`) → `apicli serve`;
+//! - `buf curl` → `apicli serve`, in its three protocols;
 //! - connect-web in Debian's chromium, headless (`tests/interop/node/page.mjs`) → a server that
 //!   allows the page's origin.
 //!
@@ -62,6 +63,13 @@ const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] = &[];
 /// web branch's gRPC-Web server).
 const NODE_CLIENT_TO_SERVE: &[(&str, &str)] = &[("grpc", "2")];
 
+/// `buf curl` → `apicli serve`: (`--protocol`, whether with `--http2-prior-knowledge`; without
+/// it, buf speaks HTTP/1.1 to an http:// URL, where gRPC cannot go).
+/// To add: `("connect", true)`, `("connect", false)` with the connect branch's server layer
+/// (and `accept_http1` for the second); `("grpcweb", true)`, `("grpcweb", false)` with the web
+/// branch's gRPC-Web server.
+const BUF_CURL_TO_SERVE: &[(&str, bool)] = &[("grpc", true)];
+
 /// connect-web in chromium → connect-node's HTTP/1.1 port: the page's protocols.
 const BROWSER_TO_NODE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
 
@@ -79,10 +87,12 @@ fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The installed Connect peers: the directory with node_modules, the generated code and the
-/// scripts.
+/// The installed Connect peers.
 struct Peers {
+    /// node_modules, the generated code and the scripts.
     dir: PathBuf,
+    /// buf, for `buf curl`.
+    buf: PathBuf,
 }
 
 struct SetupFailure {
@@ -183,12 +193,13 @@ fn named(stdout: &str, name: &str) -> Option<String> {
 
 fn setup() -> Result<Peers, SetupFailure> {
     let stdout = run_setup("tests/interop/setup.sh").map_err(|(_, failure)| failure)?;
-    match named(&stdout, "node_dir") {
-        Some(dir) => Ok(Peers {
+    match (named(&stdout, "node_dir"), named(&stdout, "buf")) {
+        (Some(dir), Some(buf)) => Ok(Peers {
             dir: repo_root().join(dir),
+            buf: repo_root().join(buf),
         }),
-        None => Err(SetupFailure {
-            summary: "setup.sh did not name the directory of the Connect peers".to_owned(),
+        _ => Err(SetupFailure {
+            summary: "setup.sh did not name the Connect peers and buf".to_owned(),
             output: stdout,
         }),
     }
@@ -693,7 +704,7 @@ fn node_client(
     (outcomes, ran)
 }
 
-/// The server client.mjs calls, for what only one of them does.
+/// The server that a peer calls, for what only one of them does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Answering {
     /// `apicli serve`: echoes x-request-id; its errors carry no details.
@@ -998,5 +1009,103 @@ fn browser_calls_apicli_serve() {
     let report = page.report(chromium, &server.url(), BROWSER_TO_SERVE);
     for protocol in BROWSER_TO_SERVE {
         check_report(&report, protocol, false, false);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// buf curl → apicli serve (and → connect-node, to know the cells work)
+// ---------------------------------------------------------------------------------------------
+
+/// `buf curl` in `cell` calls api.Api at `url`: a greeting, a stream, and getAll(-1), refused.
+fn check_buf_curl(
+    peers: &Peers,
+    url: &str,
+    (protocol, prior_knowledge): (&str, bool),
+    server: Answering,
+) {
+    let label = format!(
+        "buf curl --protocol {protocol}{} to {server:?}",
+        if prior_knowledge {
+            " --http2-prior-knowledge"
+        } else {
+            ""
+        }
+    );
+    let curl = |method: &str, data: &str| {
+        let mut cmd = Command::new(&peers.buf);
+        cmd.args([
+            "curl",
+            "--protocol",
+            protocol,
+            "--schema",
+            "proto/api.proto",
+            "--data",
+            data,
+        ]);
+        if prior_knowledge {
+            cmd.arg("--http2-prior-knowledge");
+        }
+        cmd.arg(format!("{url}/api.Api/{method}"));
+        run(no_proxy(&mut cmd))
+    };
+    let documents = |text: &str| -> Vec<Value> {
+        serde_json::Deserializer::from_str(text)
+            .into_iter::<Value>()
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|err| panic!("{label}: not JSON ({err}): {text}"))
+    };
+
+    let ran = curl("sayHello", r#"{"name":"Gonzalo"}"#);
+    ran.assert_code(0);
+    assert_eq!(
+        documents(&ran.stdout),
+        [json!({"message": "Hello Gonzalo!"})],
+        "{label}: {ran}"
+    );
+
+    let ran = curl("getStream", r#"{"length":3}"#);
+    ran.assert_code(0);
+    assert_eq!(documents(&ran.stdout), items_json(3), "{label}: {ran}");
+
+    // buf curl exits with 8 × the code, and prints the error as Connect's JSON.
+    let ran = curl("getAll", r#"{"length":-1}"#);
+    ran.assert_code(8 * 3);
+    let error = documents(&ran.stderr);
+    assert_eq!(error[0]["code"], "invalid_argument", "{label}: {ran}");
+    let message = error[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("length -1 is out of range"),
+        "{label}: {ran}"
+    );
+    if server == Answering::ConnectNode {
+        assert_eq!(
+            error[0]["details"][0]["type"], "google.rpc.BadRequest",
+            "{label}: {ran}"
+        );
+    }
+}
+
+#[test]
+fn buf_curl_calls_apicli_serve() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&[]);
+    for &cell in BUF_CURL_TO_SERVE {
+        check_buf_curl(peers, &server.url(), cell, Answering::ApicliServe);
+    }
+}
+
+#[test]
+fn buf_curl_calls_connect_node_in_every_cell() {
+    let peers = peers_or_skip!();
+    let server = NodeServer::start(peers, &[]);
+    for cell in [
+        ("grpc", true),
+        ("connect", true),
+        ("grpcweb", true),
+        ("connect", false),
+        ("grpcweb", false),
+    ] {
+        let port = if cell.1 { Port::H2c } else { Port::Http1 };
+        check_buf_curl(peers, &server.url(port), cell, Answering::ConnectNode);
     }
 }
