@@ -40,9 +40,11 @@ enum Port {
 }
 
 /// apicli → connect-node: `--protocol` and the port, for hello, get-all, stream, statuses,
-/// details, headers, trailers and deadlines.
+/// details, headers, trailers and deadlines. More flags may follow the protocol's name, as in
+/// `"connect --codec json"` (see `protocol_args`); the same holds in the other apicli tables.
 /// To add when apicli speaks them (`--protocol`, `--http`, by the web and connect branches):
-/// `("connect", H2c)`, `("connect", Http1)`, `("grpc-web", H2c)`, `("grpc-web", Http1)`.
+/// `("connect", H2c)`, `("connect", Http1)`, `("connect --codec json", H2c)`,
+/// `("connect --compress gzip", Http1)`, `("grpc-web", H2c)`, `("grpc-web", Http1)`.
 /// Not `grpc-web-text`: connect-node does not serve it (it answers 415).
 const APICLI_TO_NODE: &[(&str, Port)] = &[("grpc", Port::H2c)];
 
@@ -374,13 +376,17 @@ fn run(cmd: &mut Command) -> Ran {
     }
 }
 
-/// The flags that choose `protocol` and, on connect-node's HTTP/1.1 port, `--http 1.1`.
-/// gRPC needs none: it is the default, and the only protocol of builds without `--protocol`.
+/// The flags of a cell: `--protocol` with the first word of `protocol` and the other words as
+/// they are (`"connect --codec json"`), and on connect-node's HTTP/1.1 port, `--http 1.1`.
+/// gRPC needs no `--protocol`: it is the default, and the only protocol of builds without it.
 fn protocol_args(protocol: &str, port: Port) -> Vec<String> {
+    let mut words = protocol.split_whitespace().map(str::to_owned);
     let mut args = Vec::new();
-    if protocol != "grpc" {
-        args.extend(["--protocol".to_owned(), protocol.to_owned()]);
+    match words.next() {
+        Some(name) if name != "grpc" => args.extend(["--protocol".to_owned(), name]),
+        _ => {}
     }
+    args.extend(words);
     if port == Port::Http1 {
         args.extend(["--http".to_owned(), "1.1".to_owned()]);
     }

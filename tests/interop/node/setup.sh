@@ -25,6 +25,8 @@ trap 'fail "line $LINENO: $BASH_COMMAND"' ERR
 
 command -v node >/dev/null || fail "node not found (needed for the Connect peers)"
 command -v npm >/dev/null || fail "npm not found (needed for the Connect peers)"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+    || fail "node $(node --version) is too old for the Connect peers: they need node 20 or later"
 mkdir -p "$dir"
 
 # --- npm packages ------------------------------------------------------------------------------
