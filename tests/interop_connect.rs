@@ -42,7 +42,7 @@ enum Port {
 /// apicli → connect-node: `--protocol` and the port, for hello, get-all, stream, statuses,
 /// details, headers, trailers and deadlines. More flags may follow the protocol's name, as in
 /// `"connect --codec json"` (see `protocol_args`); the same holds in the other apicli tables.
-/// To add when apicli speaks them (`--protocol`, `--http`, by the web and connect branches):
+/// To add once apicli's client has `--protocol` and `--http` and speaks them:
 /// `("connect", H2c)`, `("connect", Http1)`, `("connect --codec json", H2c)`,
 /// `("connect --compress gzip", Http1)`, `("grpc-web", H2c)`, `("grpc-web", Http1)`.
 /// Not `grpc-web-text`: connect-node does not serve it (it answers 415).
@@ -60,25 +60,23 @@ const APICLI_TO_NODE_ROUTE_GUIDE: &[&str] = &["grpc"];
 const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] = &[];
 
 /// connect-node client → `apicli serve`: (`--protocol` of client.mjs, `--http`).
-/// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")` (the connect
-/// branch's server layer, and `accept_http1`), `("grpcweb", "2")`, `("grpcweb", "1.1")` (the
-/// web branch's gRPC-Web server).
+/// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")` (Connect in
+/// serve, and HTTP/1.1 accepted), `("grpcweb", "2")`, `("grpcweb", "1.1")` (gRPC-Web in serve).
 const NODE_CLIENT_TO_SERVE: &[(&str, &str)] = &[("grpc", "2")];
 
 /// `buf curl` → `apicli serve`: (`--protocol`, whether with `--http2-prior-knowledge`; without
 /// it, buf speaks HTTP/1.1 to an http:// URL, where gRPC cannot go).
-/// To add: `("connect", true)`, `("connect", false)` with the connect branch's server layer
-/// (and `accept_http1` for the second); `("grpcweb", true)`, `("grpcweb", false)` with the web
-/// branch's gRPC-Web server.
+/// To add: `("connect", true)`, `("connect", false)` with Connect in serve (and HTTP/1.1
+/// accepted, for the second); `("grpcweb", true)`, `("grpcweb", false)` with gRPC-Web in serve.
 const BUF_CURL_TO_SERVE: &[(&str, bool)] = &[("grpc", true)];
 
 /// connect-web in chromium → connect-node's HTTP/1.1 port: the page's protocols.
 const BROWSER_TO_NODE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
 
 /// connect-web in chromium → `apicli serve --cors-origin`: the page's protocols.
-/// To add: `"grpcweb"` with the web branch (gRPC-Web over HTTP/1.1 and CORS), then
-/// `"connect-proto"` and `"connect-json"` with the connect branch's server layer (its JSON
-/// codec for the second). Remove the test's `#[ignore]` with the first.
+/// To add: `"grpcweb"` once serve answers gRPC-Web over HTTP/1.1 with `--cors-origin`, then
+/// `"connect-proto"` and `"connect-json"` once it answers Connect (with its JSON codec for the
+/// second). Remove the test's `#[ignore]` with the first.
 const BROWSER_TO_SERVE: &[&str] = &[];
 
 // ---------------------------------------------------------------------------------------------
