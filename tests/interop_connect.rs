@@ -60,8 +60,10 @@ const APICLI_TO_NODE_ROUTE_GUIDE: &[&str] = &["grpc"];
 const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] = &[];
 
 /// connect-node client → `apicli serve`: (`--protocol` of client.mjs, `--http`).
-/// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")` (Connect in
-/// serve, and HTTP/1.1 accepted), `("grpcweb", "2")`, `("grpcweb", "1.1")` (gRPC-Web in serve).
+/// More flags may follow the protocol's name, as in `"connect --codec json"`.
+/// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")`,
+/// `("connect --codec json", "2")` (Connect in serve, and HTTP/1.1 accepted), `("grpcweb", "2")`,
+/// `("grpcweb", "1.1")` (gRPC-Web in serve).
 const NODE_CLIENT_TO_SERVE: &[(&str, &str)] = &[("grpc", "2")];
 
 /// `buf curl` → `apicli serve`: (`--protocol`, whether with `--http2-prior-knowledge`; without
@@ -675,15 +677,19 @@ struct Outcome {
 }
 
 /// `node client.mjs --url URL --protocol PROTOCOL --http HTTP CALLS…`: each call's outcome.
+/// More flags may follow the protocol's name, as in `"connect --codec json"`.
 fn node_client(
     peers: &Peers,
     url: &str,
     (protocol, http): (&str, &str),
     calls: &[Value],
 ) -> (Vec<Outcome>, Ran) {
+    let mut words = protocol.split_whitespace();
     let ran = run(peers
         .node("client.mjs")
-        .args(["--url", url, "--protocol", protocol, "--http", http])
+        .args(["--url", url, "--protocol", words.next().unwrap_or_default()])
+        .args(words)
+        .args(["--http", http])
         .args(calls.iter().map(Value::to_string)));
     ran.assert_code(0);
     let lines = ran.json_lines();
@@ -721,7 +727,7 @@ enum Answering {
 /// getStream, and getAll(-1), refused) and each RouteGuide kind that the cell carries.
 fn check_node_client(peers: &Peers, url: &str, cell: (&str, &str), server: Answering) {
     let label = format!("{} over HTTP/{} to {server:?}", cell.0, cell.1);
-    let client_streams = cell.0 != "grpcweb";
+    let client_streams = !cell.0.starts_with("grpcweb");
     let bidi = client_streams && cell.1 == "2";
     let note =
         |message: &str| json!({"location": {"latitude": 1, "longitude": 1}, "message": message});
@@ -851,8 +857,8 @@ fn connect_node_client_calls_connect_node_in_every_cell() {
         ("grpc", "2"),
         ("connect", "2"),
         ("grpcweb", "2"),
-        ("connect", "1.1"),
-        ("grpcweb", "1.1"),
+        ("connect --codec json", "1.1"),
+        ("grpcweb --codec json", "1.1"),
     ] {
         let port = if cell.1 == "2" {
             Port::H2c
