@@ -593,6 +593,31 @@ fn apicli_calls_every_route_guide_kind_on_connect_node() {
         let mut args = vec!["--proto".to_owned(), "proto/route_guide.proto".to_owned()];
         args.extend(protocol_args(protocol, Port::H2c));
         check_every_kind(&server.url(Port::H2c), &args, &format!("{protocol} on h2c"));
+
+        // A bidi call the server ends with an error midway: what came before it is printed,
+        // then the status.
+        let note = |message: &str| json!({"location": {"latitude": 1, "longitude": 1}, "message": message});
+        let input: String = ["one", "two", "three"]
+            .iter()
+            .map(|message| format!("{}\n", note(message)))
+            .collect();
+        let mut cmd = common::apicli();
+        cmd.args([
+            "call",
+            "routeguide.RouteGuide/RouteChat",
+            "-d",
+            "@-",
+            "-o",
+            "json",
+        ])
+        .args(["-H", "x-close-after: 2"])
+        .args(&args)
+        .args(["--addr", &server.url(Port::H2c)]);
+        let output = common::run_with_input(&mut cmd, &input);
+        common::assert_exit(&output, 64 + 10);
+        let printed = common::json_lines(&common::stdout(&output));
+        assert_eq!(printed, [note("one")], "{protocol}");
+        common::assert_one_error_line(&output, "ABORTED: closed after 2 notes");
     }
 }
 

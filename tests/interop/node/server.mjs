@@ -4,8 +4,9 @@
 // 127.0.0.1 on OS-chosen ports; once listening, one JSON line on stdout names them:
 //   {"h2c": PORT, "http1": PORT}
 //
-// Usage: node server.mjs [--stream-interval-ms N] [--cors-origin ORIGIN]...
+// Usage: node server.mjs [--stream-interval-ms N] [--cors-origin ORIGIN]... [--db FILE]
 //   --stream-interval-ms N  wait N ms before each getStream item (the wait ends at the deadline)
+//   --db FILE               RouteGuide's features (default: route_guide_db.json beside this file)
 //   --cors-origin ORIGIN    answer browsers from ORIGIN (or *): preflights, and the headers that
 //                           Connect and gRPC-Web clients need, exposed
 //
