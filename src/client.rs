@@ -15,11 +15,17 @@ use tonic::{
 use crate::{
     exit::{StatusError, UsageError},
     proxy::{self, ProxyError},
-    settings::{ClientSettings, ClientTls, Compression, Route, Target, io_words},
+    settings::{
+        ClientSettings, ClientTls, Compression, HttpVersion, Protocol, Route, Target, io_words,
+    },
     tls,
-    transport::Channel,
+    transport::{
+        Channel,
+        http::{Http1, HttpClient},
+    },
 };
 
+mod dial;
 mod first_bytes;
 
 pub use first_bytes::{FirstBytes, Heard};
@@ -48,11 +54,103 @@ async fn open(
     target: &Target,
     heard: &Heard,
 ) -> anyhow::Result<Channel> {
-    let endpoint = endpoint(settings, target)?;
     let route = settings.route_to(target);
     if settings.verbose {
         eprintln!("apicli: {route}");
     }
+    if settings.protocol == Protocol::Grpc {
+        return Ok(Channel::grpc(open_h2(settings, target, heard).await?));
+    }
+    let (http, why) = base(settings, target, heard).await?;
+    let version = http.version().name();
+    if settings.verbose {
+        eprintln!("apicli: {} over {version}: {why}", settings.protocol);
+    }
+    Channel::over(http, settings.protocol).ok_or_else(|| {
+        anyhow!(
+            "--protocol {} is not available over {version}",
+            settings.protocol
+        )
+    })
+}
+
+/// The base HTTP client for a protocol other than gRPC, and why it speaks its version, as
+/// `--http` says: ALPN decides for https://; for http://, HTTP/2 (h2c) unless the server answers
+/// its preface in HTTP/1.x.
+async fn base(
+    settings: &ClientSettings,
+    target: &Target,
+    heard: &Heard,
+) -> anyhow::Result<(HttpClient, &'static str)> {
+    let h1 = |why| -> anyhow::Result<(HttpClient, &'static str)> {
+        let dialer = dial::dialer(settings, target, heard)?;
+        let origin = match target {
+            Target::Tcp { uri, .. } => uri.clone(),
+            Target::Unix(_) => http::Uri::from_static("http://localhost"),
+        };
+        let origin = match &settings.authority {
+            Some(authority) => {
+                let scheme = if target.is_tls() { "https" } else { "http" };
+                format!("{scheme}://{authority}").parse()?
+            }
+            None => origin,
+        };
+        Ok((HttpClient::H1(Arc::new(Http1::new(dialer, &origin))), why))
+    };
+    match settings.http {
+        HttpVersion::Http1 => return h1("--http 1.1"),
+        HttpVersion::Http2 => {
+            let channel = open_h2(settings, target, heard).await?;
+            return Ok((HttpClient::H2(channel), "--http 2"));
+        }
+        HttpVersion::Auto => {}
+    }
+    if target.is_tls() {
+        let negotiating = dial::negotiate(settings, target);
+        let h2 = match tokio::time::timeout(settings.connect_timeout, negotiating).await {
+            Ok(Ok(h2)) => h2,
+            Ok(Err(err)) => {
+                return Err(anyhow!("cannot connect to {}: {err}", target.display()));
+            }
+            Err(_) => return Err(timed_out(settings, target)),
+        };
+        if !h2 {
+            return h1("the server chose HTTP/1.1 in the TLS handshake (ALPN)");
+        }
+        let channel = open_h2(settings, target, heard).await?;
+        return Ok((
+            HttpClient::H2(channel),
+            "the server chose h2 in the TLS handshake (ALPN)",
+        ));
+    }
+    if let Target::Unix(_) = target {
+        let channel = open_h2(settings, target, heard).await?;
+        return Ok((
+            HttpClient::H2(channel),
+            "h2c on a unix socket (--http 1.1 for an HTTP/1.1 server)",
+        ));
+    }
+    let channel = open_h2(settings, target, heard).await?;
+    match dial::first_bytes(heard, settings.connect_timeout).await {
+        FirstBytes::Http1(_) | FirstBytes::Text => {
+            h1("the server answered HTTP/2's preface in HTTP/1.x, so HTTP/1.1 it is")
+        }
+        FirstBytes::Unknown => h1("the server said nothing to HTTP/2's preface, so HTTP/1.1 it is"),
+        FirstBytes::Http2 | FirstBytes::Other => Ok((
+            HttpClient::H2(channel),
+            "the server answered HTTP/2's preface (h2c)",
+        )),
+    }
+}
+
+/// An HTTP/2 connection through tonic (h2c, or h2 over TLS), within `--connect-timeout`.
+async fn open_h2(
+    settings: &ClientSettings,
+    target: &Target,
+    heard: &Heard,
+) -> anyhow::Result<tonic::transport::Channel> {
+    let endpoint = endpoint(settings, target)?;
+    let route = settings.route_to(target);
     let connecting = async {
         match (route, target) {
             (Route::Proxy { proxy, .. }, _) => {
@@ -82,7 +180,7 @@ async fn open(
         }
     };
     match tokio::time::timeout(settings.connect_timeout, connecting).await {
-        Ok(Ok(channel)) => Ok(Channel::grpc(channel)),
+        Ok(Ok(channel)) => Ok(channel),
         Ok(Err(err)) => Err(connect_error(settings, target, &err)),
         Err(_) => Err(timed_out(settings, target)),
     }

@@ -60,6 +60,11 @@ impl Heard {
         }
     }
 
+    /// A new connection has said nothing yet.
+    pub fn reset(&self) {
+        self.set(FirstBytes::Unknown);
+    }
+
     fn set(&self, heard: FirstBytes) {
         let value = match heard {
             FirstBytes::Unknown => UNKNOWN,

@@ -27,6 +27,7 @@ use tonic::{
 use tower::{Layer, Service};
 use tracing::{debug, info};
 
+use super::grpc_web::Wire;
 use crate::exit::code_name;
 
 const REQUEST_ID: &str = "x-request-id";
@@ -91,6 +92,13 @@ where
             // A Uri clone shares its bytes: nothing is formatted unless the line is logged.
             uri: request.uri().clone(),
             peer: Peer::of(request.extensions()),
+            protocol: protocol(&request),
+            http: match request.version() {
+                http::Version::HTTP_2 => "2",
+                http::Version::HTTP_11 => "1.1",
+                http::Version::HTTP_10 => "1.0",
+                _ => "other",
+            },
             request_id,
             started: Instant::now(),
             status: None,
@@ -183,6 +191,10 @@ impl<B: Body + Unpin> Body for LoggedBody<B> {
 struct CallRecord {
     uri: http::Uri,
     peer: Peer,
+    /// The protocol the call came in: grpc, grpc-web, grpc-web-text or connect.
+    protocol: &'static str,
+    /// The HTTP version it came over: 2, 1.1.
+    http: &'static str,
     request_id: HeaderValue,
     started: Instant,
     /// None until the call ends: a record dropped without one was abandoned by the client.
@@ -200,11 +212,38 @@ impl Drop for CallRecord {
             target: CALLS,
             method = %self.uri.path(),
             peer = %self.peer,
+            protocol = %self.protocol,
+            http = %self.http,
             status = %status,
             ?duration,
             request_id = %request_id,
             "call"
         );
+    }
+}
+
+/// The protocol a request came in: what the gRPC-Web layer found (it made the request gRPC),
+/// else what its content type says.
+fn protocol<B>(request: &Request<B>) -> &'static str {
+    if let Some(wire) = request.extensions().get::<Wire>() {
+        return wire.name();
+    }
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .map_or(&b""[..], HeaderValue::as_bytes);
+    if content_type.starts_with(b"application/grpc") {
+        "grpc"
+    } else if content_type.starts_with(b"application/connect+")
+        || content_type.starts_with(b"application/proto")
+        || content_type.starts_with(b"application/json")
+        || request.headers().contains_key("connect-protocol-version")
+        // A Connect GET has no body, so no content type: its query says it.
+        || request.uri().query().is_some_and(|q| q.contains("connect=v1"))
+    {
+        "connect"
+    } else {
+        "http"
     }
 }
 

@@ -7,6 +7,7 @@ mod auth;
 mod call_log;
 mod compressor;
 mod deadline;
+mod grpc_web;
 mod items_body;
 mod items_reply;
 mod listen;
@@ -115,11 +116,19 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     }
     let call_log = CallLogLayer::default();
     let router = builder
+        // gRPC-Web (and Connect) come over HTTP/1.1 too; HTTP/2 is told by its preface.
+        .accept_http1(true)
         .max_concurrent_streams(limits.max_concurrent_streams)
         .http2_keepalive_interval(Some(limits.keepalive))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
         .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
+        // Outermost, so that a preflight is answered before anything else looks at it.
+        .layer(tower::util::option_layer(grpc_web::cors(
+            &settings.cors_origins,
+        )))
+        // Outside the log, which then logs the gRPC call that a gRPC-Web request became.
+        .layer(grpc_web::GrpcWebLayer)
         .layer(call_log.clone())
         // Inside the log, so that the log shows the status the client gets.
         .layer(RequestLimitLayer::new(limits.max_request_size))

@@ -11,13 +11,24 @@ use futures_util::StreamExt as _;
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::UnboundedReceiverStream;
 use tonic::transport::server::Router;
-use tower::layer::util::{Identity, Stack};
+use tower::{
+    layer::util::{Identity, Stack},
+    util::Either,
+};
 use tracing::error;
 
-use super::{CallLogLayer, request_limit::RequestLimitLayer};
+use super::{CallLogLayer, grpc_web::GrpcWebLayer, request_limit::RequestLimitLayer};
 
-/// The server's routes behind the call log, ready to serve connections.
-pub type AppRouter = Router<Stack<RequestLimitLayer, Stack<CallLogLayer, Identity>>>;
+/// The server's routes behind the call log, gRPC-Web and CORS, ready to serve connections.
+pub type AppRouter = Router<
+    Stack<
+        RequestLimitLayer,
+        Stack<
+            CallLogLayer,
+            Stack<GrpcWebLayer, Stack<Either<tower_http::cors::CorsLayer, Identity>, Identity>>,
+        >,
+    >,
+>;
 
 /// An accepted connection on its way to a shard: a std socket, tied to no runtime yet.
 pub enum Accepted {
