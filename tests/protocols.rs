@@ -1,0 +1,477 @@
+//! gRPC-Web, binary and text, over HTTP/2 and HTTP/1.1, both ways: apicli against `apicli serve`
+//! prints byte for byte what it prints over gRPC, ends with the same statuses, refuses what
+//! gRPC-Web cannot carry before anything is sent, and says which HTTP version it used. The
+//! server answers CORS preflights only when asked to, and logs each call's protocol and HTTP
+//! version. Hand-made peers play an HTTP/1.1-only server and broken ones.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::{TcpListener, TcpStream},
+    process::Output,
+    thread,
+    time::Duration,
+};
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use common::{Server, apicli, assert_exit, assert_one_error_line, output_of, stderr, stdout};
+
+const WEB: [&str; 2] = ["grpc-web", "grpc-web-text"];
+const HTTP: [&str; 3] = ["2", "1.1", "auto"];
+
+fn call(server: &Server, args: &[&str]) -> Output {
+    output_of(apicli().arg("--addr").arg(server.url()).args(args))
+}
+
+fn with(args: &[&str], protocol: &str, http: &str) -> Vec<String> {
+    let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    all.extend(["--protocol", protocol, "--http", http].map(str::to_owned));
+    all
+}
+
+/// The commands whose output must not depend on the protocol.
+fn commands() -> Vec<Vec<&'static str>> {
+    let proto = "proto/route_guide.proto";
+    vec![
+        vec!["hello", "world"],
+        vec!["hello", "world", "-o", "json"],
+        vec!["get-all", "--length", "7"],
+        vec!["stream", "--length", "25", "-o", "json"],
+        vec!["health"],
+        vec![
+            "call",
+            "routeguide.RouteGuide/GetFeature",
+            "--proto",
+            proto,
+            "-d",
+            r#"{"latitude":409146138,"longitude":-746188906}"#,
+        ],
+        vec![
+            "call",
+            "routeguide.RouteGuide/ListFeatures",
+            "--proto",
+            proto,
+            "-o",
+            "json",
+            "-d",
+            r#"{"lo":{"latitude":400000000,"longitude":-750000000},"hi":{"latitude":420000000,"longitude":-730000000}}"#,
+        ],
+    ]
+}
+
+#[test]
+fn every_protocol_and_http_version_prints_what_grpc_prints() {
+    let server = Server::start(&[]);
+    for args in commands() {
+        let grpc = call(&server, &args);
+        assert_exit(&grpc, 0);
+        assert!(!grpc.stdout.is_empty(), "{args:?} printed nothing");
+        for protocol in WEB {
+            for http in HTTP {
+                let args = with(&args, protocol, http);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let web = call(&server, &args);
+                assert_exit(&web, 0);
+                assert_eq!(
+                    stdout(&web),
+                    stdout(&grpc),
+                    "{args:?} printed otherwise than over gRPC"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn statuses_end_the_same_whatever_the_protocol() {
+    let server = Server::start(&["--max-items", "10"]);
+    let grpc = call(&server, &["get-all", "--length", "11"]);
+    assert_exit(&grpc, 67);
+    assert_one_error_line(&grpc, "INVALID_ARGUMENT");
+    for protocol in WEB {
+        for http in HTTP {
+            let args = with(&["get-all", "--length", "11"], protocol, http);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let web = call(&server, &args);
+            assert_exit(&web, 67);
+            assert_eq!(stderr(&web), stderr(&grpc), "{args:?}");
+        }
+    }
+    // A stream that fails after its messages: what arrived, then the status.
+    let args = ["stream", "--length", "11", "-o", "json"];
+    let grpc = call(&server, &args);
+    for protocol in WEB {
+        let web = call(
+            &server,
+            &with(&args, protocol, "1.1")
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(web.status.code(), grpc.status.code());
+        assert_eq!(stdout(&web), stdout(&grpc));
+    }
+}
+
+#[test]
+fn what_grpc_web_cannot_carry_is_refused_before_anything_is_sent() {
+    let server = Server::start(&[]);
+    let proto = "proto/route_guide.proto";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "call",
+                "routeguide.RouteGuide/RouteChat",
+                "--proto",
+                proto,
+                "-d",
+                "{}",
+            ],
+            "apicli: error: routeguide.RouteGuide/RouteChat is bidi-streaming, which gRPC-Web \
+             cannot carry (it streams only from the server); use --protocol grpc\n",
+        ),
+        (
+            &[
+                "call",
+                "routeguide.RouteGuide/RecordRoute",
+                "--proto",
+                proto,
+                "-d",
+                "{}",
+            ],
+            "apicli: error: routeguide.RouteGuide/RecordRoute is client-streaming, which \
+             gRPC-Web cannot carry (it streams only from the server); use --protocol grpc\n",
+        ),
+        (
+            &["list"],
+            "apicli: error: reflection is a bidi stream, which gRPC-Web cannot carry; give the \
+             service's descriptors with --proto or --protoset (or use --protocol grpc)\n",
+        ),
+        (
+            &["describe", "routeguide.Point"],
+            "apicli: error: reflection is a bidi stream, which gRPC-Web cannot carry; give the \
+             service's descriptors with --proto or --protoset (or use --protocol grpc)\n",
+        ),
+        (
+            &["call", "routeguide.RouteGuide/GetFeature", "-d", "{}"],
+            "apicli: error: reflection is a bidi stream, which gRPC-Web cannot carry; give the \
+             service's descriptors with --proto or --protoset (or use --protocol grpc)\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        for protocol in WEB {
+            for http in HTTP {
+                let args = with(args, protocol, http);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let output = call(&server, &args);
+                assert_exit(&output, 2);
+                assert_eq!(stderr(&output), *expected, "{args:?}");
+            }
+        }
+    }
+    let output = call(&server, &["hello", "x", "--http", "1.1"]);
+    assert_exit(&output, 2);
+    assert_eq!(
+        stderr(&output),
+        "apicli: error: gRPC needs HTTP/2, not --http 1.1; use --protocol grpc-web (or connect) \
+         over HTTP/1.1\n"
+    );
+    let output = call(&server, &["hello", "x", "--protocol", "connect"]);
+    assert_exit(&output, 2);
+    assert_one_error_line(
+        &output,
+        "--protocol connect is not available in this build yet",
+    );
+    assert!(
+        !server.log().contains("method="),
+        "a call was made:\n{}",
+        server.log()
+    );
+}
+
+#[test]
+fn unknown_protocols_and_http_versions_are_usage_errors() {
+    for args in [
+        &["hello", "x", "--protocol", "soap"][..],
+        &["hello", "x", "--http", "3"],
+        &["hello", "x", "--http", "1.0"],
+    ] {
+        let output = output_of(apicli().args(args));
+        assert_exit(&output, 2);
+    }
+    let output = output_of(apicli().args(["hello", "x"]).env("APICLI_PROTOCOL", "soap"));
+    assert_exit(&output, 2);
+}
+
+#[test]
+fn the_protocol_comes_from_the_environment_or_a_profile_too() {
+    let server = Server::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.web]\naddr = \"{}\"\nprotocol = \"grpcweb\"\nhttp = \"1.1\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let output = output_of(
+        apicli()
+            .args(["--profile", "web", "hello", "p", "-v"])
+            .env("APICLI_CONFIG", &config),
+    );
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("apicli: grpc-web over HTTP/1.1: --http 1.1"),
+        "{}",
+        stderr(&output)
+    );
+    let output = output_of(
+        apicli()
+            .args(["--addr", &server.url(), "hello", "e"])
+            .env("APICLI_PROTOCOL", "grpc-web-text"),
+    );
+    assert_exit(&output, 0);
+    assert!(server.wait_for_log("protocol=grpc-web-text", Duration::from_secs(10)));
+}
+
+#[test]
+fn verbose_names_the_http_version_and_why() {
+    let server = Server::start(&[]);
+    for (http, expected) in [
+        ("2", "apicli: grpc-web over HTTP/2: --http 2\n"),
+        ("1.1", "apicli: grpc-web over HTTP/1.1: --http 1.1\n"),
+        (
+            "auto",
+            "apicli: grpc-web over HTTP/2: the server answered HTTP/2's preface (h2c)\n",
+        ),
+    ] {
+        let output = call(
+            &server,
+            &["hello", "v", "-v", "--protocol", "grpc-web", "--http", http],
+        );
+        assert_exit(&output, 0);
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn the_log_line_names_the_protocol_and_the_http_version() {
+    let server = Server::start(&[]);
+    for (protocol, http) in [("grpc", "2"), ("grpc-web", "1.1"), ("grpc-web-text", "2")] {
+        let output = call(
+            &server,
+            &["hello", protocol, "--protocol", protocol, "--http", http],
+        );
+        assert_exit(&output, 0);
+        let line = format!("protocol={protocol} http={http} status=OK");
+        assert!(
+            server.wait_for_log(&line, Duration::from_secs(10)),
+            "no {line:?} in:\n{}",
+            server.log()
+        );
+    }
+}
+
+/// Sends `request` over a new HTTP/1.1 connection and returns the whole response.
+fn exchange(addr: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    String::from_utf8_lossy(&response).to_lowercase()
+}
+
+const PREFLIGHT: &[u8] = b"OPTIONS /api.Api/sayHello HTTP/1.1\r\nhost: x\r\n\
+    origin: https://app.example\r\naccess-control-request-method: POST\r\n\
+    access-control-request-headers: content-type,x-grpc-web\r\nconnection: close\r\n\r\n";
+
+/// A gRPC-Web sayHello("cors") over HTTP/1.1 from a page of `https://app.example`.
+fn web_hello() -> Vec<u8> {
+    let body = b"\x00\x00\x00\x00\x06\x0a\x04cors";
+    let mut request = format!(
+        "POST /api.Api/sayHello HTTP/1.1\r\nhost: x\r\norigin: https://app.example\r\n\
+         content-type: application/grpc-web+proto\r\nx-grpc-web: 1\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(body);
+    request
+}
+
+#[test]
+fn cors_preflights_are_answered_only_with_cors_origin() {
+    let server = Server::start(&["--cors-origin", "https://app.example"]);
+    let response = exchange(&server.addr, PREFLIGHT);
+    assert!(response.starts_with("http/1.1 200"), "{response}");
+    assert!(
+        response.contains("access-control-allow-origin: https://app.example"),
+        "{response}"
+    );
+    assert!(
+        response.contains("access-control-allow-methods:"),
+        "{response}"
+    );
+    let response = exchange(&server.addr, &web_hello());
+    assert!(
+        response.contains("access-control-allow-origin: https://app.example"),
+        "{response}"
+    );
+    let exposed = response
+        .lines()
+        .find_map(|l| l.strip_prefix("access-control-expose-headers: "))
+        .unwrap_or_else(|| panic!("no exposed headers:\n{response}"));
+    for name in [
+        "grpc-status",
+        "grpc-message",
+        "grpc-status-details-bin",
+        "connect-protocol-version",
+    ] {
+        assert!(exposed.contains(name), "{name} is not exposed: {exposed}");
+    }
+    assert!(response.contains("hello cors!"), "{response}");
+
+    let plain = Server::start(&[]);
+    for request in [PREFLIGHT, &web_hello()] {
+        let response = exchange(&plain.addr, request);
+        assert!(!response.contains("access-control-"), "{response}");
+    }
+    let output = output_of(apicli().args(["serve", "--cors-origin", "app.example/"]));
+    assert_exit(&output, 2);
+    assert_one_error_line(&output, "bad --cors-origin 'app.example/'");
+}
+
+/// A server that speaks only HTTP/1.1, as many gRPC-Web backends do: it refuses HTTP/2's
+/// preface with a 400, and answers each request with `reply` (a gRPC-Web body), base64'd when
+/// the request was grpc-web-text. Returns its address.
+fn http1_only(reply: &'static [u8]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            thread::spawn(move || answer_http1(stream, reply));
+        }
+    });
+    addr
+}
+
+fn answer_http1(mut stream: TcpStream, reply: &[u8]) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        head.push(line.to_lowercase());
+    }
+    if head[0].starts_with("pri ") {
+        let _ = stream.write_all(
+            b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+        );
+        return;
+    }
+    // The request's body is chunked: read to its last chunk.
+    loop {
+        let mut size = String::new();
+        if reader.read_line(&mut size).unwrap_or(0) == 0 {
+            return;
+        }
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let mut chunk = vec![0; size + 2];
+        if reader.read_exact(&mut chunk).is_err() || size == 0 {
+            break;
+        }
+    }
+    let text = head
+        .iter()
+        .any(|h| h.starts_with("content-type: application/grpc-web-text"));
+    let (content_type, body) = if text {
+        (
+            "application/grpc-web-text+proto",
+            STANDARD.encode(reply).into_bytes(),
+        )
+    } else {
+        ("application/grpc-web+proto", reply.to_vec())
+    };
+    let _ = stream.write_all(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+             connection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    let _ = stream.write_all(&body);
+}
+
+/// A Hello message "Hello web!" and a trailers frame with status 0.
+const HELLO: &[u8] = b"\x00\x00\x00\x00\x0c\x0a\x0aHello web!\
+    \x80\x00\x00\x00\x0fgrpc-status: 0\r\n";
+
+#[test]
+fn auto_falls_back_to_http1_when_the_server_answers_in_http1() {
+    let addr = http1_only(HELLO);
+    for protocol in WEB {
+        let output = output_of(apicli().args([
+            "--addr",
+            &addr,
+            "hello",
+            "x",
+            "-o",
+            "json",
+            "-v",
+            "--protocol",
+            protocol,
+        ]));
+        assert_exit(&output, 0);
+        assert_eq!(stdout(&output), "{\"message\":\"Hello web!\"}\n");
+        assert!(
+            stderr(&output).contains(&format!(
+                "apicli: {protocol} over HTTP/1.1: the server answered HTTP/2's preface in \
+                 HTTP/1.x, so HTTP/1.1 it is\n"
+            )),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_status_in_the_trailers_frame_ends_the_call_as_over_grpc() {
+    let addr = http1_only(b"\x80\x00\x00\x00\x2agrpc-status: 5\r\ngrpc-message: nobody here\r\n");
+    for protocol in WEB {
+        let output =
+            output_of(apicli().args(["--addr", &addr, "hello", "x", "--protocol", protocol]));
+        assert_exit(&output, 64 + 5);
+        assert_eq!(stderr(&output), "apicli: error: NOT_FOUND: nobody here\n");
+    }
+}
+
+#[test]
+fn broken_responses_are_clear_errors() {
+    // A length prefix that promises more than comes, and a frame with flags of no meaning.
+    for (reply, expected) in [
+        (
+            &b"\x00\x00\x00\x01\x00abc"[..],
+            "ended in the middle of a frame",
+        ),
+        (b"\x42\x00\x00\x00\x00", "flags 0x42"),
+    ] {
+        let reply: &'static [u8] = reply;
+        let addr = http1_only(reply);
+        for protocol in WEB {
+            let output =
+                output_of(apicli().args(["--addr", &addr, "hello", "x", "--protocol", protocol]));
+            assert_eq!(output.status.code(), Some(64 + 13), "{}", stderr(&output));
+            assert_one_error_line(&output, expected);
+        }
+    }
+}
