@@ -475,3 +475,44 @@ fn broken_responses_are_clear_errors() {
         }
     }
 }
+
+#[test]
+fn over_tls_too_with_alpn_choosing_under_auto() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    let server = Server::start(&["--tls-self-signed", certs.to_str().unwrap()]);
+    let ca = certs.join("ca.pem");
+    let addr = format!("https://{}", server.addr);
+    let tls = |args: &[&str]| {
+        output_of(
+            apicli()
+                .args(["--addr", &addr, "--ca-cert", ca.to_str().unwrap()])
+                .args(args),
+        )
+    };
+    let args = ["stream", "--length", "4", "-o", "json"];
+    let grpc = tls(&args);
+    assert_exit(&grpc, 0);
+    for protocol in WEB {
+        for http in HTTP {
+            let web = tls(&with(&args, protocol, http)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>());
+            assert_exit(&web, 0);
+            assert_eq!(stdout(&web), stdout(&grpc), "{protocol} over {http}");
+        }
+    }
+    let output = tls(&["hello", "a", "-v", "--protocol", "grpc-web"]);
+    assert!(
+        stderr(&output).contains(
+            "apicli: grpc-web over HTTP/2: the server chose h2 in the TLS handshake (ALPN)\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.wait_for_log(
+        "protocol=grpc-web-text http=1.1 status=OK",
+        Duration::from_secs(10)
+    ));
+}

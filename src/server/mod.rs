@@ -105,15 +105,14 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     let reflection_v1 = auth::behind(reflection_v1, auth.as_ref());
     let reflection_v1alpha = auth::behind(reflection_v1alpha, auth.as_ref());
 
-    let mut builder = Server::builder();
-    let mut trusted_ca = None;
-    if let Some(tls) = &settings.tls {
-        let (config, made_ca) = tls::config(tls)?;
-        builder = builder
-            .tls_config(config)
-            .context("the TLS certificate and key")?;
-        trusted_ca = made_ca;
-    }
+    let builder = Server::builder();
+    let (tls, trusted_ca) = match &settings.tls {
+        Some(tls) => {
+            let (config, made_ca) = tls::config(tls).context("the TLS certificate and key")?;
+            (Some(config), made_ca)
+        }
+        None => (None, None),
+    };
     let call_log = CallLogLayer::default();
     let router = builder
         // gRPC-Web (and Connect) come over HTTP/1.1 too; HTTP/2 is told by its preface.
@@ -162,6 +161,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         settings.threads,
         &router,
         listener.is_unix(),
+        tls,
         limits.tcp_nodelay,
         &signals,
     )
