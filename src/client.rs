@@ -83,7 +83,9 @@ async fn base(
     heard: &Heard,
 ) -> anyhow::Result<(HttpClient, &'static str)> {
     let h1 = |why| -> anyhow::Result<(HttpClient, &'static str)> {
-        let dialer = dial::dialer(settings, target, heard)?;
+        // What an HTTP/2 attempt heard says nothing of the HTTP/1.1 connections.
+        heard.reset();
+        let dialer = dial::dialer(settings, target)?;
         let origin = match target {
             Target::Tcp { uri, .. } => uri.clone(),
             Target::Unix(_) => http::Uri::from_static("http://localhost"),
@@ -350,10 +352,17 @@ pub fn transport_failure(
         _ => None,
     };
     if let Some(answered) = answered {
-        return Some(format!(
-            "the server at {addr} answered {answered}: it is not a gRPC server over HTTP/2 \
-             (a Connect or gRPC-Web server, or a plain web server?)"
-        ));
+        return Some(match settings.protocol {
+            Protocol::Grpc => format!(
+                "the server at {addr} answered {answered}: it is not a gRPC server over HTTP/2 \
+                 (a Connect or gRPC-Web server, or a plain web server?); for gRPC-Web try \
+                 --protocol grpc-web"
+            ),
+            protocol => format!(
+                "the server at {addr} answered {answered}, not in HTTP/2; for {protocol} over \
+                 HTTP/1.1 use --http 1.1 (or auto)"
+            ),
+        });
     }
     if let Some(err) = tls::find_tls_error(source) {
         return Some(format!("TLS with {addr} failed: {}", tls::describe(err)));

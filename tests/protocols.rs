@@ -376,6 +376,11 @@ fn answer_http1(mut stream: TcpStream, reply: &[u8]) {
         let _ = stream.write_all(
             b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
         );
+        // Read on until the client leaves, as servers do before they close, so that the
+        // answer is not lost to a reset.
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut rest = [0; 1024];
+        while matches!(reader.read(&mut rest), Ok(n) if n > 0) {}
         return;
     }
     // The request's body is chunked: read to its last chunk.
@@ -515,4 +520,27 @@ fn over_tls_too_with_alpn_choosing_under_auto() {
         "protocol=grpc-web-text http=1.1 status=OK",
         Duration::from_secs(10)
     ));
+}
+
+#[test]
+fn http2_asked_of_an_http1_server_says_what_to_use() {
+    let addr = http1_only(HELLO);
+    let output = output_of(apicli().args([
+        "--addr",
+        &addr,
+        "hello",
+        "x",
+        "--protocol",
+        "grpc-web",
+        "--http",
+        "2",
+    ]));
+    assert_exit(&output, 1);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "apicli: error: the server at {addr} answered in HTTP/1.1, not in HTTP/2; for \
+             grpc-web over HTTP/1.1 use --http 1.1 (or auto)\n"
+        )
+    );
 }

@@ -11,7 +11,7 @@ use rustls::{
 };
 use tokio::net::{TcpStream, UnixStream};
 
-use super::first_bytes::{FirstBytes, Heard, Watched};
+use super::first_bytes::{FirstBytes, Heard};
 use crate::{
     exit::UsageError,
     proxy,
@@ -28,8 +28,8 @@ pub const H2: &[u8] = b"h2";
 pub const HTTP1: &[u8] = b"http/1.1";
 
 /// Makes the connections of an HTTP/1.1 client to `target`, with the settings' TLS, proxy and
-/// time limit. Plaintext TCP connections are watched into `heard`.
-pub fn dialer(settings: &ClientSettings, target: &Target, heard: &Heard) -> anyhow::Result<Dialer> {
+/// time limit.
+pub fn dialer(settings: &ClientSettings, target: &Target) -> anyhow::Result<Dialer> {
     if settings.tls.as_ref().is_some_and(|t| t.insecure) && target.is_tls() {
         // As tonic's TLS says it for its HTTP/2 connections.
         eprintln!("apicli: warning: --insecure: the server's certificate is not verified");
@@ -46,7 +46,6 @@ pub fn dialer(settings: &ClientSettings, target: &Target, heard: &Heard) -> anyh
         route: settings.route_to(target).clone(),
         tls,
         timeout: settings.connect_timeout,
-        heard: heard.clone(),
     };
     Ok(Dialer::new(tower::service_fn(move |_: http::Uri| {
         let dial = dial.clone();
@@ -60,7 +59,6 @@ struct Dial {
     route: Route,
     tls: Option<(tokio_rustls::TlsConnector, ServerName<'static>)>,
     timeout: Duration,
-    heard: Heard,
 }
 
 impl Dial {
@@ -92,12 +90,7 @@ impl Dial {
         };
         Ok(match self.tls {
             Some((connector, name)) => Dialed::new(connector.connect(name, io).await?),
-            None => {
-                // A fresh connection has said nothing yet.
-                let heard = self.heard.clone();
-                heard.reset();
-                Dialed::new(Watched::new(io, heard))
-            }
+            None => Dialed::new(io),
         })
     }
 }
@@ -115,7 +108,6 @@ pub async fn negotiate(settings: &ClientSettings, target: &Target) -> anyhow::Re
         route: settings.route_to(target).clone(),
         tls: None,
         timeout: settings.connect_timeout,
-        heard: Heard::default(),
     };
     let io = dial.open().await.map_err(|err| anyhow::anyhow!("{err}"))?;
     let stream = connector.connect(name, io).await?;
