@@ -348,18 +348,24 @@ fn cors_preflights_are_answered_only_with_cors_origin() {
 /// preface with a 400, and answers each request with `reply` (a gRPC-Web body), base64'd when
 /// the request was grpc-web-text. Returns its address.
 fn http1_only(reply: &'static [u8]) -> String {
+    http1_only_with(reply, String::new())
+}
+
+/// [`http1_only`], with `headers` (lines ending in CRLF) added to every response.
+fn http1_only_with(reply: &'static [u8], headers: String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
-            thread::spawn(move || answer_http1(stream, reply));
+            let headers = headers.clone();
+            thread::spawn(move || answer_http1(stream, reply, &headers));
         }
     });
     addr
 }
 
-fn answer_http1(mut stream: TcpStream, reply: &[u8]) {
+fn answer_http1(mut stream: TcpStream, reply: &[u8], headers: &str) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut head = Vec::new();
     loop {
@@ -409,7 +415,7 @@ fn answer_http1(mut stream: TcpStream, reply: &[u8]) {
     let _ = stream.write_all(
         format!(
             "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
-             connection: close\r\n\r\n",
+             {headers}connection: close\r\n\r\n",
             body.len()
         )
         .as_bytes(),
@@ -543,4 +549,81 @@ fn http2_asked_of_an_http1_server_says_what_to_use() {
              grpc-web over HTTP/1.1 use --http 1.1 (or auto)\n"
         )
     );
+}
+
+/// `google.rpc.Status` and ErrorInfo, encoded here as a server in another language would.
+mod rpc {
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Status {
+        #[prost(int32, tag = "1")]
+        pub code: i32,
+        #[prost(string, tag = "2")]
+        pub message: String,
+        #[prost(message, repeated, tag = "3")]
+        pub details: Vec<prost_types::Any>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct ErrorInfo {
+        #[prost(string, tag = "1")]
+        pub reason: String,
+        #[prost(string, tag = "2")]
+        pub domain: String,
+    }
+}
+
+/// FAILED_PRECONDITION with an ErrorInfo, as `grpc-status-details-bin` carries it.
+fn details_bin() -> String {
+    use prost::Message as _;
+    let info = rpc::ErrorInfo {
+        reason: "EMPTY_CART".into(),
+        domain: "shop.example".into(),
+    };
+    let status = rpc::Status {
+        code: 9,
+        message: "the cart is empty".into(),
+        details: vec![prost_types::Any {
+            type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+            value: info.encode_to_vec(),
+        }],
+    };
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(status.encode_to_vec())
+}
+
+const DETAILS_ERROR: &str = "apicli: error: FAILED_PRECONDITION: the cart is empty\n\
+    {\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"EMPTY_CART\",\
+    \"domain\":\"shop.example\"}\n";
+
+#[test]
+fn details_in_the_trailers_frame_are_decoded() {
+    let block = format!(
+        "grpc-status: 9\r\ngrpc-message: the cart is empty\r\ngrpc-status-details-bin: {}\r\n",
+        details_bin()
+    );
+    let mut frame = vec![0x80];
+    frame.extend_from_slice(&u32::try_from(block.len()).unwrap().to_be_bytes());
+    frame.extend_from_slice(block.as_bytes());
+    let addr = http1_only(frame.leak());
+    for protocol in WEB {
+        let output =
+            output_of(apicli().args(["--addr", &addr, "hello", "x", "--protocol", protocol]));
+        assert_exit(&output, 64 + 9);
+        assert_eq!(stderr(&output), DETAILS_ERROR);
+    }
+}
+
+#[test]
+fn a_trailers_only_response_ends_the_call_with_its_status() {
+    // The status in the response headers, and no body at all.
+    let headers = format!(
+        "grpc-status: 9\r\ngrpc-message: the cart is empty\r\ngrpc-status-details-bin: {}\r\n",
+        details_bin()
+    );
+    let addr = http1_only_with(b"", headers);
+    for protocol in WEB {
+        let output =
+            output_of(apicli().args(["--addr", &addr, "hello", "x", "--protocol", protocol]));
+        assert_exit(&output, 64 + 9);
+        assert_eq!(stderr(&output), DETAILS_ERROR);
+    }
 }
