@@ -27,13 +27,31 @@ use tonic::{
 use tower::{Layer, Service};
 use tracing::{debug, info};
 
-use super::grpc_web::Wire;
 use crate::exit::code_name;
 
 const REQUEST_ID: &str = "x-request-id";
 
 /// The log target of the per-call lines, so `-q` can turn them off and keep the rest.
 pub const CALLS: &str = "apicli::calls";
+
+/// The protocol a request came in, put in its extensions by the layer that turned it into the
+/// gRPC request the services handle (tonic-web's, Connect's), so that the log still names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    GrpcWeb,
+    GrpcWebText,
+    Connect,
+}
+
+impl Wire {
+    pub fn name(self) -> &'static str {
+        match self {
+            Wire::GrpcWeb => "grpc-web",
+            Wire::GrpcWebText => "grpc-web-text",
+            Wire::Connect => "connect",
+        }
+    }
+}
 
 /// Wraps every call of the server in a [`CallLog`], and counts the calls in flight.
 #[derive(Debug, Clone, Default)]
@@ -222,7 +240,7 @@ impl Drop for CallRecord {
     }
 }
 
-/// The protocol a request came in: what the gRPC-Web layer found (it made the request gRPC),
+/// The protocol a request came in: what the layer that made it a gRPC request said ([`Wire`]),
 /// else what its content type says.
 fn protocol<B>(request: &Request<B>) -> &'static str {
     if let Some(wire) = request.extensions().get::<Wire>() {

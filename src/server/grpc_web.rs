@@ -17,42 +17,9 @@ use tonic::body::Body;
 use tower::{Layer, Service};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::call_log::Wire;
+
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// Which protocol a request came in, kept in its extensions for the call log after tonic-web
-/// has made it a gRPC request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wire {
-    GrpcWeb,
-    GrpcWebText,
-}
-
-impl Wire {
-    /// The gRPC-Web form a request's content type names, if any.
-    pub fn of(request: &http::HeaderMap) -> Option<Wire> {
-        let content_type = request.get(header::CONTENT_TYPE)?.as_bytes();
-        let rest = content_type.strip_prefix(b"application/grpc-web")?;
-        let (text, rest) = match rest.strip_prefix(b"-text") {
-            Some(rest) => (true, rest),
-            None => (false, rest),
-        };
-        if !(rest.is_empty() || rest.starts_with(b"+") || rest.starts_with(b";")) {
-            return None;
-        }
-        Some(if text {
-            Wire::GrpcWebText
-        } else {
-            Wire::GrpcWeb
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Wire::GrpcWeb => "grpc-web",
-            Wire::GrpcWebText => "grpc-web-text",
-        }
-    }
-}
 
 /// Serves gRPC-Web requests through tonic-web, and passes every other one through.
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,7 +56,7 @@ where
     }
 
     fn call(&mut self, mut request: Request<Body>) -> Self::Future {
-        match Wire::of(request.headers()) {
+        match grpc_web_form(request.headers()) {
             None => WebFuture::Plain {
                 inner: self.inner.call(request),
             },
@@ -183,6 +150,24 @@ where
             WebOrPlain::Web { inner } => inner.size_hint(),
         }
     }
+}
+
+/// The gRPC-Web form a request's content type names, if any.
+fn grpc_web_form(headers: &http::HeaderMap) -> Option<Wire> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.as_bytes();
+    let rest = content_type.strip_prefix(b"application/grpc-web")?;
+    let (text, rest) = match rest.strip_prefix(b"-text") {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    if !(rest.is_empty() || rest.starts_with(b"+") || rest.starts_with(b";")) {
+        return None;
+    }
+    Some(if text {
+        Wire::GrpcWebText
+    } else {
+        Wire::GrpcWeb
+    })
 }
 
 /// The response headers a browser's script may read: those of gRPC, gRPC-Web and Connect.

@@ -28,7 +28,7 @@ use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
 pub use auth::BearerAuth;
-pub use call_log::CallLogLayer;
+pub use call_log::{CallLogLayer, Wire};
 pub use route_guide::RouteGuideService;
 pub use service::ApiService;
 
