@@ -351,21 +351,30 @@ fn http1_only(reply: &'static [u8]) -> String {
     http1_only_with(reply, String::new())
 }
 
+/// [`http1_only`], answering `reply` as it is even to grpc-web-text requests.
+fn http1_only_raw(reply: &'static [u8]) -> String {
+    serve_http1(reply, String::new(), false)
+}
+
 /// [`http1_only`], with `headers` (lines ending in CRLF) added to every response.
 fn http1_only_with(reply: &'static [u8], headers: String) -> String {
+    serve_http1(reply, headers, true)
+}
+
+fn serve_http1(reply: &'static [u8], headers: String, encode: bool) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
             let headers = headers.clone();
-            thread::spawn(move || answer_http1(stream, reply, &headers));
+            thread::spawn(move || answer_http1(stream, reply, &headers, encode));
         }
     });
     addr
 }
 
-fn answer_http1(mut stream: TcpStream, reply: &[u8], headers: &str) {
+fn answer_http1(mut stream: TcpStream, reply: &[u8], headers: &str, encode: bool) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut head = Vec::new();
     loop {
@@ -405,10 +414,11 @@ fn answer_http1(mut stream: TcpStream, reply: &[u8], headers: &str) {
         .iter()
         .any(|h| h.starts_with("content-type: application/grpc-web-text"));
     let (content_type, body) = if text {
-        (
-            "application/grpc-web-text+proto",
-            STANDARD.encode(reply).into_bytes(),
-        )
+        let body = match encode {
+            true => STANDARD.encode(reply).into_bytes(),
+            false => reply.to_vec(),
+        };
+        ("application/grpc-web-text+proto", body)
     } else {
         ("application/grpc-web+proto", reply.to_vec())
     };
@@ -485,6 +495,11 @@ fn broken_responses_are_clear_errors() {
             assert_one_error_line(&output, expected);
         }
     }
+    let addr = http1_only_raw(b"AAAA!!!!");
+    let output =
+        output_of(apicli().args(["--addr", &addr, "hello", "x", "--protocol", "grpc-web-text"]));
+    assert_eq!(output.status.code(), Some(64 + 13), "{}", stderr(&output));
+    assert_one_error_line(&output, "its base64 does not decode");
 }
 
 #[test]
@@ -626,4 +641,50 @@ fn a_trailers_only_response_ends_the_call_with_its_status() {
         assert_exit(&output, 64 + 9);
         assert_eq!(stderr(&output), DETAILS_ERROR);
     }
+}
+
+/// A gRPC-Web POST of `body` as `content_type`, over HTTP/1.1.
+fn web_post(content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut request = format!(
+        "POST /api.Api/sayHello HTTP/1.1\r\nhost: x\r\ncontent-type: {content_type}\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(body);
+    request
+}
+
+#[test]
+fn the_server_answers_broken_requests_with_a_status() {
+    let server = Server::start(&[]);
+    for (content_type, body, message) in [
+        // base64 that is not, and a length prefix that promises more than comes.
+        (
+            "application/grpc-web-text",
+            &b"!!!!"[..],
+            "invalid%20symbol",
+        ),
+        (
+            "application/grpc-web+proto",
+            b"\x00\x00\x00\x01\x00abc",
+            "unexpected%20eof",
+        ),
+        (
+            "application/grpc-web-text+proto",
+            b"AAAAAQBhYmM=",
+            "unexpected%20eof",
+        ),
+    ] {
+        let response = exchange(&server.addr, &web_post(content_type, body));
+        assert!(response.starts_with("http/1.1 200"), "{response}");
+        assert!(response.contains("grpc-status: 13"), "{response}");
+        assert!(response.contains(message), "{response}");
+    }
+    let line = "protocol=grpc-web-text http=1.1 status=INTERNAL";
+    assert!(
+        server.wait_for_log(line, Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
 }
