@@ -59,7 +59,16 @@ async fn open(
         eprintln!("apicli: {route}");
     }
     if settings.protocol == Protocol::Grpc {
-        return Ok(Channel::grpc(open_h2(settings, target, heard).await?));
+        let channel = open_h2(settings, target, heard).await?;
+        if settings.verbose {
+            let how = if target.is_tls() {
+                "h2 over TLS"
+            } else {
+                "h2c"
+            };
+            eprintln!("apicli: grpc over HTTP/2: gRPC needs HTTP/2 ({how})");
+        }
+        return Ok(Channel::grpc(channel));
     }
     let (http, why) = base(settings, target, heard).await?;
     let version = http.version().name();

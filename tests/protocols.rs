@@ -255,6 +255,9 @@ fn verbose_names_the_http_version_and_why() {
         assert_exit(&output, 0);
         assert!(stderr(&output).contains(expected), "{}", stderr(&output));
     }
+    let output = call(&server, &["hello", "v", "-v"]);
+    let expected = "apicli: grpc over HTTP/2: gRPC needs HTTP/2 (h2c)\n";
+    assert!(stderr(&output).contains(expected), "{}", stderr(&output));
 }
 
 #[test]
