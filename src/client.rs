@@ -91,10 +91,10 @@ async fn base(
     target: &Target,
     heard: &Heard,
 ) -> anyhow::Result<(HttpClient, &'static str)> {
-    let h1 = |why| -> anyhow::Result<(HttpClient, &'static str)> {
+    let h1 = |first, why| -> anyhow::Result<(HttpClient, &'static str)> {
         // What an HTTP/2 attempt heard says nothing of the HTTP/1.1 connections.
         heard.reset();
-        let dialer = dial::dialer(settings, target)?;
+        let dialer = dial::dialer(settings, target, &[dial::HTTP1], first)?;
         let origin = match target {
             Target::Tcp { uri, .. } => uri.clone(),
             Target::Unix(_) => http::Uri::from_static("http://localhost"),
@@ -109,7 +109,7 @@ async fn base(
         Ok((HttpClient::H1(Arc::new(Http1::new(dialer, &origin))), why))
     };
     match settings.http {
-        HttpVersion::Http1 => return h1("--http 1.1"),
+        HttpVersion::Http1 => return h1(None, "--http 1.1"),
         HttpVersion::Http2 => {
             let channel = open_h2(settings, target, heard).await?;
             return Ok((HttpClient::H2(channel), "--http 2"));
@@ -117,18 +117,30 @@ async fn base(
         HttpVersion::Auto => {}
     }
     if target.is_tls() {
+        // One handshake offers both versions; its connection is the first of the client of the
+        // version it chose.
         let negotiating = dial::negotiate(settings, target);
-        let h2 = match tokio::time::timeout(settings.connect_timeout, negotiating).await {
-            Ok(Ok(h2)) => h2,
+        let (h2, first) = match tokio::time::timeout(settings.connect_timeout, negotiating).await {
+            Ok(Ok(negotiated)) => negotiated,
             Ok(Err(err)) => {
                 return Err(anyhow!("cannot connect to {}: {err}", target.display()));
             }
             Err(_) => return Err(timed_out(settings, target)),
         };
         if !h2 {
-            return h1("the server chose HTTP/1.1 in the TLS handshake (ALPN)");
+            return h1(
+                Some(first),
+                "the server chose HTTP/1.1 in the TLS handshake (ALPN)",
+            );
         }
-        let channel = open_h2(settings, target, heard).await?;
+        let dialer = dial::dialer(settings, target, &[dial::H2], Some(first))?;
+        let channel = match plain_endpoint(settings, target)?
+            .connect_with_connector(dialer)
+            .await
+        {
+            Ok(channel) => channel,
+            Err(err) => return Err(connect_error(settings, target, &err)),
+        };
         return Ok((
             HttpClient::H2(channel),
             "the server chose h2 in the TLS handshake (ALPN)",
@@ -143,10 +155,14 @@ async fn base(
     }
     let channel = open_h2(settings, target, heard).await?;
     match dial::first_bytes(heard, settings.connect_timeout).await {
-        FirstBytes::Http1(_) | FirstBytes::Text => {
-            h1("the server answered HTTP/2's preface in HTTP/1.x, so HTTP/1.1 it is")
-        }
-        FirstBytes::Unknown => h1("the server said nothing to HTTP/2's preface, so HTTP/1.1 it is"),
+        FirstBytes::Http1(_) | FirstBytes::Text => h1(
+            None,
+            "the server answered HTTP/2's preface in HTTP/1.x, so HTTP/1.1 it is",
+        ),
+        FirstBytes::Unknown => h1(
+            None,
+            "the server said nothing to HTTP/2's preface, so HTTP/1.1 it is",
+        ),
         FirstBytes::Http2 | FirstBytes::Other => Ok((
             HttpClient::H2(channel),
             "the server answered HTTP/2's preface (h2c)",
@@ -195,6 +211,23 @@ async fn open_h2(
         Ok(Err(err)) => Err(connect_error(settings, target, &err)),
         Err(_) => Err(timed_out(settings, target)),
     }
+}
+
+/// An endpoint for connections whose TLS is done already (by the connector): tonic sees an
+/// http:// address, and the requests still say https.
+fn plain_endpoint(settings: &ClientSettings, target: &Target) -> anyhow::Result<Endpoint> {
+    let Target::Tcp { uri, .. } = target else {
+        return endpoint(settings, target);
+    };
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+    let mut endpoint = Endpoint::from_shared(format!("http://{authority}"))?.tcp_nodelay(true);
+    if let Some(interval) = settings.keepalive {
+        endpoint = endpoint
+            .http2_keep_alive_interval(interval)
+            .keep_alive_while_idle(true);
+    }
+    let shown = settings.authority.as_deref().unwrap_or(authority);
+    Ok(endpoint.origin(format!("https://{shown}").parse()?))
 }
 
 fn endpoint(settings: &ClientSettings, target: &Target) -> anyhow::Result<Endpoint> {

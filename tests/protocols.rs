@@ -691,3 +691,98 @@ fn the_server_answers_broken_requests_with_a_status() {
         server.log()
     );
 }
+
+/// A TLS server whose ALPN offers http/1.1 alone, with the certificate that `serve
+/// --tls-self-signed` made in `certs`, answering each request with [`HELLO`]. Returns its port,
+/// and the count of the connections it accepted.
+fn tls_http1_only(
+    certs: &std::path::Path,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
+    let chain = CertificateDer::pem_file_iter(certs.join("server.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(certs.join("server-key.pem")).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let config = std::sync::Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = accepted.clone();
+    thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let Ok(tcp) = tcp else { return };
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let config = config.clone();
+            thread::spawn(move || {
+                let connection = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(connection, tcp);
+                // The request: its head, then its chunked body to the last chunk.
+                let mut seen = Vec::new();
+                let mut byte = [0];
+                while !seen.ends_with(b"\r\n0\r\n\r\n") {
+                    if tls.read(&mut byte).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    seen.push(byte[0]);
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/grpc-web+proto\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n",
+                    HELLO.len()
+                );
+                let _ = tls.write_all(head.as_bytes());
+                let _ = tls.write_all(HELLO);
+                let _ = tls.flush();
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    (port, accepted)
+}
+
+#[test]
+fn alpn_choosing_http1_under_auto_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    // serve makes the CA and the certificate; the TLS server here uses them.
+    drop(Server::start(&[
+        "--tls-self-signed",
+        certs.to_str().unwrap(),
+    ]));
+    let (port, accepted) = tls_http1_only(&certs);
+    let output = output_of(apicli().args([
+        "--addr",
+        &format!("https://localhost:{port}"),
+        "--ca-cert",
+        certs.join("ca.pem").to_str().unwrap(),
+        "--protocol",
+        "grpc-web",
+        "hello",
+        "x",
+        "-o",
+        "json",
+        "-v",
+    ]));
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "{\"message\":\"Hello web!\"}\n");
+    assert!(
+        stderr(&output).contains(
+            "apicli: grpc-web over HTTP/1.1: the server chose HTTP/1.1 in the TLS handshake \
+             (ALPN)\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    // The handshake that asked ALPN carried the call: one connection.
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

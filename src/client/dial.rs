@@ -2,7 +2,10 @@
 //! through a proxy's tunnel, or over a unix socket; TLS with rustls on top), and learning which
 //! HTTP version a server speaks when `--http auto` leaves it open.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use hyper_util::rt::TokioIo;
 use rustls::{
@@ -27,16 +30,21 @@ use crate::{
 pub const H2: &[u8] = b"h2";
 pub const HTTP1: &[u8] = b"http/1.1";
 
-/// Makes the connections of an HTTP/1.1 client to `target`, with the settings' TLS, proxy and
-/// time limit.
-pub fn dialer(settings: &ClientSettings, target: &Target) -> anyhow::Result<Dialer> {
+/// Makes the connections of a client to `target`, with the settings' TLS (offering `alpn`),
+/// proxy and time limit; `first`, a connection made already, is the first one handed out.
+pub fn dialer(
+    settings: &ClientSettings,
+    target: &Target,
+    alpn: &[&[u8]],
+    first: Option<Dialed>,
+) -> anyhow::Result<Dialer> {
     if settings.tls.as_ref().is_some_and(|t| t.insecure) && target.is_tls() {
-        // As tonic's TLS says it for its HTTP/2 connections.
+        // As tonic's TLS says it for its connections.
         eprintln!("apicli: warning: --insecure: the server's certificate is not verified");
     }
     let tls = match &settings.tls {
         Some(config) if target.is_tls() => Some((
-            tokio_rustls::TlsConnector::from(Arc::new(rustls_config(config, &[HTTP1])?)),
+            tokio_rustls::TlsConnector::from(Arc::new(rustls_config(config, alpn)?)),
             server_name(settings, target)?,
         )),
         _ => None,
@@ -47,9 +55,16 @@ pub fn dialer(settings: &ClientSettings, target: &Target) -> anyhow::Result<Dial
         tls,
         timeout: settings.connect_timeout,
     };
+    let first = Arc::new(Mutex::new(first));
     Ok(Dialer::new(tower::service_fn(move |_: http::Uri| {
         let dial = dial.clone();
-        async move { dial.open().await.map(TokioIo::new) }
+        let first = first.lock().ok().and_then(|mut first| first.take());
+        async move {
+            match first {
+                Some(first) => Ok(TokioIo::new(first)),
+                None => dial.open().await.map(TokioIo::new),
+            }
+        }
     })))
 }
 
@@ -95,13 +110,16 @@ impl Dial {
     }
 }
 
-/// What ALPN chose on a TLS connection that offered both versions: `Some(true)` for h2.
-pub async fn negotiate(settings: &ClientSettings, target: &Target) -> anyhow::Result<bool> {
+/// A TLS connection that offered both versions, and whether ALPN chose h2 on it.
+pub async fn negotiate(
+    settings: &ClientSettings,
+    target: &Target,
+) -> anyhow::Result<(bool, Dialed)> {
     let Some(config) = &settings.tls else {
-        return Ok(true);
+        anyhow::bail!("no TLS settings for {}", target.display());
     };
-    let connector =
-        tokio_rustls::TlsConnector::from(Arc::new(rustls_config(config, &[H2, HTTP1])?));
+    let alpn = [H2, HTTP1];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(rustls_config(config, &alpn)?));
     let name = server_name(settings, target)?;
     let dial = Dial {
         target: target.clone(),
@@ -111,7 +129,8 @@ pub async fn negotiate(settings: &ClientSettings, target: &Target) -> anyhow::Re
     };
     let io = dial.open().await.map_err(|err| anyhow::anyhow!("{err}"))?;
     let stream = connector.connect(name, io).await?;
-    Ok(stream.get_ref().1.alpn_protocol() == Some(H2))
+    let h2 = stream.get_ref().1.alpn_protocol() == Some(H2);
+    Ok((h2, Dialed::new(stream)))
 }
 
 /// Waits until the server's first bytes on a plaintext connection say which HTTP version it
