@@ -136,15 +136,7 @@ pub async fn negotiate(
 /// Waits until the server's first bytes on a plaintext connection say which HTTP version it
 /// speaks; `Unknown` if it says nothing within `limit`.
 pub async fn first_bytes(heard: &Heard, limit: Duration) -> FirstBytes {
-    let waiting = async {
-        loop {
-            match heard.first_bytes() {
-                FirstBytes::Unknown => tokio::time::sleep(Duration::from_millis(1)).await,
-                decided => return decided,
-            }
-        }
-    };
-    tokio::time::timeout(limit, waiting)
+    tokio::time::timeout(limit, heard.decided())
         .await
         .unwrap_or(FirstBytes::Unknown)
 }
