@@ -2,20 +2,16 @@
 //! request into the gRPC call that the services already handle, and the reply back into
 //! gRPC-Web. Every other request passes straight through, with no allocation and no boxing:
 //! plain gRPC must not pay for gRPC-Web.
-//!
-//! Also here: the CORS layer of `--cors-origin`, for browsers.
 
 use std::{
     pin::Pin,
     task::{Context, Poll},
-    time::Duration,
 };
 
-use http::{HeaderName, HeaderValue, Method, Request, Response, header};
+use http::{Request, Response, header};
 use http_body::{Frame, SizeHint};
 use tonic::body::Body;
 use tower::{Layer, Service};
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::call_log::Wire;
 
@@ -168,48 +164,4 @@ fn grpc_web_form(headers: &http::HeaderMap) -> Option<Wire> {
     } else {
         Wire::GrpcWeb
     })
-}
-
-/// The response headers a browser's script may read: those of gRPC, gRPC-Web and Connect.
-const EXPOSED: &[&str] = &[
-    "grpc-status",
-    "grpc-message",
-    "grpc-status-details-bin",
-    "grpc-encoding",
-    "connect-protocol-version",
-    "connect-timeout-ms",
-    "connect-content-encoding",
-    "connect-accept-encoding",
-    "content-encoding",
-    "x-request-id",
-];
-
-/// The CORS layer for `origins` (`*` for any): preflights answered, any request header allowed
-/// (a page's metadata is its own), and the response headers of the three protocols exposed. Without origins there is none, and no CORS header is sent.
-pub fn cors(origins: &[String]) -> Option<CorsLayer> {
-    if origins.is_empty() {
-        return None;
-    }
-    let allow_origin = if origins.iter().any(|o| o == "*") {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(
-            origins
-                .iter()
-                .filter_map(|o| HeaderValue::from_str(o).ok())
-                .collect::<Vec<_>>(),
-        )
-    };
-    let names = |names: &[&'static str]| -> Vec<HeaderName> {
-        names.iter().map(|n| HeaderName::from_static(n)).collect()
-    };
-    Some(
-        CorsLayer::new()
-            .allow_origin(allow_origin)
-            .allow_methods([Method::POST, Method::GET])
-            .allow_headers(tower_http::cors::AllowHeaders::mirror_request())
-            .expose_headers(names(EXPOSED))
-            .max_age(Duration::from_secs(24 * 60 * 60))
-            .vary(names(&["origin"])),
-    )
 }

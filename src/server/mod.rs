@@ -6,6 +6,7 @@ mod api_routes;
 mod auth;
 mod call_log;
 mod compressor;
+mod cors;
 mod deadline;
 mod grpc_web;
 mod items_body;
@@ -123,7 +124,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
         .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
         // Outermost, so that a preflight is answered before anything else looks at it.
-        .layer(tower::util::option_layer(grpc_web::cors(
+        .layer(tower::util::option_layer(cors::layer(
             &settings.cors_origins,
         )))
         // Outside the log, which then logs the gRPC call that a gRPC-Web request became.

@@ -18,17 +18,15 @@ use tower::{
 use tracing::{debug, error};
 
 use super::{
-    CallLogLayer, grpc_web::GrpcWebLayer, request_limit::RequestLimitLayer, tls::HANDSHAKE_TIMEOUT,
+    CallLogLayer, cors::CorsFor, grpc_web::GrpcWebLayer, request_limit::RequestLimitLayer,
+    tls::HANDSHAKE_TIMEOUT,
 };
 
 /// The server's routes behind the call log, gRPC-Web and CORS, ready to serve connections.
 pub type AppRouter = Router<
     Stack<
         RequestLimitLayer,
-        Stack<
-            CallLogLayer,
-            Stack<GrpcWebLayer, Stack<Either<tower_http::cors::CorsLayer, Identity>, Identity>>,
-        >,
+        Stack<CallLogLayer, Stack<GrpcWebLayer, Stack<Either<CorsFor, Identity>, Identity>>>,
     >,
 >;
 
