@@ -122,9 +122,7 @@ async fn base(
         let negotiating = dial::negotiate(settings, target);
         let (h2, first) = match tokio::time::timeout(settings.connect_timeout, negotiating).await {
             Ok(Ok(negotiated)) => negotiated,
-            Ok(Err(err)) => {
-                return Err(anyhow!("cannot connect to {}: {err}", target.display()));
-            }
+            Ok(Err(err)) => return Err(err),
             Err(_) => return Err(timed_out(settings, target)),
         };
         if !h2 {
@@ -388,6 +386,17 @@ pub fn transport_failure(
 ) -> Option<String> {
     let source = status.source()?;
     let addr = settings.target.display();
+    // An HTTP/1.1 client connects when a call needs it: its failure to is a connect error.
+    let mut next = Some(source);
+    while let Some(cause) = next {
+        if cause
+            .downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(hyper_util::client::legacy::Error::is_connect)
+        {
+            return Some(connect_error(settings, &settings.target, cause).to_string());
+        }
+        next = cause.source();
+    }
     let answered = match stage.heard {
         FirstBytes::Http1(minor) => Some(format!("in HTTP/1.{minor}")),
         FirstBytes::Text => Some("in plain text".to_owned()),
@@ -495,10 +504,10 @@ fn oversized_response(status: &Status, limit: usize, stage: Stage) -> Option<u64
 fn connect_error(
     settings: &ClientSettings,
     target: &Target,
-    err: &tonic::transport::Error,
+    err: &(dyn std::error::Error + 'static),
 ) -> anyhow::Error {
     let addr = target.display();
-    let mut chain = err.source();
+    let mut chain = Some(err);
     while let Some(cause) = chain {
         if let Some(proxy_err) = cause.downcast_ref::<ProxyError>() {
             return anyhow!("{proxy_err}");
@@ -510,7 +519,7 @@ fn connect_error(
     }
     let mut reason = err.to_string();
     let mut refused = false;
-    let mut source = err.source();
+    let mut source = Some(err);
     while let Some(cause) = source {
         reason = cause.to_string();
         if let Some(io) = cause.downcast_ref::<io::Error>() {

@@ -786,3 +786,28 @@ fn alpn_choosing_http1_under_auto_is_followed() {
     // The handshake that asked ALPN carried the call: one connection.
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[test]
+fn connection_failures_read_the_same_whatever_the_protocol() {
+    // Nothing listening, and a certificate the client does not trust.
+    let refused = format!("127.0.0.1:{}", {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    let server = Server::start(&["--tls-self-signed", certs.to_str().unwrap()]);
+    let untrusted = format!("https://{}", server.addr);
+    for addr in [refused.as_str(), &format!("https://{refused}"), &untrusted] {
+        let grpc = output_of(apicli().args(["--addr", addr, "hello", "x"]));
+        assert_exit(&grpc, 1);
+        for protocol in WEB {
+            for http in HTTP {
+                let args = with(&["--addr", addr, "hello", "x"], protocol, http);
+                let web = output_of(apicli().args(&args));
+                assert_exit(&web, 1);
+                assert_eq!(stderr(&web), stderr(&grpc), "{args:?}");
+            }
+        }
+    }
+}

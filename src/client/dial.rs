@@ -127,8 +127,13 @@ pub async fn negotiate(
         tls: None,
         timeout: settings.connect_timeout,
     };
-    let io = dial.open().await.map_err(|err| anyhow::anyhow!("{err}"))?;
-    let stream = connector.connect(name, io).await?;
+    let failed =
+        |err: &(dyn std::error::Error + 'static)| super::connect_error(settings, target, err);
+    let io = dial.open().await.map_err(|err| failed(&*err))?;
+    let stream = connector
+        .connect(name, io)
+        .await
+        .map_err(|err| failed(&err))?;
     let h2 = stream.get_ref().1.alpn_protocol() == Some(H2);
     Ok((h2, Dialed::new(stream)))
 }
