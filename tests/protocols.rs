@@ -811,3 +811,62 @@ fn connection_failures_read_the_same_whatever_the_protocol() {
         }
     }
 }
+
+/// An HTTP/1.1 server that answers every request with `response`, whole, as it is.
+fn raw_http1(response: &'static [u8]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut seen = Vec::new();
+                // The head, and the chunked body to its last chunk (or the preface's end).
+                while !(seen.ends_with(b"\r\n0\r\n\r\n") || seen.ends_with(b"SM\r\n\r\n")) {
+                    let mut byte = [0];
+                    if reader.read(&mut byte).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    seen.push(byte[0]);
+                }
+                let _ = stream.write_all(response);
+                let mut rest = [0; 1024];
+                while matches!(reader.read(&mut rest), Ok(n) if n > 0) {}
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_server_that_answers_otherwise_gets_a_status_from_its_http_status() {
+    let cases: [(&'static [u8], i32, &str); 3] = [
+        (
+            b"HTTP/1.1 404 Not Found\r\ncontent-type: text/html\r\ncontent-length: 4\r\n\r\nnope",
+            64 + 12,
+            "UNIMPLEMENTED: the server answered HTTP 404 Not Found with text/html, not gRPC-Web",
+        ),
+        (
+            b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n",
+            64 + 14,
+            "UNAVAILABLE: the server answered HTTP 503 Service Unavailable with no content type, \
+             not gRPC-Web",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/proto\r\ncontent-length: 0\r\n\r\n",
+            64 + 2,
+            "UNKNOWN: the server answered HTTP 200 OK with application/proto, not gRPC-Web; a \
+             Connect server? try --protocol connect",
+        ),
+    ];
+    for (response, code, expected) in cases {
+        let addr = raw_http1(response);
+        for protocol in WEB {
+            let args = ["--addr", &addr, "hello", "x", "--protocol", protocol];
+            let output = output_of(apicli().args(args).args(["--http", "1.1"]));
+            assert_exit(&output, code);
+            assert_eq!(stderr(&output), format!("apicli: error: {expected}\n"));
+        }
+    }
+}

@@ -79,7 +79,13 @@ impl Service<http::Request<Body>> for GrpcWeb {
         };
         let response = self.http.call(http::Request::from_parts(parts, body));
         Box::pin(async move {
-            let response = response.await?;
+            let mut response = response.await?;
+            if let Some(status) = not_grpc_web(&response) {
+                // As a trailers-only response, which tonic reads the status of.
+                *response.status_mut() = http::StatusCode::OK;
+                let _ = status.add_header(response.headers_mut());
+                return Ok(response.map(|_| Body::empty()));
+            }
             Ok(response.map(|body| Body::new(WebResponse::new(body, text))))
         })
     }
@@ -261,6 +267,50 @@ impl http_body::Body for WebResponse {
             }
         }
     }
+}
+
+/// The status of a response that is not gRPC-Web (nor gRPC): its HTTP status mapped as gRPC
+/// maps it, in words that say what came and, for a Connect server, what to use.
+fn not_grpc_web<B>(response: &http::Response<B>) -> Option<Status> {
+    let headers = response.headers();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let http = response.status();
+    let grpc = content_type.starts_with("application/grpc");
+    // A status in the headers (trailers-only) is the server's word, whatever the HTTP status.
+    if (http == http::StatusCode::OK && grpc) || headers.contains_key("grpc-status") {
+        return None;
+    }
+    let code = match http.as_u16() {
+        400 => tonic::Code::Internal,
+        401 => tonic::Code::Unauthenticated,
+        403 => tonic::Code::PermissionDenied,
+        404 => tonic::Code::Unimplemented,
+        429 | 502 | 503 | 504 => tonic::Code::Unavailable,
+        _ => tonic::Code::Unknown,
+    };
+    let connect = [
+        "application/json",
+        "application/proto",
+        "application/connect+",
+    ]
+    .iter()
+    .any(|prefix| content_type.starts_with(prefix));
+    let hint = if connect {
+        "; a Connect server? try --protocol connect"
+    } else {
+        ""
+    };
+    let sent = match content_type {
+        "" => "no content type".to_owned(),
+        content_type => content_type.to_owned(),
+    };
+    Some(Status::new(
+        code,
+        format!("the server answered HTTP {http} with {sent}, not gRPC-Web{hint}"),
+    ))
 }
 
 /// A response that breaks the protocol.
