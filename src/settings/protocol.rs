@@ -159,4 +159,19 @@ mod tests {
         }
         assert!(check_streaming(Protocol::Grpc, HttpVersion::Http2, Streaming::Bidi, "m").is_ok());
     }
+
+    #[test]
+    fn http1_refuses_bidi_alone() {
+        let refusal = check_streaming(Protocol::Connect, HttpVersion::Http1, Streaming::Bidi, "m");
+        assert_eq!(
+            refusal.unwrap_err().0,
+            "m is bidi-streaming, which HTTP/1.1 cannot carry; use --http 2"
+        );
+        for kind in [Streaming::Unary, Streaming::Server, Streaming::Client] {
+            assert!(check_streaming(Protocol::Connect, HttpVersion::Http1, kind, "m").is_ok());
+        }
+        assert!(
+            check_streaming(Protocol::Connect, HttpVersion::Auto, Streaming::Bidi, "m").is_ok()
+        );
+    }
 }
