@@ -870,3 +870,41 @@ fn a_server_that_answers_otherwise_gets_a_status_from_its_http_status() {
         }
     }
 }
+
+#[test]
+fn the_token_and_the_request_limit_hold_for_grpc_web_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "s3cret\n").unwrap();
+    let token = token.to_str().unwrap();
+    let server = Server::start(&["--token-file", token, "--max-request-size", "1KiB"]);
+    let long = "x".repeat(2000);
+    let grpc_missing = call(&server, &["hello", "x"]);
+    assert_exit(&grpc_missing, 64 + 16);
+    let grpc_big = call(&server, &["hello", &long, "--token-file", token]);
+    assert_exit(&grpc_big, 64 + 8);
+    for protocol in WEB {
+        for http in HTTP {
+            let args = with(&["hello", "x", "--token-file", token], protocol, http);
+            let output = call(
+                &server,
+                &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            assert_exit(&output, 0);
+            let args = with(&["hello", "x"], protocol, http);
+            let output = call(
+                &server,
+                &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            assert_exit(&output, 64 + 16);
+            assert_eq!(stderr(&output), stderr(&grpc_missing));
+            let args = with(&["hello", &long, "--token-file", token], protocol, http);
+            let output = call(
+                &server,
+                &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            assert_exit(&output, 64 + 8);
+            assert_eq!(stderr(&output), stderr(&grpc_big));
+        }
+    }
+}
