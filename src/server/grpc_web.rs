@@ -148,20 +148,14 @@ where
     }
 }
 
-/// The gRPC-Web form a request's content type names, if any.
+/// The gRPC-Web form a request's content type names, if any: the four that tonic-web serves
+/// (protobuf messages, without or with `+proto`).
 fn grpc_web_form(headers: &http::HeaderMap) -> Option<Wire> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.as_bytes();
-    let rest = content_type.strip_prefix(b"application/grpc-web")?;
-    let (text, rest) = match rest.strip_prefix(b"-text") {
-        Some(rest) => (true, rest),
-        None => (false, rest),
-    };
-    if !(rest.is_empty() || rest.starts_with(b"+") || rest.starts_with(b";")) {
-        return None;
+    match headers.get(header::CONTENT_TYPE)?.as_bytes() {
+        b"application/grpc-web" | b"application/grpc-web+proto" => Some(Wire::GrpcWeb),
+        b"application/grpc-web-text" | b"application/grpc-web-text+proto" => {
+            Some(Wire::GrpcWebText)
+        }
+        _ => None,
     }
-    Some(if text {
-        Wire::GrpcWebText
-    } else {
-        Wire::GrpcWeb
-    })
 }
