@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_apicli_global_optspecs
-    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= keepalive= v/verbose q/quiet color= h/help V/version
+    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= protocol= http= keepalive= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_apicli_needs_command
@@ -40,6 +40,13 @@ complete -c apicli -n "__fish_apicli_needs_command" -l key -d 'The private key (
 complete -c apicli -n "__fish_apicli_needs_command" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_needs_command" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_needs_command" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -78,6 +85,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -l key -d 'The priv
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -104,6 +118,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l key -d 'The pr
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -130,6 +151,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l key -d 'The pri
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -155,6 +183,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -l key -d 'The pri
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -183,6 +218,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l key -d 'The priva
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -211,6 +253,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l key -d 'The p
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -241,6 +290,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l key -d 'The priva
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -280,6 +336,13 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -l key -d 'The priv
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
+grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
+grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+2\t'HTTP/2 (h2c for http://)'
+auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -312,6 +375,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l grace -d 'After 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-streams -d 'The most concurrent calls (HTTP/2 streams) on one connection' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cors-origin -d 'Let pages from ORIGIN (https://app.example, or * for any) call from a browser: CORS preflights answered, the protocols\' headers exposed (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free port) or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Require \'authorization: Bearer TOKEN\' on every call but health checks, with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped [default: 60s]' -r

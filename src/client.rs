@@ -15,11 +15,17 @@ use tonic::{
 use crate::{
     exit::{StatusError, UsageError},
     proxy::{self, ProxyError},
-    settings::{ClientSettings, ClientTls, Compression, Route, Target, io_words},
+    settings::{
+        ClientSettings, ClientTls, Compression, HttpVersion, Protocol, Route, Target, io_words,
+    },
     tls,
-    transport::Channel,
+    transport::{
+        Channel,
+        http::{Http1, HttpClient},
+    },
 };
 
+mod dial;
 mod first_bytes;
 
 pub use first_bytes::{FirstBytes, Heard};
@@ -48,11 +54,128 @@ async fn open(
     target: &Target,
     heard: &Heard,
 ) -> anyhow::Result<Channel> {
-    let endpoint = endpoint(settings, target)?;
     let route = settings.route_to(target);
     if settings.verbose {
         eprintln!("apicli: {route}");
     }
+    if settings.protocol == Protocol::Grpc {
+        let channel = open_h2(settings, target, heard).await?;
+        if settings.verbose {
+            let how = if target.is_tls() {
+                "h2 over TLS"
+            } else {
+                "h2c"
+            };
+            eprintln!("apicli: grpc over HTTP/2: gRPC needs HTTP/2 ({how})");
+        }
+        return Ok(Channel::grpc(channel));
+    }
+    let (http, why) = base(settings, target, heard).await?;
+    let version = http.version().name();
+    if settings.verbose {
+        eprintln!("apicli: {} over {version}: {why}", settings.protocol);
+    }
+    Channel::over(http, settings.protocol).ok_or_else(|| {
+        anyhow!(
+            "--protocol {} is not available over {version}",
+            settings.protocol
+        )
+    })
+}
+
+/// The base HTTP client for a protocol other than gRPC, and why it speaks its version, as
+/// `--http` says: ALPN decides for https://; for http://, HTTP/2 (h2c) unless the server answers
+/// its preface in HTTP/1.x.
+async fn base(
+    settings: &ClientSettings,
+    target: &Target,
+    heard: &Heard,
+) -> anyhow::Result<(HttpClient, &'static str)> {
+    let h1 = |first, why| -> anyhow::Result<(HttpClient, &'static str)> {
+        // What an HTTP/2 attempt heard says nothing of the HTTP/1.1 connections.
+        heard.reset();
+        let dialer = dial::dialer(settings, target, &[dial::HTTP1], first)?;
+        let origin = match target {
+            Target::Tcp { uri, .. } => uri.clone(),
+            Target::Unix(_) => http::Uri::from_static("http://localhost"),
+        };
+        let origin = match &settings.authority {
+            Some(authority) => {
+                let scheme = if target.is_tls() { "https" } else { "http" };
+                format!("{scheme}://{authority}").parse()?
+            }
+            None => origin,
+        };
+        Ok((HttpClient::H1(Arc::new(Http1::new(dialer, &origin))), why))
+    };
+    match settings.http {
+        HttpVersion::Http1 => return h1(None, "--http 1.1"),
+        HttpVersion::Http2 => {
+            let channel = open_h2(settings, target, heard).await?;
+            return Ok((HttpClient::H2(channel), "--http 2"));
+        }
+        HttpVersion::Auto => {}
+    }
+    if target.is_tls() {
+        // One handshake offers both versions; its connection is the first of the client of the
+        // version it chose.
+        let negotiating = dial::negotiate(settings, target);
+        let (h2, first) = match tokio::time::timeout(settings.connect_timeout, negotiating).await {
+            Ok(Ok(negotiated)) => negotiated,
+            Ok(Err(err)) => return Err(err),
+            Err(_) => return Err(timed_out(settings, target)),
+        };
+        if !h2 {
+            return h1(
+                Some(first),
+                "the server chose HTTP/1.1 in the TLS handshake (ALPN)",
+            );
+        }
+        let dialer = dial::dialer(settings, target, &[dial::H2], Some(first))?;
+        let channel = match plain_endpoint(settings, target)?
+            .connect_with_connector(dialer)
+            .await
+        {
+            Ok(channel) => channel,
+            Err(err) => return Err(connect_error(settings, target, &err)),
+        };
+        return Ok((
+            HttpClient::H2(channel),
+            "the server chose h2 in the TLS handshake (ALPN)",
+        ));
+    }
+    if let Target::Unix(_) = target {
+        let channel = open_h2(settings, target, heard).await?;
+        return Ok((
+            HttpClient::H2(channel),
+            "h2c on a unix socket (--http 1.1 for an HTTP/1.1 server)",
+        ));
+    }
+    let channel = open_h2(settings, target, heard).await?;
+    match dial::first_bytes(heard, settings.connect_timeout).await {
+        FirstBytes::Http1(_) | FirstBytes::Text => h1(
+            None,
+            "the server answered HTTP/2's preface in HTTP/1.x, so HTTP/1.1 it is",
+        ),
+        FirstBytes::Unknown => h1(
+            None,
+            "the server said nothing to HTTP/2's preface, so HTTP/1.1 it is",
+        ),
+        FirstBytes::Http2 | FirstBytes::Other => Ok((
+            HttpClient::H2(channel),
+            "the server answered HTTP/2's preface (h2c)",
+        )),
+    }
+}
+
+/// An HTTP/2 connection through tonic (h2c, or h2 over TLS), within `--connect-timeout`.
+async fn open_h2(
+    settings: &ClientSettings,
+    target: &Target,
+    heard: &Heard,
+) -> anyhow::Result<tonic::transport::Channel> {
+    let endpoint = endpoint(settings, target)?;
+    let route = settings.route_to(target);
     let connecting = async {
         match (route, target) {
             (Route::Proxy { proxy, .. }, _) => {
@@ -82,10 +205,27 @@ async fn open(
         }
     };
     match tokio::time::timeout(settings.connect_timeout, connecting).await {
-        Ok(Ok(channel)) => Ok(Channel::grpc(channel)),
+        Ok(Ok(channel)) => Ok(channel),
         Ok(Err(err)) => Err(connect_error(settings, target, &err)),
         Err(_) => Err(timed_out(settings, target)),
     }
+}
+
+/// An endpoint for connections whose TLS is done already (by the connector): tonic sees an
+/// http:// address, and the requests still say https.
+fn plain_endpoint(settings: &ClientSettings, target: &Target) -> anyhow::Result<Endpoint> {
+    let Target::Tcp { uri, .. } = target else {
+        return endpoint(settings, target);
+    };
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+    let mut endpoint = Endpoint::from_shared(format!("http://{authority}"))?.tcp_nodelay(true);
+    if let Some(interval) = settings.keepalive {
+        endpoint = endpoint
+            .http2_keep_alive_interval(interval)
+            .keep_alive_while_idle(true);
+    }
+    let shown = settings.authority.as_deref().unwrap_or(authority);
+    Ok(endpoint.origin(format!("https://{shown}").parse()?))
 }
 
 fn endpoint(settings: &ClientSettings, target: &Target) -> anyhow::Result<Endpoint> {
@@ -246,16 +386,34 @@ pub fn transport_failure(
 ) -> Option<String> {
     let source = status.source()?;
     let addr = settings.target.display();
+    // An HTTP/1.1 client connects when a call needs it: its failure to is a connect error.
+    let mut next = Some(source);
+    while let Some(cause) = next {
+        if cause
+            .downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(hyper_util::client::legacy::Error::is_connect)
+        {
+            return Some(connect_error(settings, &settings.target, cause).to_string());
+        }
+        next = cause.source();
+    }
     let answered = match stage.heard {
         FirstBytes::Http1(minor) => Some(format!("in HTTP/1.{minor}")),
         FirstBytes::Text => Some("in plain text".to_owned()),
         _ => None,
     };
     if let Some(answered) = answered {
-        return Some(format!(
-            "the server at {addr} answered {answered}: it is not a gRPC server over HTTP/2 \
-             (a Connect or gRPC-Web server, or a plain web server?)"
-        ));
+        return Some(match settings.protocol {
+            Protocol::Grpc => format!(
+                "the server at {addr} answered {answered}: it is not a gRPC server over HTTP/2 \
+                 (a Connect or gRPC-Web server, or a plain web server?); for gRPC-Web try \
+                 --protocol grpc-web"
+            ),
+            protocol => format!(
+                "the server at {addr} answered {answered}, not in HTTP/2; for {protocol} over \
+                 HTTP/1.1 use --http 1.1 (or auto)"
+            ),
+        });
     }
     if let Some(err) = tls::find_tls_error(source) {
         return Some(format!("TLS with {addr} failed: {}", tls::describe(err)));
@@ -346,10 +504,10 @@ fn oversized_response(status: &Status, limit: usize, stage: Stage) -> Option<u64
 fn connect_error(
     settings: &ClientSettings,
     target: &Target,
-    err: &tonic::transport::Error,
+    err: &(dyn std::error::Error + 'static),
 ) -> anyhow::Error {
     let addr = target.display();
-    let mut chain = err.source();
+    let mut chain = Some(err);
     while let Some(cause) = chain {
         if let Some(proxy_err) = cause.downcast_ref::<ProxyError>() {
             return anyhow!("{proxy_err}");
@@ -361,7 +519,7 @@ fn connect_error(
     }
     let mut reason = err.to_string();
     let mut refused = false;
-    let mut source = err.source();
+    let mut source = Some(err);
     while let Some(cause) = source {
         reason = cause.to_string();
         if let Some(io) = cause.downcast_ref::<io::Error>() {

@@ -169,6 +169,20 @@ impl Peers {
         cmd
     }
 
+    /// `buf curl --protocol grpcweb`, with prior-knowledge HTTP/2 (h2c) or without (HTTP/1.1),
+    /// `--schema proto/api.proto --data DATA URL/api.Api/METHOD`.
+    fn buf_curl_grpc_web(&self, h2c: bool, url: &str, method: &str, data: &str) -> Command {
+        let mut cmd = Command::new(&self.buf);
+        cmd.args(["curl", "--protocol", "grpcweb"]);
+        if h2c {
+            cmd.arg("--http2-prior-knowledge");
+        }
+        cmd.args(["--schema", "proto/api.proto", "--data", data])
+            .arg(format!("{url}/api.Api/{method}"));
+        no_proxy(&mut cmd);
+        cmd
+    }
+
     /// `buf curl --schema proto/api.proto --data DATA URL/api.Api/METHOD`, plus ARGS.
     fn buf_curl_schema(&self, url: &str, method: &str, data: &str, args: &[&str]) -> Command {
         let mut cmd = self.buf_curl(&["--schema", "proto/api.proto", "--data", data]);
@@ -977,6 +991,38 @@ fn buf_curl_headers_to_apicli_serve() {
         [json!({"message": "Hello Gonzalo!"})],
         "{ran}"
     );
+}
+
+#[test]
+fn buf_curl_grpc_web_to_apicli_serve() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&["--max-items", "10"]);
+    for (h2c, http) in [(true, "2"), (false, "1.1")] {
+        let hello = r#"{"name":"Gonzalo"}"#;
+        let ran = run(&mut peers.buf_curl_grpc_web(h2c, &server.url(), "sayHello", hello));
+        ran.assert_code(0);
+        assert_eq!(
+            ran.json_stream(),
+            [json!({"message": "Hello Gonzalo!"})],
+            "{ran}"
+        );
+        let line = format!("protocol=grpc-web http={http} status=OK");
+        assert!(
+            server.wait_for_log(&line, LIMIT),
+            "no {line:?} in:\n{}",
+            server.log()
+        );
+        let stream = r#"{"length":5}"#;
+        let ran = run(&mut peers.buf_curl_grpc_web(h2c, &server.url(), "getStream", stream));
+        ran.assert_code(0);
+        assert_eq!(ran.json_stream(), items(1..=5), "{ran}");
+        // A status in the trailers frame reaches buf curl as the status.
+        let over = r#"{"length":11}"#;
+        let ran = run(&mut peers.buf_curl_grpc_web(h2c, &server.url(), "getAll", over));
+        assert_ne!(ran.code, Some(0), "{ran}");
+        assert!(ran.stderr.contains("invalid_argument"), "{ran}");
+        assert!(ran.stderr.contains("--max-items"), "{ran}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -668,3 +668,55 @@ fn proxy_urls_that_cannot_be_used_are_usage_errors() {
     assert_exit(&both, 2);
     assert!(only_line(&both).contains("cannot be used with"));
 }
+
+#[test]
+fn grpc_web_goes_through_the_tunnel_over_either_http_version() {
+    let program = proxy_or_skip!();
+    let proxy = ProxyPy::start(program, None);
+    let server = Server::start(&[]);
+    let tls = tempfile::tempdir().unwrap();
+    let dir = tls.path().to_str().unwrap();
+    let tls_server = Server::start(&["--tls-self-signed", dir]);
+    let https = format!("https://localhost:{}", port_of(&tls_server.addr));
+    let ca = format!("{dir}/ca.pem");
+    for protocol in ["grpc-web", "grpc-web-text"] {
+        for http in ["1.1", "2", "auto"] {
+            let plain = apicli(
+                &[
+                    "hello",
+                    "web",
+                    "--addr",
+                    &server.addr,
+                    "--proxy",
+                    &proxy.url(None),
+                    "--protocol",
+                    protocol,
+                    "--http",
+                    http,
+                ],
+                &[],
+            );
+            assert_hello(&plain, "web");
+            let tls = apicli(
+                &[
+                    "hello",
+                    "web",
+                    "--addr",
+                    &https,
+                    "--ca-cert",
+                    &ca,
+                    "--proxy",
+                    &proxy.url(None),
+                    "--protocol",
+                    protocol,
+                    "--http",
+                    http,
+                ],
+                &[],
+            );
+            assert_hello(&tls, "web");
+        }
+    }
+    proxy.assert_tunnel_to(&server.addr);
+    proxy.assert_tunnel_to(&format!("localhost:{}", port_of(&tls_server.addr)));
+}

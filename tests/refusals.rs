@@ -108,7 +108,8 @@ fn an_http1_server_is_named_as_one() {
     let addr = http1_server(20);
     let expected = format!(
         "apicli: error: the server at {addr} answered in HTTP/1.1: it is not a gRPC server over \
-         HTTP/2 (a Connect or gRPC-Web server, or a plain web server?)\n"
+         HTTP/2 (a Connect or gRPC-Web server, or a plain web server?); for gRPC-Web try \
+         --protocol grpc-web\n"
     );
     for args in [
         &["hello", "x"][..],
@@ -134,7 +135,8 @@ fn a_web_server_answering_in_plain_text_is_named_as_one() {
         stderr(&output),
         format!(
             "apicli: error: the server at {addr} answered in plain text: it is not a gRPC server \
-             over HTTP/2 (a Connect or gRPC-Web server, or a plain web server?)\n"
+             over HTTP/2 (a Connect or gRPC-Web server, or a plain web server?); for gRPC-Web \
+             try --protocol grpc-web\n"
         )
     );
     assert_exit(&output, 1);

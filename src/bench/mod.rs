@@ -97,6 +97,7 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
     tokio::spawn(descriptors.close_reflection());
     let kind = Kind::of(&method);
     let shown = format!("{}/{}", method.parent_service().full_name(), method.name());
+    call_run.check_streaming(None, &method, &shown)?;
     let body = body::Body::new(
         bench.data.as_ref(),
         &method.input(),

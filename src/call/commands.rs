@@ -89,6 +89,7 @@ impl CallRun<'_> {
         // The method and its messages are known: the reflection session ends beside the call.
         tokio::spawn(descriptors.close_reflection());
         let shown = format!("{}/{}", method.parent_service().full_name(), method.name());
+        self.check_streaming(None, &method, &shown)?;
         let requests = if method.is_client_streaming() {
             Requests::Stream(requests::read_stream(data, &method.input())?)
         } else if matches!(data, RequestData::Stdin | RequestData::File(_)) {
@@ -105,6 +106,7 @@ impl CallRun<'_> {
             Some(channel) => channel,
             None => self.connect().await?,
         };
+        self.check_streaming(Some(&channel), &method, &shown)?;
         let path = Invocation {
             path: format!("/{shown}")
                 .parse()

@@ -31,10 +31,24 @@ use crate::{
     descriptors::{Descriptors, Reflection, load_files},
     exit::UsageError,
     output::Printer,
-    settings::{Call, ClientSettings},
+    settings::{self, Call, ClientSettings, HttpVersion, Protocol, Streaming},
     stop::Stop,
-    transport::Channel,
+    transport::{self, Channel},
 };
+
+/// Reflection is a bidi stream: over gRPC-Web, or over HTTP/1.1 (`why` says how it came to
+/// be), the descriptors must come from files.
+fn no_reflection_over(protocol: Protocol, why: &str) -> UsageError {
+    let (carrier, instead) = if protocol.is_grpc_web() {
+        ("gRPC-Web".to_owned(), "--protocol grpc")
+    } else {
+        (format!("HTTP/1.1{why}"), "--http 2")
+    };
+    UsageError(format!(
+        "reflection is a bidi stream, which {carrier} cannot carry; give the service's \
+         descriptors with --proto or --protoset (or use {instead})"
+    ))
+}
 use events::Events;
 
 /// Makes the call and prints its responses to stdout.
@@ -115,7 +129,15 @@ impl<'a> CallRun<'a> {
             let pool = load_files(&files.protos, &files.import_paths, &files.protosets)?;
             return Ok((Descriptors::from_files(pool), None));
         }
+        let settings = self.settings;
+        if settings.protocol.is_grpc_web() || settings.http == HttpVersion::Http1 {
+            return Err(no_reflection_over(settings.protocol, " (--http 1.1)").into());
+        }
         let channel = self.connect().await?;
+        if channel.version() == transport::http::Version::Http1 {
+            let why = " (the server answered in HTTP/1.1)";
+            return Err(no_reflection_over(settings.protocol, why).into());
+        }
         let metadata = client::request(self.settings, (), None).into_parts().0;
         let reflection = Reflection::new(channel.clone(), metadata);
         let server = self.settings.target.display();
@@ -146,6 +168,27 @@ impl<'a> CallRun<'a> {
             }
             Err(stopped) => Err(self.stopped(stopped, "")),
         }
+    }
+
+    /// Refuses a method's streaming that the protocol, or the connection's HTTP version, cannot
+    /// carry, before anything is sent.
+    pub fn check_streaming(
+        &self,
+        channel: Option<&Channel>,
+        method: &prost_reflect::MethodDescriptor,
+        shown: &str,
+    ) -> Result<(), UsageError> {
+        let streaming = match (method.is_client_streaming(), method.is_server_streaming()) {
+            (false, false) => Streaming::Unary,
+            (false, true) => Streaming::Server,
+            (true, false) => Streaming::Client,
+            (true, true) => Streaming::Bidi,
+        };
+        let http = match channel.map(Channel::version) {
+            Some(transport::http::Version::Http1) => HttpVersion::Http1,
+            _ => self.settings.http,
+        };
+        settings::check_streaming(self.settings.protocol, http, streaming, shown)
     }
 
     fn grpc(&self, channel: Channel) -> Grpc<Channel> {

@@ -161,6 +161,28 @@ pub struct GlobalArgs {
     )]
     pub compress: Option<Compression>,
 
+    /// The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        env = "APICLI_PROTOCOL",
+        value_enum,
+        value_name = "PROTOCOL"
+    )]
+    pub protocol: Option<Protocol>,
+
+    /// The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a
+    /// fall-back to HTTP/1.1) [default: auto]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_enum,
+        value_name = "VERSION"
+    )]
+    pub http: Option<HttpVersion>,
+
     /// Send HTTP/2 keepalive pings this often (e.g. 30s)
     #[arg(
         help_heading = "Client options",
@@ -203,4 +225,30 @@ pub enum ColorChoice {
 pub enum Compression {
     Gzip,
     Zstd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Protocol {
+    /// gRPC over HTTP/2
+    Grpc,
+    /// The Connect protocol, over HTTP/1.1 or HTTP/2
+    Connect,
+    /// gRPC-Web, binary (application/grpc-web+proto)
+    #[value(name = "grpc-web", alias = "grpcweb")]
+    GrpcWeb,
+    /// gRPC-Web, base64 text (application/grpc-web-text)
+    #[value(name = "grpc-web-text")]
+    GrpcWebText,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HttpVersion {
+    /// HTTP/1.1
+    #[value(name = "1.1")]
+    Http1,
+    /// HTTP/2 (h2c for http://)
+    #[value(name = "2")]
+    Http2,
+    /// Chosen by the protocol and the server
+    Auto,
 }

@@ -63,6 +63,11 @@ pub struct ServeArgs {
     /// Do not set TCP_NODELAY on accepted connections
     #[arg(long)]
     pub no_tcp_nodelay: bool,
+
+    /// Let pages from ORIGIN (https://app.example, or * for any) call from a browser: CORS
+    /// preflights answered, the protocols' headers exposed (repeatable)
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors_origin: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,7 +24,14 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// What the server's first bytes were, shared between the connection and the call's errors.
 #[derive(Debug, Clone, Default)]
-pub struct Heard(Arc<AtomicU8>);
+pub struct Heard(Arc<Shared>);
+
+#[derive(Debug, Default)]
+struct Shared {
+    value: AtomicU8,
+    /// Woken when the first bytes have said something.
+    decided: tokio::sync::Notify,
+}
 
 /// What the first bytes say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,13 +58,18 @@ const HTTP1: u8 = 16;
 
 impl Heard {
     pub fn first_bytes(&self) -> FirstBytes {
-        match self.0.load(Ordering::Relaxed) {
+        match self.0.value.load(Ordering::Relaxed) {
             UNKNOWN => FirstBytes::Unknown,
             HTTP2 => FirstBytes::Http2,
             OTHER => FirstBytes::Other,
             TEXT => FirstBytes::Text,
             minor => FirstBytes::Http1(minor - HTTP1),
         }
+    }
+
+    /// A new connection has said nothing yet.
+    pub fn reset(&self) {
+        self.set(FirstBytes::Unknown);
     }
 
     fn set(&self, heard: FirstBytes) {
@@ -68,7 +80,24 @@ impl Heard {
             FirstBytes::Text => TEXT,
             FirstBytes::Http1(minor) => HTTP1 + minor,
         };
-        self.0.store(value, Ordering::Relaxed);
+        self.0.value.store(value, Ordering::Relaxed);
+        if heard != FirstBytes::Unknown {
+            self.0.decided.notify_waiters();
+        }
+    }
+
+    /// Waits until the first bytes have said something.
+    pub async fn decided(&self) -> FirstBytes {
+        loop {
+            let decided = self.0.decided.notified();
+            tokio::pin!(decided);
+            // Registered before the value is read, so that no notification is missed.
+            decided.as_mut().enable();
+            match self.first_bytes() {
+                FirstBytes::Unknown => decided.await,
+                heard => return heard,
+            }
+        }
     }
 }
 
@@ -248,6 +277,16 @@ mod tests {
         // A TLS alert, and a frame other than SETTINGS.
         assert_eq!(classify(&[0x15, 3, 3, 0, 2, 2, 70]), FirstBytes::Other);
         assert_eq!(classify(&[0, 0, 8, 7, 0, 0, 0, 0]), FirstBytes::Other);
+    }
+
+    #[tokio::test]
+    async fn waiting_ends_when_the_first_bytes_decide() {
+        let heard = Heard::default();
+        let setter = heard.clone();
+        let waiting = tokio::spawn(async move { heard.decided().await });
+        tokio::task::yield_now().await;
+        setter.set(FirstBytes::Http1(1));
+        assert_eq!(waiting.await.unwrap(), FirstBytes::Http1(1));
     }
 
     #[test]

@@ -34,6 +34,25 @@ const REQUEST_ID: &str = "x-request-id";
 /// The log target of the per-call lines, so `-q` can turn them off and keep the rest.
 pub const CALLS: &str = "apicli::calls";
 
+/// The protocol a request came in, put in its extensions by the layer that turned it into the
+/// gRPC request the services handle (tonic-web's, Connect's), so that the log still names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    GrpcWeb,
+    GrpcWebText,
+    Connect,
+}
+
+impl Wire {
+    pub fn name(self) -> &'static str {
+        match self {
+            Wire::GrpcWeb => "grpc-web",
+            Wire::GrpcWebText => "grpc-web-text",
+            Wire::Connect => "connect",
+        }
+    }
+}
+
 /// Wraps every call of the server in a [`CallLog`], and counts the calls in flight.
 #[derive(Debug, Clone, Default)]
 pub struct CallLogLayer {
@@ -91,6 +110,13 @@ where
             // A Uri clone shares its bytes: nothing is formatted unless the line is logged.
             uri: request.uri().clone(),
             peer: Peer::of(request.extensions()),
+            protocol: protocol(&request),
+            http: match request.version() {
+                http::Version::HTTP_2 => "2",
+                http::Version::HTTP_11 => "1.1",
+                http::Version::HTTP_10 => "1.0",
+                _ => "other",
+            },
             request_id,
             started: Instant::now(),
             status: None,
@@ -183,6 +209,10 @@ impl<B: Body + Unpin> Body for LoggedBody<B> {
 struct CallRecord {
     uri: http::Uri,
     peer: Peer,
+    /// The protocol the call came in: grpc, grpc-web, grpc-web-text or connect.
+    protocol: &'static str,
+    /// The HTTP version it came over: 2, 1.1.
+    http: &'static str,
     request_id: HeaderValue,
     started: Instant,
     /// None until the call ends: a record dropped without one was abandoned by the client.
@@ -200,11 +230,38 @@ impl Drop for CallRecord {
             target: CALLS,
             method = %self.uri.path(),
             peer = %self.peer,
+            protocol = %self.protocol,
+            http = %self.http,
             status = %status,
             ?duration,
             request_id = %request_id,
             "call"
         );
+    }
+}
+
+/// The protocol a request came in: what the layer that made it a gRPC request said ([`Wire`]),
+/// else what its content type says.
+fn protocol<B>(request: &Request<B>) -> &'static str {
+    if let Some(wire) = request.extensions().get::<Wire>() {
+        return wire.name();
+    }
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .map_or(&b""[..], HeaderValue::as_bytes);
+    if content_type.starts_with(b"application/grpc") {
+        "grpc"
+    } else if content_type.starts_with(b"application/connect+")
+        || content_type.starts_with(b"application/proto")
+        || content_type.starts_with(b"application/json")
+        || request.headers().contains_key("connect-protocol-version")
+        // A Connect GET has no body, so no content type: its query says it.
+        || request.uri().query().is_some_and(|q| q.contains("connect=v1"))
+    {
+        "connect"
+    } else {
+        "http"
     }
 }
 

@@ -6,7 +6,9 @@ mod api_routes;
 mod auth;
 mod call_log;
 mod compressor;
+mod cors;
 mod deadline;
+mod grpc_web;
 mod items_body;
 mod items_reply;
 mod listen;
@@ -27,7 +29,7 @@ use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
 pub use auth::BearerAuth;
-pub use call_log::CallLogLayer;
+pub use call_log::{CallLogLayer, Wire};
 pub use route_guide::RouteGuideService;
 pub use service::ApiService;
 
@@ -104,22 +106,29 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     let reflection_v1 = auth::behind(reflection_v1, auth.as_ref());
     let reflection_v1alpha = auth::behind(reflection_v1alpha, auth.as_ref());
 
-    let mut builder = Server::builder();
-    let mut trusted_ca = None;
-    if let Some(tls) = &settings.tls {
-        let (config, made_ca) = tls::config(tls)?;
-        builder = builder
-            .tls_config(config)
-            .context("the TLS certificate and key")?;
-        trusted_ca = made_ca;
-    }
+    let builder = Server::builder();
+    let (tls, trusted_ca) = match &settings.tls {
+        Some(tls) => {
+            let (config, made_ca) = tls::config(tls).context("the TLS certificate and key")?;
+            (Some(config), made_ca)
+        }
+        None => (None, None),
+    };
     let call_log = CallLogLayer::default();
     let router = builder
+        // gRPC-Web (and Connect) come over HTTP/1.1 too; HTTP/2 is told by its preface.
+        .accept_http1(true)
         .max_concurrent_streams(limits.max_concurrent_streams)
         .http2_keepalive_interval(Some(limits.keepalive))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
         .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
+        // Outermost, so that a preflight is answered before anything else looks at it.
+        .layer(tower::util::option_layer(cors::layer(
+            &settings.cors_origins,
+        )))
+        // Outside the log, which then logs the gRPC call that a gRPC-Web request became.
+        .layer(grpc_web::GrpcWebLayer)
         .layer(call_log.clone())
         // Inside the log, so that the log shows the status the client gets.
         .layer(RequestLimitLayer::new(limits.max_request_size))
@@ -153,6 +162,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         settings.threads,
         &router,
         listener.is_unix(),
+        tls,
         limits.tcp_nodelay,
         &signals,
     )

@@ -5,19 +5,30 @@
 //! share a queue with it. tokio's work-stealing runtime spends measurable time on exactly that
 //! when calls are many and small.
 
-use std::{io, thread};
+use std::{io, sync::Arc, thread};
 
 use futures_util::StreamExt as _;
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::UnboundedReceiverStream;
 use tonic::transport::server::Router;
-use tower::layer::util::{Identity, Stack};
-use tracing::error;
+use tower::{
+    layer::util::{Identity, Stack},
+    util::Either,
+};
+use tracing::{debug, error};
 
-use super::{CallLogLayer, request_limit::RequestLimitLayer};
+use super::{
+    CallLogLayer, cors::CorsFor, grpc_web::GrpcWebLayer, request_limit::RequestLimitLayer,
+    tls::HANDSHAKE_TIMEOUT,
+};
 
-/// The server's routes behind the call log, ready to serve connections.
-pub type AppRouter = Router<Stack<RequestLimitLayer, Stack<CallLogLayer, Identity>>>;
+/// The server's routes behind the call log, gRPC-Web and CORS, ready to serve connections.
+pub type AppRouter = Router<
+    Stack<
+        RequestLimitLayer,
+        Stack<CallLogLayer, Stack<GrpcWebLayer, Stack<Either<CorsFor, Identity>, Identity>>>,
+    >,
+>;
 
 /// An accepted connection on its way to a shard: a std socket, tied to no runtime yet.
 pub enum Accepted {
@@ -48,6 +59,7 @@ impl Shards {
         count: usize,
         router: &AppRouter,
         unix: bool,
+        tls: Option<Arc<rustls::ServerConfig>>,
         nodelay: bool,
         signals: &Signals,
     ) -> io::Result<Shards> {
@@ -57,10 +69,11 @@ impl Shards {
         for index in 0..count {
             let (queue, accepted) = mpsc::unbounded_channel();
             let (router, signals, done_tx) = (router.clone(), signals.clone(), done_tx.clone());
+            let tls = tls.clone();
             let thread = thread::Builder::new()
                 .name(format!("apicli-serve-{index}"))
                 .spawn(move || {
-                    run_shard(router, accepted, unix, nodelay, signals);
+                    run_shard(router, accepted, unix, tls, nodelay, signals);
                     drop(done_tx);
                 })?;
             queues.push(queue);
@@ -101,6 +114,7 @@ fn run_shard(
     router: AppRouter,
     accepted: mpsc::UnboundedReceiver<Accepted>,
     unix: bool,
+    tls: Option<Arc<rustls::ServerConfig>>,
     nodelay: bool,
     mut signals: Signals,
 ) {
@@ -125,14 +139,20 @@ fn run_shard(
                 });
                 router.serve_with_incoming_shutdown(incoming, drained).await
             } else {
-                let incoming = accepted.map(|connection| match connection {
+                let incoming = accepted.map(move |connection| match connection {
                     Accepted::Tcp(stream) => {
                         stream.set_nodelay(nodelay)?;
                         tokio::net::TcpStream::from_std(stream)
                     }
                     Accepted::Unix(_) => Err(io::Error::other("a unix connection on a TCP server")),
                 });
-                router.serve_with_incoming_shutdown(incoming, drained).await
+                match tls {
+                    Some(config) => {
+                        let incoming = handshakes(incoming, config);
+                        router.serve_with_incoming_shutdown(incoming, drained).await
+                    }
+                    None => router.serve_with_incoming_shutdown(incoming, drained).await,
+                }
             }
         };
         tokio::select! {
@@ -146,4 +166,32 @@ fn run_shard(
     });
     // Dropping the runtime cancels the calls still running on this shard.
     drop(runtime);
+}
+
+/// The TLS connections of `incoming`, each handshake on a task of its own (within the
+/// handshake time limit) so that a slow client holds up no other. A failed handshake is the
+/// client's to report; the server logs it at debug level.
+fn handshakes(
+    incoming: impl futures_util::Stream<Item = io::Result<tokio::net::TcpStream>> + Send + 'static,
+    config: Arc<rustls::ServerConfig>,
+) -> UnboundedReceiverStream<io::Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>>> {
+    let (done, handshaken) = mpsc::unbounded_channel();
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tokio::spawn(async move {
+        let mut incoming = std::pin::pin!(incoming);
+        while let Some(connection) = incoming.next().await {
+            let Ok(tcp) = connection else { continue };
+            let (acceptor, done) = (acceptor.clone(), done.clone());
+            tokio::spawn(async move {
+                match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                    Ok(Ok(stream)) => {
+                        let _ = done.send(Ok(stream));
+                    }
+                    Ok(Err(err)) => debug!("a TLS handshake failed: {err}"),
+                    Err(_) => debug!("a TLS handshake took over {HANDSHAKE_TIMEOUT:?}"),
+                }
+            });
+        }
+    });
+    UnboundedReceiverStream::new(handshaken)
 }

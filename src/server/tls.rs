@@ -4,6 +4,7 @@
 use std::{
     fs,
     path::{Path, PathBuf},
+    sync::Arc,
     time::Duration,
 };
 
@@ -12,13 +13,17 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
 };
-use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+use rustls::{
+    RootCertStore, ServerConfig,
+    pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject},
+    server::WebPkiClientVerifier,
+};
 use tracing::info;
 
 use crate::settings::{ServerTls, bound, read_path};
 
 /// A TLS handshake that takes longer than this is dropped, so stalled clients cannot pile up.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The files `--tls-self-signed DIR` keeps in DIR.
 pub const CA_FILE: &str = "ca.pem";
@@ -26,8 +31,9 @@ pub const CERT_FILE: &str = "server.pem";
 pub const KEY_FILE: &str = "server-key.pem";
 
 /// The server's TLS configuration, and where the CA that clients should trust lives when
-/// `serve` made it.
-pub fn config(tls: &ServerTls) -> anyhow::Result<(ServerTlsConfig, Option<PathBuf>)> {
+/// `serve` made it. ALPN offers h2 and http/1.1: gRPC-Web and Connect clients may speak either
+/// (tonic's own TLS offers h2 alone, which an HTTP/1.1-only client cannot pass).
+pub fn config(tls: &ServerTls) -> anyhow::Result<(Arc<ServerConfig>, Option<PathBuf>)> {
     let (cert, key, client_ca, made_ca) = match tls {
         ServerTls::Files {
             cert,
@@ -39,13 +45,24 @@ pub fn config(tls: &ServerTls) -> anyhow::Result<(ServerTlsConfig, Option<PathBu
             (cert, key, client_ca, Some(dir.join(CA_FILE)))
         }
     };
-    let mut config = ServerTlsConfig::new()
-        .identity(Identity::from_pem(cert, key))
-        .timeout(HANDSHAKE_TIMEOUT);
-    if let Some(ca) = client_ca {
-        config = config.client_ca_root(Certificate::from_pem(ca));
-    }
-    Ok((config, made_ca))
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()?;
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = RootCertStore::empty();
+            roots.add_parsable_certificates(CertificateDer::pem_slice_iter(ca).flatten());
+            let verifier =
+                WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider).build()?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let chain = CertificateDer::pem_slice_iter(&cert).collect::<Result<Vec<_>, _>>()?;
+    let key = PrivateKeyDer::from_pem_slice(&key)?;
+    let mut config = builder.with_single_cert(chain, key)?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok((Arc::new(config), made_ca))
 }
 
 /// Reads the certificate and key from `dir`, making a CA and a certificate for localhost and

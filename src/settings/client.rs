@@ -4,7 +4,8 @@
 use std::{io::IsTerminal, path::PathBuf, time::Duration};
 
 use super::{
-    Colors, OutputFormat, Route, Target, one_addr, parse_duration, parse_size, parse_target, route,
+    Colors, HttpVersion, OutputFormat, Protocol, Route, Target, one_addr, parse_duration,
+    parse_size, parse_target, route,
     values::{parse_headers, read_certificates, read_private_key, read_token},
 };
 use crate::{
@@ -64,6 +65,10 @@ pub struct ClientSettings {
     /// The routes of bench's other addresses: the proxy variables apply to each on its own.
     pub other_routes: Vec<(Target, Route)>,
     pub compress: Option<Compression>,
+    /// `--protocol`: what carries the calls.
+    pub protocol: Protocol,
+    /// `--http`: the HTTP version asked for.
+    pub http: HttpVersion,
     pub max_message_size: usize,
     pub output: OutputFormat,
     pub verbose: bool,
@@ -103,6 +108,7 @@ pub(super) fn client_settings_at(
         let token = read_token(path)?;
         metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
     }
+    let (protocol, http) = super::protocol::resolve(global.protocol, global.http)?;
     let tls = client_tls(&global, &target)?;
     let proxy = route(&global, &target)?;
     if let Some(authority) = &global.authority {
@@ -131,6 +137,8 @@ pub(super) fn client_settings_at(
         proxy,
         other_routes: Vec::new(),
         compress: global.compress,
+        protocol,
+        http,
         max_message_size: global
             .max_message_size
             .as_deref()

@@ -33,6 +33,8 @@ impl ClientSettings {
             proxy,
             other_routes: Vec::new(),
             compress: None,
+            protocol: super::Protocol::Grpc,
+            http: super::HttpVersion::Auto,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             output: OutputFormat::Table,
             verbose: false,

@@ -7,6 +7,7 @@ pub mod expect;
 mod lookup;
 mod method;
 mod profile;
+mod protocol;
 mod request_data;
 mod route;
 mod values;
@@ -22,6 +23,7 @@ pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use method::split_method;
 pub use profile::{Chosen, Config};
+pub use protocol::{HttpVersion, Protocol, Streaming, check_streaming};
 pub use request_data::RequestData;
 pub use route::{Route, Source, Why};
 pub use values::{

@@ -44,6 +44,8 @@ pub struct Profile {
     max_message_size: Option<String>,
     compress: Option<String>,
     keepalive: Option<String>,
+    protocol: Option<String>,
+    http: Option<String>,
     #[serde(default)]
     proto: Vec<PathBuf>,
     #[serde(default)]
@@ -68,6 +70,8 @@ const KEYS: &[&str] = &[
     "max-message-size",
     "compress",
     "keepalive",
+    "protocol",
+    "http",
     "proto",
     "import-path",
     "protoset",

@@ -32,6 +32,8 @@ pub struct ServeSettings {
     pub threads: usize,
     pub limits: ServerLimits,
     pub color: Colors,
+    /// `--cors-origin`: the origins whose pages may call; `*` for any. None: no CORS headers.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -80,6 +82,10 @@ pub(super) fn serve_settings(
             global.compress.is_some(),
             "--compress (serve accepts gzip and zstd)",
         ),
+        (
+            global.http.is_some(),
+            "--http (serve answers HTTP/1.1 and HTTP/2 on its one port)",
+        ),
     ];
     if let Some((_, flag)) = client_only.iter().find(|(given, _)| *given) {
         return Err(UsageError(format!(
@@ -112,6 +118,18 @@ pub(super) fn serve_settings(
         }
         _ => None,
     };
+    for origin in &args.cors_origin {
+        let valid = origin == "*"
+            || (origin.starts_with("http://") || origin.starts_with("https://"))
+                && http::HeaderValue::from_str(origin).is_ok()
+                && !origin.ends_with('/');
+        if !valid {
+            return Err(UsageError(format!(
+                "bad --cors-origin '{origin}': expected a page's origin, scheme://host[:port] \
+                 (e.g. https://app.example), or * for any"
+            )));
+        }
+    }
     if tls.is_some() && matches!(listen, Listen::Unix(_)) {
         return Err(UsageError(
             "TLS over a unix: socket is not supported".into(),
@@ -145,5 +163,6 @@ pub(super) fn serve_settings(
             tcp_nodelay: !args.no_tcp_nodelay,
         },
         color: Colors::resolve(global.color),
+        cors_origins: args.cors_origin,
     })
 }

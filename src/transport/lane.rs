@@ -89,7 +89,9 @@ pub fn heads_for_load(
     let plaintext = targets.iter().all(|target| !target.is_tls());
     let direct =
         (targets.iter()).all(|target| matches!(settings.route_to(target), Route::Direct(_)));
-    if !unary || settings.compress.is_some() || !plaintext || !direct {
+    // The lane speaks gRPC alone.
+    let grpc = settings.protocol == crate::settings::Protocol::Grpc;
+    if !grpc || !unary || settings.compress.is_some() || !plaintext || !direct {
         return Ok(None);
     }
     let heads = targets.iter().map(|target| {

@@ -3,14 +3,16 @@
 //! Everything above this module (the call pipeline, reflection, `bench`, the printers) holds a
 //! [`Channel`] and sees gRPC requests and responses: HTTP requests whose bodies are enveloped
 //! messages, and responses that end in `grpc-status` trailers. Which protocol carries them is
-//! decided here, once, when the channel is made. Today that is gRPC over HTTP/2; a protocol
-//! added later (gRPC-Web, Connect) becomes one more [`Channel`] variant that translates to and
-//! from gRPC at this seam, as tonic-web's client layer does, so that no code above it changes.
+//! decided here, once, when the channel is made. gRPC goes over HTTP/2; gRPC-Web
+//! ([`grpc_web`]) translates to and from gRPC at this seam, over a base HTTP client
+//! ([`http`]) that speaks HTTP/2 or HTTP/1.1, so that no code above it changes.
 //!
 //! Unary calls under load have a faster way down: [`lane`] sends requests that were framed
 //! once, with headers built once, straight over h2. [`lane::heads_for_load`] says when a load
 //! may take it.
 
+pub mod grpc_web;
+pub mod http;
 pub mod lane;
 
 use std::{
@@ -20,6 +22,8 @@ use std::{
 
 use tonic::body::Body;
 use tower::Service;
+
+use crate::settings::Protocol;
 
 /// What a transport fails with: its own error, kept whole so that the error paths can still
 /// find the I/O, h2 or TLS error inside it.
@@ -36,6 +40,8 @@ pub struct Channel {
 enum Inner {
     /// gRPC over HTTP/2 (h2c, or h2 over TLS), through tonic.
     Grpc(tonic::transport::Channel),
+    /// gRPC-Web (binary or text) over HTTP/1.1 or HTTP/2.
+    GrpcWeb(grpc_web::GrpcWeb),
 }
 
 impl Channel {
@@ -45,23 +51,48 @@ impl Channel {
             inner: Inner::Grpc(channel),
         }
     }
+
+    /// `protocol` over a base HTTP client; `None` for a protocol that cannot go over it (gRPC
+    /// over HTTP/1.1) or that this build does not carry (Connect), both refused in settings
+    /// before anything is dialed.
+    pub fn over(http: http::HttpClient, protocol: Protocol) -> Option<Channel> {
+        let inner = match (protocol, http) {
+            (Protocol::GrpcWeb, http) => Inner::GrpcWeb(grpc_web::GrpcWeb::new(http, false)),
+            (Protocol::GrpcWebText, http) => Inner::GrpcWeb(grpc_web::GrpcWeb::new(http, true)),
+            (Protocol::Grpc, http::HttpClient::H2(channel)) => Inner::Grpc(channel),
+            (Protocol::Grpc, http::HttpClient::H1(_)) | (Protocol::Connect, _) => return None,
+        };
+        Some(Channel { inner })
+    }
+
+    /// The HTTP version under the protocol.
+    pub fn version(&self) -> http::Version {
+        match &self.inner {
+            Inner::Grpc(_) => http::Version::Http2,
+            Inner::GrpcWeb(web) => web.http().version(),
+        }
+    }
 }
 
-impl Service<http::Request<Body>> for Channel {
-    type Response = http::Response<Body>;
+impl Service<::http::Request<Body>> for Channel {
+    type Response = ::http::Response<Body>;
     type Error = BoxError;
     type Future = ResponseFuture;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         match &mut self.inner {
             Inner::Grpc(channel) => channel.poll_ready(cx).map_err(BoxError::from),
+            Inner::GrpcWeb(web) => web.poll_ready(cx),
         }
     }
 
-    fn call(&mut self, request: http::Request<Body>) -> ResponseFuture {
+    fn call(&mut self, request: ::http::Request<Body>) -> ResponseFuture {
         match &mut self.inner {
             Inner::Grpc(channel) => ResponseFuture::Grpc {
                 inner: channel.call(request),
+            },
+            Inner::GrpcWeb(web) => ResponseFuture::Boxed {
+                inner: web.call(request),
             },
         }
     }
@@ -72,15 +103,17 @@ pin_project_lite::pin_project! {
     #[project = ResponseFutureProj]
     pub enum ResponseFuture {
         Grpc { #[pin] inner: tonic::transport::channel::ResponseFuture },
+        Boxed { inner: Pin<Box<dyn Future<Output = Result<::http::Response<Body>, BoxError>> + Send>> },
     }
 }
 
 impl Future for ResponseFuture {
-    type Output = Result<http::Response<Body>, BoxError>;
+    type Output = Result<::http::Response<Body>, BoxError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
             ResponseFutureProj::Grpc { inner } => inner.poll(cx).map_err(BoxError::from),
+            ResponseFutureProj::Boxed { inner } => inner.as_mut().poll(cx),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Chosen;
 use crate::{
-    cli::{Compression, DescriptorArgs, GlobalArgs, OutputFormat},
+    cli::{Compression, DescriptorArgs, GlobalArgs, HttpVersion, OutputFormat, Protocol},
     exit::UsageError,
 };
 
@@ -69,6 +69,33 @@ impl Chosen {
                 other => return Err(bad("compress", other, "gzip or zstd")),
             });
         }
+        if global.protocol.is_none()
+            && let Some(protocol) = &p.protocol
+        {
+            global.protocol = Some(match protocol.as_str() {
+                "grpc" => Protocol::Grpc,
+                "connect" => Protocol::Connect,
+                "grpc-web" | "grpcweb" => Protocol::GrpcWeb,
+                "grpc-web-text" => Protocol::GrpcWebText,
+                other => {
+                    return Err(bad(
+                        "protocol",
+                        other,
+                        "grpc, connect, grpc-web or grpc-web-text",
+                    ));
+                }
+            });
+        }
+        if global.http.is_none()
+            && let Some(http) = &p.http
+        {
+            global.http = Some(match http.as_str() {
+                "1.1" => HttpVersion::Http1,
+                "2" => HttpVersion::Http2,
+                "auto" => HttpVersion::Auto,
+                other => return Err(bad("http", other, "1.1, 2 or auto")),
+            });
+        }
         Ok(())
     }
 
@@ -122,6 +149,8 @@ impl Chosen {
             ("max-message-size", &p.max_message_size),
             ("compress", &p.compress),
             ("keepalive", &p.keepalive),
+            ("protocol", &p.protocol),
+            ("http", &p.http),
         ] {
             if let Some(v) = value {
                 line(key, text(v));
