@@ -46,7 +46,11 @@ enum Port {
 /// `("connect", H2c)`, `("connect", Http1)`, `("connect --codec json", H2c)`,
 /// `("connect --compress gzip", Http1)`, `("grpc-web", H2c)`, `("grpc-web", Http1)`.
 /// Not `grpc-web-text`: connect-node does not serve it (it answers 415).
-const APICLI_TO_NODE: &[(&str, Port)] = &[("grpc", Port::H2c)];
+const APICLI_TO_NODE: &[(&str, Port)] = &[
+    ("grpc", Port::H2c),
+    ("grpc-web", Port::H2c),
+    ("grpc-web", Port::Http1),
+];
 
 /// apicli `call --proto proto/route_guide.proto` → connect-node's RouteGuide on h2c, all four
 /// RPC kinds. To add with Connect in apicli: `"connect"`.
@@ -57,20 +61,22 @@ const APICLI_TO_NODE_ROUTE_GUIDE: &[&str] = &["grpc"];
 /// HTTP/1.1; client streams and bidi in gRPC-Web) exit 2 before anything is sent.
 /// To add: `("connect", Http1)` with Connect and `--http 1.1`; `("grpc-web", H2c)` and
 /// `("grpc-web", Http1)` with gRPC-Web. Remove the test's `#[ignore]` with the first.
-const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] = &[];
+const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] =
+    &[("grpc-web", Port::H2c), ("grpc-web", Port::Http1)];
 
 /// connect-node client → `apicli serve`: (`--protocol` of client.mjs, `--http`).
 /// More flags may follow the protocol's name, as in `"connect --codec json"`.
 /// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")`,
 /// `("connect --codec json", "2")` (Connect in serve, and HTTP/1.1 accepted), `("grpcweb", "2")`,
 /// `("grpcweb", "1.1")` (gRPC-Web in serve).
-const NODE_CLIENT_TO_SERVE: &[(&str, &str)] = &[("grpc", "2")];
+const NODE_CLIENT_TO_SERVE: &[(&str, &str)] =
+    &[("grpc", "2"), ("grpcweb", "2"), ("grpcweb", "1.1")];
 
 /// `buf curl` → `apicli serve`: (`--protocol`, whether with `--http2-prior-knowledge`; without
 /// it, buf speaks HTTP/1.1 to an http:// URL, where gRPC cannot go).
 /// To add: `("connect", true)`, `("connect", false)` with Connect in serve (and HTTP/1.1
 /// accepted, for the second); `("grpcweb", true)`, `("grpcweb", false)` with gRPC-Web in serve.
-const BUF_CURL_TO_SERVE: &[(&str, bool)] = &[("grpc", true)];
+const BUF_CURL_TO_SERVE: &[(&str, bool)] = &[("grpc", true), ("grpcweb", true), ("grpcweb", false)];
 
 /// connect-web in chromium → connect-node's HTTP/1.1 port: the page's protocols.
 const BROWSER_TO_NODE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
@@ -79,7 +85,7 @@ const BROWSER_TO_NODE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
 /// To add: `"grpcweb"` once serve answers gRPC-Web over HTTP/1.1 with `--cors-origin`, then
 /// `"connect-proto"` and `"connect-json"` once it answers Connect (with its JSON codec for the
 /// second). Remove the test's `#[ignore]` with the first.
-const BROWSER_TO_SERVE: &[&str] = &[];
+const BROWSER_TO_SERVE: &[&str] = &["grpcweb"];
 
 // ---------------------------------------------------------------------------------------------
 // Peers and processes
@@ -622,7 +628,6 @@ fn apicli_calls_every_route_guide_kind_on_connect_node() {
 }
 
 #[test]
-#[ignore = "apicli speaks neither Connect nor gRPC-Web yet: fill APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS"]
 fn apicli_calls_the_route_guide_kinds_a_transport_carries_on_connect_node() {
     let peers = peers_or_skip!();
     let server = NodeServer::start(peers, &[]);
@@ -1029,7 +1034,6 @@ fn browser_calls_connect_node() {
 }
 
 #[test]
-#[ignore = "apicli serve answers neither Connect nor gRPC-Web yet: fill BROWSER_TO_SERVE"]
 fn browser_calls_apicli_serve() {
     let peers = peers_or_skip!();
     let Some(chromium) = chromium() else { return };
