@@ -6,6 +6,7 @@ mod api_routes;
 mod auth;
 mod call_log;
 mod compressor;
+mod connect;
 mod deadline;
 mod items_body;
 mod items_reply;
@@ -37,6 +38,7 @@ use crate::{
     settings::{ServeSettings, io_words},
 };
 use api_routes::ApiRoutes;
+use connect::ConnectLayer;
 use listen::Listener;
 use request_limit::RequestLimitLayer;
 use shards::{Shards, Signals};
@@ -120,6 +122,8 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
         .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
+        // Outside the log, which then sees every call as gRPC (see `connect/mod.rs`).
+        .layer(connect_layer(limits.max_request_size))
         .layer(call_log.clone())
         // Inside the log, so that the log shows the status the client gets.
         .layer(RequestLimitLayer::new(limits.max_request_size))
@@ -215,6 +219,19 @@ fn reflection() -> anyhow::Result<(
         builder().build_v1().context("building reflection")?,
         builder().build_v1alpha().context("building reflection")?,
     ))
+}
+
+/// Connect for every service served, with the descriptors of their messages for JSON.
+fn connect_layer(max_request_size: usize) -> ConnectLayer {
+    ConnectLayer::new(
+        &[
+            api::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+        ],
+        max_request_size,
+    )
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

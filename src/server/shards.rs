@@ -14,10 +14,11 @@ use tonic::transport::server::Router;
 use tower::layer::util::{Identity, Stack};
 use tracing::error;
 
-use super::{CallLogLayer, request_limit::RequestLimitLayer};
+use super::{CallLogLayer, connect::ConnectLayer, request_limit::RequestLimitLayer};
 
 /// The server's routes behind the call log, ready to serve connections.
-pub type AppRouter = Router<Stack<RequestLimitLayer, Stack<CallLogLayer, Identity>>>;
+pub type AppRouter =
+    Router<Stack<RequestLimitLayer, Stack<CallLogLayer, Stack<ConnectLayer, Identity>>>>;
 
 /// An accepted connection on its way to a shard: a std socket, tied to no runtime yet.
 pub enum Accepted {

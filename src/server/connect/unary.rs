@@ -1,0 +1,320 @@
+//! A unary Connect call: a POST of one bare message, or a GET with the message in the query.
+//! The message becomes one gRPC frame; the gRPC reply is read whole, since its status (and so
+//! the HTTP status) comes after the message, and answered as a bare message, or as the error's
+//! JSON with the HTTP status of its code.
+
+use std::convert::Infallible;
+
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use prost_reflect::MethodDescriptor;
+use tonic::{Code, body::Body};
+use tower::{Service, ServiceExt as _};
+
+use super::{ConnectBody, Shared, grpc_parts, kind_error, reply::outcome, with_status};
+use crate::connect::{
+    Codec, ConnectError, ContentType, Encoding, Envelopes,
+    envelope::{COMPRESSED, prefix},
+    get::GetQuery,
+    http_status,
+    metadata::{add_prefixed_trailers, keep_metadata},
+    transcode::{json_to_proto, proto_to_json},
+};
+
+/// A reply shorter than this is sent uncompressed: compressing it would save nothing.
+const COMPRESS_FROM: usize = 256;
+
+/// A unary POST: the body is the message.
+pub(super) async fn post<S, B>(
+    inner: S,
+    shared: &Shared,
+    method: Option<MethodDescriptor>,
+    codec: Codec,
+    request: Request<Body>,
+) -> Response<ConnectBody<B>>
+where
+    S: Service<Request<Body>, Response = Response<B>, Error = Infallible>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    if let Some(error) = kind_error(method.as_ref(), false) {
+        return with_status(&error, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+    let (parts, body) = request.into_parts();
+    let header = |name: &str| parts.headers.get(name).map(HeaderValue::as_bytes);
+    let encoding = match Encoding::from_name(header("content-encoding").unwrap_or_default()) {
+        Ok(encoding) => encoding,
+        Err(err) => return error_response(&unimplemented(err.0), HeaderMap::new()),
+    };
+    // Without accept-encoding, the client is taken to accept what it sent.
+    let accept = header("accept-encoding").map_or(encoding, Encoding::pick);
+    let limit = shared.max_request_size;
+    let announced = header("content-length")
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(length) = announced
+        && length > limit as u64
+    {
+        return error_response(&over_limit(&length.to_string(), limit), HeaderMap::new());
+    }
+    let message = match Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
+            return error_response(
+                &over_limit(&format!("more than {limit}"), limit),
+                HeaderMap::new(),
+            );
+        }
+        Err(err) => {
+            let error = ConnectError::new(Code::Cancelled, format!("reading the request: {err}"));
+            return error_response(&error, HeaderMap::new());
+        }
+    };
+    call(
+        inner, shared, method, codec, parts, message, encoding, accept,
+    )
+    .await
+}
+
+/// A unary GET: the query holds the message.
+pub(super) async fn get<S, B>(
+    inner: S,
+    shared: &Shared,
+    method: Option<MethodDescriptor>,
+    request: Request<Body>,
+) -> Response<ConnectBody<B>>
+where
+    S: Service<Request<Body>, Response = Response<B>, Error = Infallible>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    if let Some(error) = kind_error(method.as_ref(), false) {
+        return with_status(&error, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+    let (parts, _) = request.into_parts();
+    let query = match GetQuery::parse(parts.uri.query().unwrap_or_default()) {
+        Ok(query) => query,
+        Err(err) => {
+            let error = ConnectError::new(Code::InvalidArgument, err.0);
+            return error_response(&error, HeaderMap::new());
+        }
+    };
+    let limit = shared.max_request_size;
+    if query.message.len() > limit {
+        let error = over_limit(&query.message.len().to_string(), limit);
+        return error_response(&error, HeaderMap::new());
+    }
+    let accept = (parts.headers.get("accept-encoding"))
+        .map_or(query.compression, |v| Encoding::pick(v.as_bytes()));
+    let message = Bytes::from(query.message);
+    call(
+        inner,
+        shared,
+        method,
+        query.codec,
+        parts,
+        message,
+        query.compression,
+        accept,
+    )
+    .await
+}
+
+/// Calls the gRPC service with `message` (in `codec`, compressed with `encoding`) and answers
+/// with its reply in the same codec, compressed with `accept` when that is worth it.
+#[allow(clippy::too_many_arguments)]
+async fn call<S, B>(
+    inner: S,
+    shared: &Shared,
+    method: Option<MethodDescriptor>,
+    codec: Codec,
+    parts: http::request::Parts,
+    message: Bytes,
+    encoding: Option<Encoding>,
+    accept: Option<Encoding>,
+) -> Response<ConnectBody<B>>
+where
+    S: Service<Request<Body>, Response = Response<B>, Error = Infallible>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let no_metadata = HeaderMap::new;
+    let (message, encoding) = match codec {
+        Codec::Proto => (message, encoding),
+        Codec::Json => match json_request(shared, method.as_ref(), &message, encoding) {
+            Ok(proto) => (proto, None),
+            Err(error) => return error_response(&error, no_metadata()),
+        },
+    };
+    let parts = match grpc_parts(parts, encoding, None) {
+        Ok(parts) => parts,
+        Err(error) => return error_response(&error, no_metadata()),
+    };
+    let flags = if encoding.is_some() { COMPRESSED } else { 0 };
+    let frame = match prefix(flags, message.len()) {
+        Ok(head) => {
+            let mut frame = BytesMut::with_capacity(head.len() + message.len());
+            frame.extend_from_slice(&head);
+            frame.extend_from_slice(&message);
+            frame.freeze()
+        }
+        Err(err) => return error_response(&over_limit(&err.0, usize::MAX), no_metadata()),
+    };
+    let request = Request::from_parts(parts, Body::new(Full::new(frame)));
+    let Ok(response) = inner.oneshot(request).await;
+    let (parts, body) = response.into_parts();
+    let mut headers = parts.headers;
+
+    let (data, trailers) = if headers.contains_key("grpc-status") {
+        // Trailers-only: the status came in the headers, and no message.
+        let trailers = headers.clone();
+        (Bytes::new(), trailers)
+    } else {
+        match Body::new(body).collect().await {
+            Ok(collected) => {
+                let trailers = collected.trailers().cloned().unwrap_or_default();
+                (collected.to_bytes(), trailers)
+            }
+            Err(status) => {
+                let error = ConnectError::from_status(&status);
+                return error_response(&error, metadata_of(&headers));
+            }
+        }
+    };
+    let reply_encoding = headers.get("grpc-encoding").cloned();
+    let mut metadata = metadata_of(&headers);
+    let trailing = metadata_of(&trailers);
+    if let Err(error) = outcome(&trailers) {
+        add_prefixed_trailers(&trailing, &mut metadata);
+        return error_response(&error, metadata);
+    }
+    let reply = match reply_message(method.as_ref(), codec, data, reply_encoding.as_ref()) {
+        Ok(reply) => reply,
+        Err(error) => return error_response(&error, metadata),
+    };
+
+    headers = metadata;
+    add_prefixed_trailers(&trailing, &mut headers);
+    let content_type = ContentType {
+        codec,
+        streaming: false,
+    };
+    headers.insert(header::CONTENT_TYPE, content_type.header_value());
+    let body = match accept {
+        Some(accept) if reply.len() >= COMPRESS_FROM => {
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(accept.name()),
+            );
+            Bytes::from(accept.compress(&reply))
+        }
+        _ => reply,
+    };
+    let mut response = Response::new(ConnectBody::connect(Body::new(Full::new(body))));
+    *response.headers_mut() = headers;
+    response
+}
+
+/// The proto of a JSON request, decompressed first if it is compressed.
+fn json_request(
+    shared: &Shared,
+    method: Option<&MethodDescriptor>,
+    message: &Bytes,
+    encoding: Option<Encoding>,
+) -> Result<Bytes, ConnectError> {
+    let method = method.ok_or_else(unknown_for_json)?;
+    let json = match encoding {
+        Some(encoding) => encoding
+            .decompress(message, shared.max_request_size)
+            .map_err(|err| ConnectError::new(Code::InvalidArgument, err.0))?
+            .into(),
+        None => message.clone(),
+    };
+    json_to_proto(&method.input(), &json)
+        .map(Bytes::from)
+        .map_err(|err| ConnectError::new(Code::InvalidArgument, err.0))
+}
+
+/// The one message of a gRPC reply's `data`, in `codec`.
+fn reply_message(
+    method: Option<&MethodDescriptor>,
+    codec: Codec,
+    data: Bytes,
+    encoding: Option<&HeaderValue>,
+) -> Result<Bytes, ConnectError> {
+    let internal = |words: String| ConnectError::new(Code::Internal, words);
+    let mut envelopes = Envelopes::new(usize::MAX);
+    envelopes.push(&data);
+    let envelope = envelopes
+        .next_envelope()
+        .map_err(|err| internal(err.0))?
+        .ok_or_else(|| internal("the reply has no message".to_owned()))?;
+    let message = if envelope.is_compressed() {
+        let encoding = Encoding::from_name(encoding.map_or(&b""[..], HeaderValue::as_bytes))
+            .map_err(|err| internal(err.0))?
+            .ok_or_else(|| internal("a compressed reply names no compression".to_owned()))?;
+        Bytes::from(
+            encoding
+                .decompress(&envelope.message, usize::MAX)
+                .map_err(|err| internal(err.0))?,
+        )
+    } else {
+        envelope.message
+    };
+    match codec {
+        Codec::Proto => Ok(message),
+        Codec::Json => {
+            let method = method.ok_or_else(unknown_for_json)?;
+            proto_to_json(&method.output(), &message)
+                .map(Bytes::from)
+                .map_err(|err| internal(err.0))
+        }
+    }
+}
+
+/// The metadata among a gRPC reply's headers or trailers.
+fn metadata_of(headers: &HeaderMap) -> HeaderMap {
+    let mut metadata = headers.clone();
+    keep_metadata(&mut metadata);
+    metadata
+}
+
+/// A unary error: the HTTP status of its code, and its JSON.
+pub(super) fn error_response<B>(
+    error: &ConnectError,
+    mut headers: HeaderMap,
+) -> Response<ConnectBody<B>> {
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = Body::new(Full::new(Bytes::from(error.to_json())));
+    let mut response = Response::new(ConnectBody::connect(body));
+    *response.status_mut() = http_status(error.code);
+    *response.headers_mut() = headers;
+    response
+}
+
+/// The refusal of a request over `--max-request-size`, in the words of a gRPC one.
+fn over_limit(found: &str, limit: usize) -> ConnectError {
+    ConnectError::new(
+        Code::ResourceExhausted,
+        format!(
+            "request message of {found} bytes is over this server's limit of {limit} \
+             (--max-request-size)"
+        ),
+    )
+}
+
+fn unimplemented(words: String) -> ConnectError {
+    ConnectError::new(Code::Unimplemented, words)
+}
+
+/// JSON needs the method's messages, which only the served descriptors know.
+fn unknown_for_json() -> ConnectError {
+    ConnectError::new(
+        Code::Unimplemented,
+        "this method is not known to the server's descriptors: call it in proto",
+    )
+}
