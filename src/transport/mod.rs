@@ -11,6 +11,7 @@
 //! once, with headers built once, straight over h2. [`lane::heads_for_load`] says when a load
 //! may take it.
 
+pub mod connect;
 pub mod lane;
 
 use std::{
