@@ -1,7 +1,8 @@
-//! The Connect translator under the transport seam (`apicli::transport::connect`), with tonic's
-//! `Channel` over h2c as its HTTP service: gRPC calls made by tonic's generated client go out
-//! as Connect, to `apicli serve` and to hand-made bad peers, and come back as gRPC responses
-//! with the statuses, details, metadata and trailers that Connect carried.
+//! The Connect translator under the transport seam (`apicli::transport::connect`, in a
+//! `transport::Channel`), with tonic's `Channel` over h2c as its HTTP service: gRPC calls made
+//! by tonic's generated client go out as Connect, to `apicli serve` and to hand-made bad peers,
+//! and come back as gRPC responses with the statuses, details, metadata and trailers that
+//! Connect carried.
 
 mod common;
 
@@ -17,15 +18,16 @@ use common::Server;
 use prost_reflect::DescriptorPool;
 use tonic::{Code, codec::CompressionEncoding, transport::Channel};
 
-type Client = ApiClient<ConnectService<Channel>>;
+type Client = ApiClient<apicli::transport::Channel>;
 
+/// A client of `addr` whose calls go through the seam's Connect channel.
 async fn client(addr: &str, options: ConnectOptions) -> Client {
     let channel = Channel::from_shared(format!("http://{addr}"))
         .unwrap()
         .connect()
         .await
         .unwrap();
-    ApiClient::new(ConnectService::new(channel, options))
+    ApiClient::new(apicli::transport::Channel::connect(channel, options))
 }
 
 fn json() -> ConnectOptions {

@@ -37,13 +37,36 @@ pub struct Channel {
 enum Inner {
     /// gRPC over HTTP/2 (h2c, or h2 over TLS), through tonic.
     Grpc(tonic::transport::Channel),
+    /// Connect, translated from and to gRPC, through an HTTP client.
+    Connect(connect::ConnectService<HttpService>),
 }
+
+/// An HTTP client (HTTP/1.1 or HTTP/2), boxed so that a [`Channel`] may carry any.
+pub type HttpService =
+    tower::util::BoxCloneSyncService<http::Request<Body>, http::Response<Body>, BoxError>;
 
 impl Channel {
     /// Native gRPC over HTTP/2 on a connection tonic made.
     pub fn grpc(channel: tonic::transport::Channel) -> Channel {
         Channel {
             inner: Inner::Grpc(channel),
+        }
+    }
+
+    /// Connect through `http`: a tonic channel (HTTP/2), or any HTTP client.
+    pub fn connect<S>(http: S, options: connect::ConnectOptions) -> Channel
+    where
+        S: Service<http::Request<Body>, Response = http::Response<Body>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+    {
+        let http = HttpService::new(tower::ServiceExt::map_err(http, Into::into));
+        Channel {
+            inner: Inner::Connect(connect::ConnectService::new(http, options)),
         }
     }
 }
@@ -56,6 +79,7 @@ impl Service<http::Request<Body>> for Channel {
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         match &mut self.inner {
             Inner::Grpc(channel) => channel.poll_ready(cx).map_err(BoxError::from),
+            Inner::Connect(connect) => connect.poll_ready(cx),
         }
     }
 
@@ -63,6 +87,9 @@ impl Service<http::Request<Body>> for Channel {
         match &mut self.inner {
             Inner::Grpc(channel) => ResponseFuture::Grpc {
                 inner: channel.call(request),
+            },
+            Inner::Connect(connect) => ResponseFuture::Connect {
+                inner: connect.call(request),
             },
         }
     }
@@ -73,6 +100,7 @@ pin_project_lite::pin_project! {
     #[project = ResponseFutureProj]
     pub enum ResponseFuture {
         Grpc { #[pin] inner: tonic::transport::channel::ResponseFuture },
+        Connect { inner: connect::ConnectFuture },
     }
 }
 
@@ -82,6 +110,7 @@ impl Future for ResponseFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
             ResponseFutureProj::Grpc { inner } => inner.poll(cx).map_err(BoxError::from),
+            ResponseFutureProj::Connect { inner } => inner.as_mut().poll(cx),
         }
     }
 }
