@@ -79,6 +79,22 @@ async fn unary_calls_in_proto_json_and_get() {
 }
 
 #[tokio::test]
+async fn a_get_too_long_for_a_url_is_refused() {
+    let server = Server::start(&[]);
+    let options = ConnectOptions {
+        get: true,
+        ..ConnectOptions::default()
+    };
+    let mut client = client(&server.addr, options).await;
+    let status = client
+        .say_hello(hello(&"x".repeat(10_000)))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("without --get"), "{status:?}");
+}
+
+#[tokio::test]
 async fn server_streams_in_proto_and_json() {
     let server = Server::start(&[]);
     for options in [ConnectOptions::default(), json()] {

@@ -449,3 +449,87 @@ fn compression_both_ways() {
     assert_eq!(reply.status, StatusCode::NOT_IMPLEMENTED);
     assert!(reply.json()["message"].as_str().unwrap().contains("gzip"));
 }
+
+#[test]
+fn client_streams_and_bidi_in_envelopes() {
+    use apicli::routeguide::{Point, RouteNote, RouteSummary};
+    let server = Server::start(&[]);
+    let points: Vec<u8> = (1..=3)
+        .flat_map(|n| {
+            envelope(
+                0,
+                &Point {
+                    latitude: n,
+                    longitude: n,
+                }
+                .encode_to_vec(),
+            )
+        })
+        .collect();
+    let reply = send(
+        &server,
+        Method::POST,
+        "/routeguide.RouteGuide/RecordRoute",
+        &[STREAM_PROTO],
+        &points,
+    );
+    let envelopes = reply.envelopes();
+    assert_eq!(envelopes.len(), 2, "{envelopes:?}");
+    let summary = RouteSummary::decode(envelopes[0].1.clone()).unwrap();
+    assert_eq!(summary.point_count, 3);
+    assert_eq!(envelopes[1], (2, Bytes::from_static(b"{}")));
+
+    let notes: Vec<u8> = ["a", "b"]
+        .iter()
+        .flat_map(|message| {
+            envelope(
+                0,
+                &RouteNote {
+                    location: Some(Point {
+                        latitude: 1,
+                        longitude: 1,
+                    }),
+                    message: message.to_string(),
+                }
+                .encode_to_vec(),
+            )
+        })
+        .collect();
+    let reply = send(
+        &server,
+        Method::POST,
+        "/routeguide.RouteGuide/RouteChat",
+        &[STREAM_PROTO],
+        &notes,
+    );
+    let envelopes = reply.envelopes();
+    let (last_flags, _) = envelopes.last().unwrap();
+    assert_eq!(*last_flags, 2);
+    assert!(envelopes.len() >= 2, "{envelopes:?}");
+}
+
+#[test]
+fn the_token_is_checked_for_connect_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "s3cret\n").unwrap();
+    let server = Server::start(&["--token-file", token_file.to_str().unwrap()]);
+    let request = HelloRequest { name: "x".into() }.encode_to_vec();
+    let reply = send(
+        &server,
+        Method::POST,
+        "/api.Api/sayHello",
+        &[PROTO],
+        &request,
+    );
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json()["code"], "unauthenticated");
+    let reply = send(
+        &server,
+        Method::POST,
+        "/api.Api/sayHello",
+        &[PROTO, ("authorization", "Bearer s3cret")],
+        &request,
+    );
+    assert_eq!(reply.status, StatusCode::OK);
+}

@@ -41,20 +41,23 @@ impl ContentType {
     /// ignored); `None` for anything else, gRPC's `application/grpc` included.
     pub fn parse(value: &[u8]) -> Option<ContentType> {
         let end = value.iter().position(|&b| b == b';').unwrap_or(value.len());
-        let essence = std::str::from_utf8(&value[..end]).ok()?.trim();
-        let (kind, codec) = essence.split_once('/')?;
-        if !kind.eq_ignore_ascii_case("application") {
+        let essence = value[..end].trim_ascii();
+        let (prefix, codec) = essence.split_at_checked("application/".len())?;
+        if !prefix.eq_ignore_ascii_case(b"application/") {
             return None;
         }
-        let codec = codec.to_ascii_lowercase();
-        let (streaming, codec) = match codec.strip_prefix("connect+") {
-            Some(codec) => (true, codec),
-            None => (false, codec.as_str()),
+        let (streaming, codec) = match codec.split_at_checked("connect+".len()) {
+            Some((connect, codec)) if connect.eq_ignore_ascii_case(b"connect+") => (true, codec),
+            _ => (false, codec),
         };
-        Some(ContentType {
-            codec: Codec::from_name(codec)?,
-            streaming,
-        })
+        let codec = if codec.eq_ignore_ascii_case(b"proto") {
+            Codec::Proto
+        } else if codec.eq_ignore_ascii_case(b"json") {
+            Codec::Json
+        } else {
+            return None;
+        };
+        Some(ContentType { codec, streaming })
     }
 
     pub fn header_value(self) -> HeaderValue {
@@ -84,6 +87,13 @@ mod tests {
             assert_eq!(parsed.header_value(), value);
         }
         assert_eq!(
+            ContentType::parse(b"Application/Connect+JSON"),
+            Some(ContentType {
+                codec: Codec::Json,
+                streaming: true
+            })
+        );
+        assert_eq!(
             ContentType::parse(b"application/json; charset=utf-8"),
             Some(ContentType {
                 codec: Codec::Json,
@@ -101,6 +111,7 @@ mod tests {
             b"text/plain",
             b"application/connect+thrift",
             b"application",
+            b"application/",
             b"\xff",
         ] {
             assert_eq!(ContentType::parse(value), None, "{value:?}");

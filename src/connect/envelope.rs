@@ -34,6 +34,31 @@ pub fn encode(flags: u8, message: &[u8]) -> Result<Bytes, WireError> {
     Ok(out.freeze())
 }
 
+/// The first envelope of `body`, held whole: a slice of it, not a copy. `None` for an empty
+/// body; an error for one that ends inside the envelope.
+pub fn first(body: &Bytes) -> Result<Option<Envelope>, WireError> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let Some(head) = body.get(..PREFIX) else {
+        return Err(WireError::new(format!(
+            "the body ended {} bytes into an envelope's 5-byte prefix",
+            body.len()
+        )));
+    };
+    let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+    if body.len() < PREFIX + len {
+        return Err(WireError::new(format!(
+            "the body ended {} bytes into a message whose envelope announced {len} bytes",
+            body.len() - PREFIX
+        )));
+    }
+    Ok(Some(Envelope {
+        flags: head[0],
+        message: body.slice(PREFIX..PREFIX + len),
+    }))
+}
+
 /// One message and its flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
@@ -147,6 +172,26 @@ mod tests {
         assert_eq!(&cut[0].message[..], br#"{"name": "Buf"}"#);
         assert!(!cut[0].is_end_stream() && !cut[0].is_compressed());
         assert!(cut[1].is_end_stream());
+    }
+
+    #[test]
+    fn the_first_envelope_of_a_whole_body() {
+        let body = encode(0, b"abc").unwrap();
+        let envelope = first(&body).unwrap().unwrap();
+        assert_eq!(&envelope.message[..], b"abc");
+        assert_eq!(first(&Bytes::new()), Ok(None));
+        assert!(
+            first(&body.slice(..6))
+                .unwrap_err()
+                .0
+                .contains("announced 3 bytes")
+        );
+        assert!(
+            first(&body.slice(..2))
+                .unwrap_err()
+                .0
+                .contains("5-byte prefix")
+        );
     }
 
     #[test]

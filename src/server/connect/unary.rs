@@ -14,8 +14,8 @@ use tower::{Service, ServiceExt as _};
 
 use super::{ConnectBody, Shared, grpc_parts, kind_error, reply::outcome, with_status};
 use crate::connect::{
-    Codec, ConnectError, ContentType, Encoding, Envelopes,
-    envelope::{COMPRESSED, prefix},
+    Codec, ConnectError, ContentType, Encoding,
+    envelope::{self, COMPRESSED, prefix},
     get::GetQuery,
     http_status,
     metadata::{add_prefixed_trailers, keep_metadata},
@@ -244,10 +244,7 @@ fn reply_message(
     encoding: Option<&HeaderValue>,
 ) -> Result<Bytes, ConnectError> {
     let internal = |words: String| ConnectError::new(Code::Internal, words);
-    let mut envelopes = Envelopes::new(usize::MAX);
-    envelopes.push(&data);
-    let envelope = envelopes
-        .next_envelope()
+    let envelope = envelope::first(&data)
         .map_err(|err| internal(err.0))?
         .ok_or_else(|| internal("the reply has no message".to_owned()))?;
     let message = if envelope.is_compressed() {

@@ -14,6 +14,8 @@ mod bodies;
 mod streams;
 mod unary;
 
+pub use unary::GET_LIMIT;
+
 use std::{
     future::Future,
     pin::Pin,

@@ -17,11 +17,14 @@ use super::{
     trailers_only,
 };
 use crate::connect::{
-    Codec, ContentType, Encoding, Envelopes, compression,
+    Codec, ContentType, Encoding, compression, envelope,
     get::GetQuery,
     metadata::keep_metadata,
     transcode::{json_to_proto, proto_to_json},
 };
+
+/// The longest query a GET is sent with: what most servers and proxies take in a URL.
+pub const GET_LIMIT: usize = 8 * 1024;
 
 pub(super) async fn call<S>(
     inner: S,
@@ -35,9 +38,7 @@ where
 {
     let (mut parts, body) = request.into_parts();
     let data = body.collect().await?.to_bytes();
-    let mut envelopes = Envelopes::new(usize::MAX);
-    envelopes.push(&data);
-    let envelope = (envelopes.next_envelope())
+    let envelope = envelope::first(&data)
         .map_err(|err| Status::internal(err.0))?
         .ok_or_else(|| Status::internal("a unary call has no request message"))?;
     let (encoding, accept) = connect_headers(&mut parts.headers);
@@ -75,10 +76,20 @@ where
             message: message.to_vec(),
             codec,
             compression: encoding,
-        };
+        }
+        .to_query();
+        if query.len() > GET_LIMIT {
+            return Err(Status::invalid_argument(format!(
+                "the request is {} bytes in a GET's URL, over the {} KiB servers take: \
+                 send it without --get",
+                query.len(),
+                GET_LIMIT / 1024
+            ))
+            .into());
+        }
         let path = parts.uri.path();
         let mut uri = http::uri::Parts::from(parts.uri.clone());
-        uri.path_and_query = Some(format!("{path}?{}", query.to_query()).parse()?);
+        uri.path_and_query = Some(format!("{path}?{query}").parse()?);
         parts.uri = http::Uri::from_parts(uri)?;
         parts.method = Method::GET;
         // The query says it all: a GET carries no Connect headers.
