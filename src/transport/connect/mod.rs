@@ -24,7 +24,7 @@ use std::{
 };
 
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
-use prost_reflect::MethodDescriptor;
+use prost_reflect::{DescriptorPool, MethodDescriptor};
 use tonic::{Code, Status, body::Body};
 use tower::Service;
 
@@ -45,8 +45,9 @@ pub enum RpcKind {
 }
 
 /// What a Connect call needs to know that a gRPC request does not say: the method's kind, and
-/// for the JSON codec its messages. Put in the extensions of the `tonic::Request` of a call; a
-/// request without it is sent as a stream, which every method kind can be in gRPC terms.
+/// for the JSON codec its messages. Put in the extensions of the `tonic::Request` of a call. A
+/// request without it is looked up in [`ConnectOptions::pool`], and when that does not know it
+/// either, sent as a stream.
 #[derive(Debug, Clone)]
 pub struct ConnectMethod {
     pub kind: RpcKind,
@@ -89,6 +90,9 @@ pub struct ConnectOptions {
     pub get: bool,
     /// The largest reply message, decompressed (`--max-message-size`).
     pub max_message_size: usize,
+    /// Descriptors for the calls that come without a [`ConnectMethod`]: their kind, and their
+    /// messages for JSON, are looked up by path (api.Api, health and reflection, say).
+    pub pool: Option<DescriptorPool>,
 }
 
 impl Default for ConnectOptions {
@@ -97,6 +101,7 @@ impl Default for ConnectOptions {
             codec: Codec::Proto,
             get: false,
             max_message_size: 4 << 20,
+            pool: None,
         }
     }
 }
@@ -144,7 +149,8 @@ where
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
         let options = Arc::clone(&self.options);
-        let method = request.extensions().get::<ConnectMethod>().cloned();
+        let method = (request.extensions().get::<ConnectMethod>().cloned())
+            .or_else(|| looked_up(options.pool.as_ref()?, request.uri().path()));
         let unary = method.as_ref().is_some_and(|m| m.kind == RpcKind::Unary);
         let descriptor = method.and_then(|m| m.descriptor);
         if unary {
@@ -153,6 +159,14 @@ where
             Box::pin(streams::call(inner, options, descriptor, request))
         }
     }
+}
+
+/// The mark of the method at `path`, from `pool`.
+fn looked_up(pool: &DescriptorPool, path: &str) -> Option<ConnectMethod> {
+    let (service, method) = path.strip_prefix('/')?.split_once('/')?;
+    let service = pool.get_service_by_name(service)?;
+    let method = service.methods().find(|m| m.name() == method)?;
+    Some(ConnectMethod::of(method))
 }
 
 /// The descriptor the JSON codec needs, or the error of its absence.
