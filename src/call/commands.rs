@@ -111,6 +111,7 @@ impl CallRun<'_> {
                 .map_err(|_| UsageError(format!("'{shown}' cannot be a request path")))?,
             server_streaming: method.is_server_streaming(),
             expected: None,
+            descriptor: Some(method.clone()),
         };
         let codec = DynamicCodec::new(method.output());
         let mut grpc = self.grpc(channel);

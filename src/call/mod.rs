@@ -72,6 +72,8 @@ pub struct Invocation {
     pub server_streaming: bool,
     /// How many messages a typed stream asked for.
     pub expected: Option<i32>,
+    /// The method's descriptor, when the call has one: Connect's JSON codec needs it.
+    pub descriptor: Option<prost_reflect::MethodDescriptor>,
 }
 
 impl Invocation {
@@ -80,6 +82,7 @@ impl Invocation {
             path: http::uri::PathAndQuery::from_static(path),
             server_streaming,
             expected,
+            descriptor: None,
         }
     }
 }
