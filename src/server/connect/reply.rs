@@ -73,6 +73,10 @@ where
 
 /// The outcome of a gRPC call whose status is in `trailers`: `Ok` or the error.
 pub fn outcome(trailers: &HeaderMap) -> Result<(), ConnectError> {
+    // The usual case, without making a status.
+    if trailers.get(Status::GRPC_STATUS).map(|v| v.as_bytes()) == Some(b"0") {
+        return Ok(());
+    }
     match Status::from_header_map(trailers) {
         Some(status) if status.code() == Code::Ok => Ok(()),
         Some(status) => Err(ConnectError::from_status(&status)),

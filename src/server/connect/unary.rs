@@ -9,7 +9,7 @@ use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use prost_reflect::MethodDescriptor;
-use tonic::{Code, body::Body};
+use tonic::{Code, Status, body::Body};
 use tower::{Service, ServiceExt as _};
 
 use super::{ConnectBody, Shared, grpc_parts, kind_error, reply::outcome, with_status};
@@ -165,37 +165,36 @@ where
     let Ok(response) = inner.oneshot(request).await;
     let (parts, body) = response.into_parts();
     let mut headers = parts.headers;
-
-    let (data, trailers) = if headers.contains_key("grpc-status") {
-        // Trailers-only: the status came in the headers, and no message.
+    let reply_encoding = headers.get("grpc-encoding").cloned();
+    let trailers_only = headers.contains_key("grpc-status");
+    let (data, mut trailers) = if trailers_only {
+        // Trailers-only: the status came in the headers, with the metadata, and no message.
         let trailers = headers.clone();
+        keep_metadata(&mut headers);
         (Bytes::new(), trailers)
     } else {
-        match Body::new(body).collect().await {
-            Ok(collected) => {
-                let trailers = collected.trailers().cloned().unwrap_or_default();
-                (collected.to_bytes(), trailers)
-            }
+        keep_metadata(&mut headers);
+        match read_reply(Body::new(body)).await {
+            Ok(reply) => reply,
             Err(status) => {
                 let error = ConnectError::from_status(&status);
-                return error_response(&error, metadata_of(&headers));
+                return error_response(&error, headers);
             }
         }
     };
-    let reply_encoding = headers.get("grpc-encoding").cloned();
-    let mut metadata = metadata_of(&headers);
-    let trailing = metadata_of(&trailers);
-    if let Err(error) = outcome(&trailers) {
-        add_prefixed_trailers(&trailing, &mut metadata);
-        return error_response(&error, metadata);
+    let outcome = outcome(&trailers);
+    keep_metadata(&mut trailers);
+    if !trailers_only {
+        add_prefixed_trailers(&trailers, &mut headers);
+    }
+    if let Err(error) = outcome {
+        return error_response(&error, headers);
     }
     let reply = match reply_message(method.as_ref(), codec, data, reply_encoding.as_ref()) {
         Ok(reply) => reply,
-        Err(error) => return error_response(&error, metadata),
+        Err(error) => return error_response(&error, headers),
     };
 
-    headers = metadata;
-    add_prefixed_trailers(&trailing, &mut headers);
     let content_type = ContentType {
         codec,
         streaming: false,
@@ -214,6 +213,31 @@ where
     let mut response = Response::new(ConnectBody::connect(Body::new(Full::new(body))));
     *response.headers_mut() = headers;
     response
+}
+
+/// The data and the trailers of a reply. One chunk of data (a small reply) is kept as it is.
+async fn read_reply(mut body: Body) -> Result<(Bytes, HeaderMap), Status> {
+    let mut data = Bytes::new();
+    let mut more: Option<BytesMut> = None;
+    let mut trailers = HeaderMap::new();
+    while let Some(frame) = body.frame().await {
+        let frame = match frame?.into_data() {
+            Ok(chunk) if data.is_empty() && more.is_none() => {
+                data = chunk;
+                continue;
+            }
+            Ok(chunk) => {
+                more.get_or_insert_with(|| BytesMut::from(&data[..]))
+                    .extend_from_slice(&chunk);
+                continue;
+            }
+            Err(frame) => frame,
+        };
+        if let Ok(last) = frame.into_trailers() {
+            trailers = last;
+        }
+    }
+    Ok((more.map_or(data, BytesMut::freeze), trailers))
 }
 
 /// The proto of a JSON request, decompressed first if it is compressed.
@@ -268,13 +292,6 @@ fn reply_message(
                 .map_err(|err| internal(err.0))
         }
     }
-}
-
-/// The metadata among a gRPC reply's headers or trailers.
-fn metadata_of(headers: &HeaderMap) -> HeaderMap {
-    let mut metadata = headers.clone();
-    keep_metadata(&mut metadata);
-    metadata
 }
 
 /// A unary error: the HTTP status of its code, and its JSON.
