@@ -439,6 +439,17 @@ fn compression_both_ways() {
         .unwrap();
     assert_eq!(Item::decode(&item[..]).unwrap().id, 1);
 
+    // Empty content is the empty message, never decompressed.
+    let reply = send(
+        &server,
+        Method::POST,
+        "/api.Api/sayHello",
+        &[PROTO, ("content-encoding", "gzip")],
+        b"",
+    );
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(Hello::decode(reply.body).unwrap().message, "Hello !");
+
     let reply = send(
         &server,
         Method::POST,

@@ -140,6 +140,8 @@ where
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let no_metadata = HeaderMap::new;
+    // Empty content is never decompressed: it is the empty message, whatever it says.
+    let encoding = encoding.filter(|_| !message.is_empty());
     let (message, encoding) = match codec {
         Codec::Proto => (message, encoding),
         Codec::Json => match json_request(shared, method.as_ref(), &message, encoding) {
