@@ -137,6 +137,25 @@ async fn server_streams_in_proto_and_json() {
 }
 
 #[tokio::test]
+async fn a_long_stream_arrives_whole_and_in_order() {
+    let server = Server::start(&[]);
+    for options in [ConnectOptions::default(), json()] {
+        let mut client = client(&server.addr, options).await;
+        let mut stream = client
+            .get_stream(length(20_000, "getStream"))
+            .await
+            .unwrap()
+            .into_inner();
+        let mut next = 1;
+        while let Some(item) = stream.message().await.unwrap() {
+            assert_eq!(item.id, next);
+            next += 1;
+        }
+        assert_eq!(next, 20_001);
+    }
+}
+
+#[tokio::test]
 async fn errors_keep_their_codes_and_words() {
     let server = Server::start(&["--max-items", "10"]);
     let mut client = client(&server.addr, ConnectOptions::default()).await;

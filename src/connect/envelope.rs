@@ -119,6 +119,34 @@ impl Envelopes {
         Ok(Some(Envelope { flags, message }))
     }
 
+    /// The whole envelopes that have arrived, up to the first end-stream message, as they
+    /// came (prefixes included, not copied again): what passes from one protocol to the other
+    /// unchanged. Then [`next_envelope`](Envelopes::next_envelope) gives the end-stream
+    /// message, when it has come.
+    pub fn take_messages(&mut self) -> Result<Bytes, WireError> {
+        let mut at = 0;
+        while let Some(head) = self.buffer.get(at..at + PREFIX) {
+            if head[0] & END_STREAM != 0 {
+                break;
+            }
+            let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+            if len > self.max {
+                if at > 0 {
+                    break;
+                }
+                return Err(WireError::new(format!(
+                    "an envelope announces a message of {len} bytes, over the limit of {} bytes",
+                    self.max
+                )));
+            }
+            if self.buffer.len() < at + PREFIX + len {
+                break;
+            }
+            at += PREFIX + len;
+        }
+        Ok(self.buffer.split_to(at).freeze())
+    }
+
     /// Says whether the body may end here: it may not inside an envelope (a length prefix that
     /// promised more than came).
     pub fn finish(&self) -> Result<(), WireError> {
@@ -191,6 +219,36 @@ mod tests {
                 .unwrap_err()
                 .0
                 .contains("5-byte prefix")
+        );
+    }
+
+    #[test]
+    fn messages_are_taken_whole_up_to_the_end_stream() {
+        let body = [
+            encode(0, b"one").unwrap(),
+            encode(COMPRESSED, b"two").unwrap(),
+            encode(END_STREAM, b"{}").unwrap(),
+        ]
+        .concat();
+        let mut envelopes = Envelopes::new(16);
+        envelopes.push(&body[..12]);
+        // The first envelope is whole, the second not yet.
+        assert_eq!(&envelopes.take_messages().unwrap()[..], &body[..8]);
+        envelopes.push(&body[12..]);
+        assert_eq!(&envelopes.take_messages().unwrap()[..], &body[8..16]);
+        assert!(envelopes.take_messages().unwrap().is_empty());
+        let end = envelopes.next_envelope().unwrap().unwrap();
+        assert!(end.is_end_stream());
+        envelopes.finish().unwrap();
+
+        let mut envelopes = Envelopes::new(2);
+        envelopes.push(&encode(0, b"one").unwrap());
+        assert!(
+            envelopes
+                .take_messages()
+                .unwrap_err()
+                .0
+                .contains("over the limit")
         );
     }
 

@@ -198,6 +198,24 @@ fn trailers_of(end: EndStream) -> HeaderMap {
     }
 }
 
+impl StreamReply {
+    /// The trailers of the end-stream message, if it is next and whole.
+    fn end_of_stream(&mut self) -> Option<HeaderMap> {
+        let mut out = BytesMut::new();
+        match self.envelopes.next_envelope() {
+            Ok(Some(envelope)) => match self.translate(envelope, &mut out) {
+                Ok(trailers) => trailers,
+                Err(status) => Some(error_trailers(&status, HeaderMap::new())),
+            },
+            Ok(None) => None,
+            Err(err) => Some(error_trailers(
+                &Status::resource_exhausted(err.0),
+                HeaderMap::new(),
+            )),
+        }
+    }
+}
+
 impl http_body::Body for StreamReply {
     type Data = Bytes;
     type Error = Status;
@@ -233,6 +251,23 @@ impl http_body::Body for StreamReply {
             };
             this.envelopes.push(&data);
             let mut out = BytesMut::new();
+            if this.json.is_none() {
+                // In proto, messages pass as they came: only the end-stream message is read.
+                match this.envelopes.take_messages() {
+                    Ok(messages) if !messages.is_empty() => {
+                        if let Some(trailers) = this.end_of_stream() {
+                            this.pending = Some(trailers);
+                        }
+                        return Poll::Ready(Some(Ok(Frame::data(messages))));
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        let status = Status::resource_exhausted(err.0);
+                        this.pending = Some(error_trailers(&status, HeaderMap::new()));
+                        continue;
+                    }
+                }
+            }
             loop {
                 let envelope = match this.envelopes.next_envelope() {
                     Ok(Some(envelope)) => envelope,
