@@ -78,27 +78,30 @@ async fn unary_calls_in_proto_json_and_get() {
     }
 }
 
+/// Calls without a mark are looked up by path: in the options' descriptors, or in apicli's own.
 #[tokio::test]
-async fn unmarked_calls_are_looked_up_in_the_pool() {
+async fn unmarked_calls_are_looked_up() {
     let server = Server::start(&[]);
-    let options = ConnectOptions {
+    let with_pool = ConnectOptions {
         pool: Some(DescriptorPool::decode(apicli::api::FILE_DESCRIPTOR_SET).unwrap()),
         ..json()
     };
-    let mut client = client(&server.addr, options).await;
-    let reply = client
-        .say_hello(HelloRequest {
-            name: "Gonzalo".into(),
-        })
-        .await
-        .unwrap();
-    assert_eq!(reply.get_ref().message, "Hello Gonzalo!");
-    let mut stream = client
-        .get_stream(ApiRequest { length: 2 })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(stream.message().await.unwrap().unwrap().id, 1);
+    for options in [with_pool, json(), ConnectOptions::default()] {
+        let mut client = client(&server.addr, options).await;
+        let reply = client
+            .say_hello(HelloRequest {
+                name: "Gonzalo".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(reply.get_ref().message, "Hello Gonzalo!");
+        let mut stream = client
+            .get_stream(ApiRequest { length: 2 })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(stream.message().await.unwrap().unwrap().id, 1);
+    }
 }
 
 #[tokio::test]

@@ -298,7 +298,12 @@ fn bad_json_and_a_kind_mismatch_are_refused() {
         b"",
     );
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.json()["message"].as_str().unwrap().contains("not base64"));
+    assert!(
+        reply.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("not base64")
+    );
 
     let reply = send(&server, Method::POST, "/api.Api/getStream", &[PROTO], b"");
     assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);

@@ -19,7 +19,7 @@ pub use unary::GET_LIMIT;
 use std::{
     future::Future,
     pin::Pin,
-    sync::Arc,
+    sync::{Arc, LazyLock},
     task::{Context, Poll},
 };
 
@@ -46,8 +46,9 @@ pub enum RpcKind {
 
 /// What a Connect call needs to know that a gRPC request does not say: the method's kind, and
 /// for the JSON codec its messages. Put in the extensions of the `tonic::Request` of a call. A
-/// request without it is looked up in [`ConnectOptions::pool`], and when that does not know it
-/// either, sent as a stream.
+/// request without it (or, for JSON, without the descriptor) is looked up by path in
+/// [`ConnectOptions::pool`], then in apicli's own services (api.Api, health, reflection); when
+/// nothing knows it, it is sent as a stream.
 #[derive(Debug, Clone)]
 pub struct ConnectMethod {
     pub kind: RpcKind,
@@ -91,7 +92,7 @@ pub struct ConnectOptions {
     /// The largest reply message, decompressed (`--max-message-size`).
     pub max_message_size: usize,
     /// Descriptors for the calls that come without a [`ConnectMethod`]: their kind, and their
-    /// messages for JSON, are looked up by path (api.Api, health and reflection, say).
+    /// messages for JSON, are looked up by path (the user's descriptors for `bench`, say).
     pub pool: Option<DescriptorPool>,
 }
 
@@ -149,8 +150,7 @@ where
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
         let options = Arc::clone(&self.options);
-        let method = (request.extensions().get::<ConnectMethod>().cloned())
-            .or_else(|| looked_up(options.pool.as_ref()?, request.uri().path()));
+        let method = method_of(&request, &options);
         let unary = method.as_ref().is_some_and(|m| m.kind == RpcKind::Unary);
         let descriptor = method.and_then(|m| m.descriptor);
         if unary {
@@ -159,6 +159,39 @@ where
             Box::pin(streams::call(inner, options, descriptor, request))
         }
     }
+}
+
+/// The descriptors of the methods apicli calls by name (api.Api, health, reflection), read
+/// when a call first needs them.
+static BUILTIN: LazyLock<DescriptorPool> = LazyLock::new(|| {
+    let mut pool = DescriptorPool::new();
+    for set in [
+        crate::api::FILE_DESCRIPTOR_SET,
+        tonic_health::pb::FILE_DESCRIPTOR_SET,
+        tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+        tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+    ] {
+        // They were made at build time: they decode.
+        let _ = pool.decode_file_descriptor_set(set);
+    }
+    pool
+});
+
+/// What is known of the method a request calls: its mark, completed (for JSON, which needs the
+/// messages) or made (for a request without one) from the options' descriptors or apicli's
+/// own, found by path. `None` when nothing knows it.
+fn method_of(request: &http::Request<Body>, options: &ConnectOptions) -> Option<ConnectMethod> {
+    let mark = request.extensions().get::<ConnectMethod>();
+    if let Some(mark) = mark
+        && (mark.descriptor.is_some() || options.codec == Codec::Proto)
+    {
+        return Some(mark.clone());
+    }
+    let path = request.uri().path();
+    (options.pool.as_ref())
+        .and_then(|pool| looked_up(pool, path))
+        .or_else(|| looked_up(&BUILTIN, path))
+        .or_else(|| mark.cloned())
 }
 
 /// The mark of the method at `path`, from `pool`.
