@@ -5,6 +5,8 @@
 
 use std::io::{Read as _, Write as _};
 
+use http::{HeaderName, header};
+
 use super::WireError;
 
 /// The encodings apicli makes, in its order of preference.
@@ -22,21 +24,21 @@ pub enum Encoding {
 
 /// The header names of a unary call's compression, or of a stream's.
 pub struct Headers {
-    pub content: &'static str,
-    pub accept: &'static str,
+    pub content: HeaderName,
+    pub accept: HeaderName,
 }
 
 /// The compression headers of a unary call (`streaming` false), or of a stream.
 pub fn headers(streaming: bool) -> Headers {
     if streaming {
         Headers {
-            content: "connect-content-encoding",
-            accept: "connect-accept-encoding",
+            content: HeaderName::from_static("connect-content-encoding"),
+            accept: HeaderName::from_static("connect-accept-encoding"),
         }
     } else {
         Headers {
-            content: "content-encoding",
-            accept: "accept-encoding",
+            content: header::CONTENT_ENCODING,
+            accept: header::ACCEPT_ENCODING,
         }
     }
 }

@@ -4,6 +4,11 @@
 
 use http::{HeaderMap, HeaderName};
 
+/// gRPC's headers, named once rather than parsed at each use.
+pub const GRPC_STATUS: HeaderName = HeaderName::from_static("grpc-status");
+pub const GRPC_ENCODING: HeaderName = HeaderName::from_static("grpc-encoding");
+pub const GRPC_ACCEPT_ENCODING: HeaderName = HeaderName::from_static("grpc-accept-encoding");
+
 /// The prefix of a unary response's trailers.
 pub const TRAILER_PREFIX: &str = "trailer-";
 
@@ -52,11 +57,12 @@ pub fn is_protocol_header(name: &HeaderName) -> bool {
 
 /// Removes the protocol headers from `headers`, keeping the metadata.
 pub fn keep_metadata(headers: &mut HeaderMap) {
-    let names: Vec<HeaderName> = (headers.keys())
-        .filter(|name| is_protocol_header(name))
+    // A few headers at most: looking again from the start costs less than a list of them.
+    while let Some(name) = headers
+        .keys()
+        .find(|name| is_protocol_header(name))
         .cloned()
-        .collect();
-    for name in names {
+    {
         headers.remove(name);
     }
 }

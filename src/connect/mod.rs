@@ -23,7 +23,8 @@ pub use envelope::{Envelope, Envelopes};
 pub use error::{ConnectError, Detail};
 
 /// `connect-protocol-version`: the header a unary Connect request carries, always `1`.
-pub const PROTOCOL_VERSION: &str = "connect-protocol-version";
+pub const PROTOCOL_VERSION: http::HeaderName =
+    http::HeaderName::from_static("connect-protocol-version");
 
 /// Connect input that breaks the protocol's rules: a length prefix that lies, an end-stream
 /// that is not JSON, base64 that is not base64. The words say what was found.

@@ -4,14 +4,14 @@
 
 use std::time::Duration;
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 use super::WireError;
 
 /// The header of a Connect request's deadline.
-pub const CONNECT_TIMEOUT: &str = "connect-timeout-ms";
+pub const CONNECT_TIMEOUT: HeaderName = HeaderName::from_static("connect-timeout-ms");
 /// The header of a gRPC request's deadline.
-pub const GRPC_TIMEOUT: &str = "grpc-timeout";
+pub const GRPC_TIMEOUT: HeaderName = HeaderName::from_static("grpc-timeout");
 
 /// The largest `connect-timeout-ms`: ten digits, about 115 days.
 const MAX_MILLIS: u128 = 9_999_999_999;

@@ -29,7 +29,7 @@ use tower::{Layer, Service};
 
 use crate::connect::{
     Codec, ConnectError, ContentType, Encoding,
-    metadata::keep_metadata,
+    metadata::{GRPC_ACCEPT_ENCODING, GRPC_ENCODING, keep_metadata},
     timeout::{CONNECT_TIMEOUT, GRPC_TIMEOUT, format_grpc, parse_connect},
 };
 pub use reply::ConnectBody;
@@ -233,11 +233,11 @@ fn grpc_parts(
         headers.insert(GRPC_TIMEOUT, format_grpc(timeout));
     }
     if let Some(encoding) = encoding {
-        headers.insert("grpc-encoding", HeaderValue::from_static(encoding.name()));
+        headers.insert(GRPC_ENCODING, HeaderValue::from_static(encoding.name()));
     }
     if let Some(accept) = accept {
         headers.insert(
-            "grpc-accept-encoding",
+            GRPC_ACCEPT_ENCODING,
             HeaderValue::from_static(accept.name()),
         );
     }

@@ -11,7 +11,10 @@ use http::HeaderMap;
 use http_body::{Frame, SizeHint};
 use tonic::{Code, Status, body::Body};
 
-use crate::connect::{ConnectError, EndStream, metadata::keep_metadata};
+use crate::connect::{
+    ConnectError, EndStream,
+    metadata::{GRPC_STATUS, keep_metadata},
+};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -74,7 +77,7 @@ where
 /// The outcome of a gRPC call whose status is in `trailers`: `Ok` or the error.
 pub fn outcome(trailers: &HeaderMap) -> Result<(), ConnectError> {
     // The usual case, without making a status.
-    if trailers.get(Status::GRPC_STATUS).map(|v| v.as_bytes()) == Some(b"0") {
+    if trailers.get(GRPC_STATUS).map(|v| v.as_bytes()) == Some(b"0") {
         return Ok(());
     }
     match Status::from_header_map(trailers) {

@@ -21,7 +21,7 @@ use super::{ConnectBody, Shared, grpc_parts, kind_error, reply::end_stream, with
 use crate::connect::{
     Codec, ConnectError, ContentType, Encoding, EndStream, Envelopes, compression,
     envelope::{self, END_STREAM},
-    metadata::keep_metadata,
+    metadata::{GRPC_ENCODING, GRPC_STATUS, keep_metadata},
     transcode::{json_to_proto, proto_to_json},
 };
 
@@ -42,7 +42,7 @@ where
     }
     let names = compression::headers(true);
     let (parts, body) = request.into_parts();
-    let encoding = parts.headers.get(names.content).map(HeaderValue::as_bytes);
+    let encoding = parts.headers.get(&names.content).map(HeaderValue::as_bytes);
     let encoding = match Encoding::from_name(encoding.unwrap_or_default()) {
         Ok(encoding) => encoding,
         Err(err) => {
@@ -53,7 +53,7 @@ where
     let (body, grpc_encoding, accept) = match (codec, &method) {
         (Codec::Proto, _) => {
             let accept =
-                (parts.headers.get(names.accept)).and_then(|v| Encoding::pick(v.as_bytes()));
+                (parts.headers.get(&names.accept)).and_then(|v| Encoding::pick(v.as_bytes()));
             (body, encoding, accept)
         }
         (Codec::Json, Some(method)) => {
@@ -81,13 +81,13 @@ where
     let Ok(response) = inner.oneshot(Request::from_parts(parts, body)).await;
     let (parts, body) = response.into_parts();
     let mut headers = parts.headers;
-    if headers.contains_key("grpc-status") {
+    if headers.contains_key(GRPC_STATUS) {
         // Trailers-only: the status is in the headers; the stream is its end alone.
         let end = end_stream(&headers);
         keep_metadata(&mut headers);
         return respond(codec, headers, end_envelope(&end));
     }
-    let reply_encoding = headers.get("grpc-encoding").cloned();
+    let reply_encoding = headers.get(GRPC_ENCODING).cloned();
     keep_metadata(&mut headers);
     if let (Codec::Proto, Some(encoding)) = (codec, reply_encoding) {
         headers.insert(names.content, encoding);

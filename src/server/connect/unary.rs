@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use prost_reflect::MethodDescriptor;
 use tonic::{Code, Status, body::Body};
@@ -18,7 +18,7 @@ use crate::connect::{
     envelope::{self, COMPRESSED, prefix},
     get::GetQuery,
     http_status,
-    metadata::{add_prefixed_trailers, keep_metadata},
+    metadata::{GRPC_ENCODING, GRPC_STATUS, add_prefixed_trailers, keep_metadata},
     transcode::{json_to_proto, proto_to_json},
 };
 
@@ -42,15 +42,15 @@ where
         return with_status(&error, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
     let (parts, body) = request.into_parts();
-    let header = |name: &str| parts.headers.get(name).map(HeaderValue::as_bytes);
-    let encoding = match Encoding::from_name(header("content-encoding").unwrap_or_default()) {
+    let header = |name: HeaderName| parts.headers.get(name).map(HeaderValue::as_bytes);
+    let encoding = match Encoding::from_name(header(header::CONTENT_ENCODING).unwrap_or_default()) {
         Ok(encoding) => encoding,
         Err(err) => return error_response(&unimplemented(err.0), HeaderMap::new()),
     };
     // Without accept-encoding, the client is taken to accept what it sent.
-    let accept = header("accept-encoding").map_or(encoding, Encoding::pick);
+    let accept = header(header::ACCEPT_ENCODING).map_or(encoding, Encoding::pick);
     let limit = shared.max_request_size;
-    let announced = header("content-length")
+    let announced = header(header::CONTENT_LENGTH)
         .and_then(|v| std::str::from_utf8(v).ok())
         .and_then(|v| v.parse::<u64>().ok());
     if let Some(length) = announced
@@ -105,7 +105,7 @@ where
         let error = over_limit(&query.message.len().to_string(), limit);
         return error_response(&error, HeaderMap::new());
     }
-    let accept = (parts.headers.get("accept-encoding"))
+    let accept = (parts.headers.get(header::ACCEPT_ENCODING))
         .map_or(query.compression, |v| Encoding::pick(v.as_bytes()));
     let message = Bytes::from(query.message);
     call(
@@ -167,8 +167,8 @@ where
     let Ok(response) = inner.oneshot(request).await;
     let (parts, body) = response.into_parts();
     let mut headers = parts.headers;
-    let reply_encoding = headers.get("grpc-encoding").cloned();
-    let trailers_only = headers.contains_key("grpc-status");
+    let reply_encoding = headers.get(GRPC_ENCODING).cloned();
+    let trailers_only = headers.contains_key(GRPC_STATUS);
     let (data, mut trailers) = if trailers_only {
         // Trailers-only: the status came in the headers, with the metadata, and no message.
         let trailers = headers.clone();

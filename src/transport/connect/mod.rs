@@ -31,7 +31,9 @@ use tower::Service;
 use super::BoxError;
 use crate::connect::{
     Codec, ConnectError, PROTOCOL_VERSION, code_from_http,
-    metadata::{keep_metadata, take_prefixed_trailers},
+    metadata::{
+        GRPC_ACCEPT_ENCODING, GRPC_ENCODING, GRPC_STATUS, keep_metadata, take_prefixed_trailers,
+    },
     timeout::{CONNECT_TIMEOUT, GRPC_TIMEOUT, format_connect, parse_grpc},
 };
 
@@ -214,8 +216,8 @@ fn json_descriptor(descriptor: Option<&MethodDescriptor>) -> Result<&MethodDescr
 /// of compression: the request's `grpc-encoding` and `grpc-accept-encoding`.
 fn connect_headers(headers: &mut HeaderMap) -> (Option<HeaderValue>, Option<HeaderValue>) {
     let timeout = (headers.get(GRPC_TIMEOUT)).and_then(|value| parse_grpc(value.as_bytes()));
-    let encoding = headers.get("grpc-encoding").cloned();
-    let accept = headers.get("grpc-accept-encoding").cloned();
+    let encoding = headers.get(GRPC_ENCODING).cloned();
+    let accept = headers.get(GRPC_ACCEPT_ENCODING).cloned();
     keep_metadata(headers);
     if let Some(timeout) = timeout {
         headers.insert(CONNECT_TIMEOUT, format_connect(timeout));
@@ -296,7 +298,7 @@ fn split_unary(headers: &mut HeaderMap) -> HeaderMap {
 /// The gRPC status in trailers whose call succeeded.
 fn ok_trailers(mut trailers: HeaderMap) -> HeaderMap {
     keep_metadata(&mut trailers);
-    trailers.insert("grpc-status", HeaderValue::from_static("0"));
+    trailers.insert(GRPC_STATUS, HeaderValue::from_static("0"));
     trailers
 }
 

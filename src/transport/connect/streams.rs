@@ -23,7 +23,7 @@ use super::{
 };
 use crate::connect::{
     Codec, ContentType, Encoding, EndStream, Envelope, Envelopes, compression,
-    metadata::keep_metadata,
+    metadata::{GRPC_ENCODING, keep_metadata},
     transcode::{json_to_proto, proto_to_json},
 };
 
@@ -56,7 +56,7 @@ where
     let body = match codec {
         Codec::Proto => {
             if let Some(encoding) = encoding {
-                headers.insert(names.content, encoding);
+                headers.insert(names.content.clone(), encoding);
             }
             body
         }
@@ -96,7 +96,7 @@ where
         let status = not_connect(&parts.headers, content_type.header_value().to_str()?);
         return Ok(trailers_only(&status, parts.headers, http));
     }
-    let reply_encoding = parts.headers.get(names.content).map(|v| v.as_bytes());
+    let reply_encoding = parts.headers.get(&names.content).map(|v| v.as_bytes());
     let reply_encoding = match Encoding::from_name(reply_encoding.unwrap_or_default()) {
         Ok(encoding) => encoding,
         Err(err) => {
@@ -111,7 +111,7 @@ where
         HeaderValue::from_static("application/grpc"),
     );
     if let (Codec::Proto, Some(encoding)) = (codec, reply_encoding) {
-        headers.insert("grpc-encoding", HeaderValue::from_static(encoding.name()));
+        headers.insert(GRPC_ENCODING, HeaderValue::from_static(encoding.name()));
     }
     let json = match codec {
         Codec::Proto => None,
