@@ -7,7 +7,7 @@ use std::convert::Infallible;
 
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, header};
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full};
 use prost_reflect::MethodDescriptor;
 use tonic::{Code, Status, body::Body};
 use tower::{Service, ServiceExt as _};
@@ -58,17 +58,15 @@ where
     {
         return error_response(&over_limit(&length.to_string(), limit), HeaderMap::new());
     }
-    let message = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
-            return error_response(
-                &over_limit(&format!("more than {limit}"), limit),
-                HeaderMap::new(),
-            );
-        }
-        Err(err) => {
-            let error = ConnectError::new(Code::Cancelled, format!("reading the request: {err}"));
+    let message = match read_request(body, limit).await {
+        Ok(Some(message)) => message,
+        Ok(None) => {
+            let error = over_limit(&format!("more than {limit}"), limit);
             return error_response(&error, HeaderMap::new());
+        }
+        Err(status) => {
+            let words = format!("reading the request: {}", status.message());
+            return error_response(&ConnectError::new(Code::Cancelled, words), HeaderMap::new());
         }
     };
     call(
@@ -215,6 +213,29 @@ where
     let mut response = Response::new(ConnectBody::connect(Body::new(Full::new(body))));
     *response.headers_mut() = headers;
     response
+}
+
+/// The whole body of a request, or `None` when it is over `limit` bytes. One chunk (a small
+/// request) is kept as it is.
+async fn read_request(mut body: Body, limit: usize) -> Result<Option<Bytes>, Status> {
+    let mut data = Bytes::new();
+    let mut more: Option<BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(chunk) = frame?.into_data() else {
+            continue;
+        };
+        let held = more.as_ref().map_or(data.len(), BytesMut::len);
+        if held + chunk.len() > limit {
+            return Ok(None);
+        }
+        if data.is_empty() && more.is_none() {
+            data = chunk;
+        } else {
+            more.get_or_insert_with(|| BytesMut::from(&data[..]))
+                .extend_from_slice(&chunk);
+        }
+    }
+    Ok(Some(more.map_or(data, BytesMut::freeze)))
 }
 
 /// The data and the trailers of a reply. One chunk of data (a small reply) is kept as it is.
