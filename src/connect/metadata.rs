@@ -2,7 +2,7 @@
 //! prefixed with `trailer-`, and the headers that belong to either protocol's framing are not
 //! metadata to pass on.
 
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue, header};
 
 /// gRPC's headers, named once rather than parsed at each use.
 pub const GRPC_STATUS: HeaderName = HeaderName::from_static("grpc-status");
@@ -57,12 +57,21 @@ pub fn is_protocol_header(name: &HeaderName) -> bool {
 
 /// Removes the protocol headers from `headers`, keeping the metadata.
 pub fn keep_metadata(headers: &mut HeaderMap) {
+    remove_where(headers, is_protocol_header);
+}
+
+/// Keeps the metadata of `headers` under a new `content_type`: the old one is replaced rather
+/// than removed, which saves a removal on each call.
+pub fn keep_metadata_as(headers: &mut HeaderMap, content_type: HeaderValue) {
+    remove_where(headers, |name| {
+        name != header::CONTENT_TYPE && is_protocol_header(name)
+    });
+    headers.insert(header::CONTENT_TYPE, content_type);
+}
+
+fn remove_where(headers: &mut HeaderMap, protocol: impl Fn(&HeaderName) -> bool) {
     // A few headers at most: looking again from the start costs less than a list of them.
-    while let Some(name) = headers
-        .keys()
-        .find(|name| is_protocol_header(name))
-        .cloned()
-    {
+    while let Some(name) = headers.keys().find(|name| protocol(name)).cloned() {
         headers.remove(name);
     }
 }
@@ -98,9 +107,14 @@ mod tests {
         ] {
             headers.insert(name, "1".parse().unwrap());
         }
+        let mut other = headers.clone();
         keep_metadata(&mut headers);
         let mut left: Vec<_> = headers.keys().map(|k| k.as_str()).collect();
         left.sort_unstable();
         assert_eq!(left, ["authorization", "x-user"]);
+
+        keep_metadata_as(&mut other, HeaderValue::from_static("application/grpc"));
+        assert_eq!(other["content-type"], "application/grpc");
+        assert_eq!(other.len(), 3);
     }
 }

@@ -29,7 +29,7 @@ use tower::{Layer, Service};
 
 use crate::connect::{
     Codec, ConnectError, ContentType, Encoding,
-    metadata::{GRPC_ACCEPT_ENCODING, GRPC_ENCODING, keep_metadata},
+    metadata::{GRPC_ACCEPT_ENCODING, GRPC_ENCODING, keep_metadata_as},
     timeout::{CONNECT_TIMEOUT, GRPC_TIMEOUT, format_grpc, parse_connect},
 };
 pub use reply::ConnectBody;
@@ -222,12 +222,11 @@ fn grpc_parts(
         ),
         None => None,
     };
-    keep_metadata(&mut parts.headers);
-    let headers = &mut parts.headers;
-    headers.insert(
-        header::CONTENT_TYPE,
+    keep_metadata_as(
+        &mut parts.headers,
         HeaderValue::from_static("application/grpc"),
     );
+    let headers = &mut parts.headers;
     headers.insert(header::TE, HeaderValue::from_static("trailers"));
     if let Some(timeout) = timeout {
         headers.insert(GRPC_TIMEOUT, format_grpc(timeout));

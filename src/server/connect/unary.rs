@@ -18,7 +18,9 @@ use crate::connect::{
     envelope::{self, COMPRESSED, prefix},
     get::GetQuery,
     http_status,
-    metadata::{GRPC_ENCODING, GRPC_STATUS, add_prefixed_trailers, keep_metadata},
+    metadata::{
+        GRPC_ENCODING, GRPC_STATUS, add_prefixed_trailers, keep_metadata, keep_metadata_as,
+    },
     transcode::{json_to_proto, proto_to_json},
 };
 
@@ -167,13 +169,19 @@ where
     let mut headers = parts.headers;
     let reply_encoding = headers.get(GRPC_ENCODING).cloned();
     let trailers_only = headers.contains_key(GRPC_STATUS);
+    // The reply's, if it succeeds; an error's JSON replaces it.
+    let content_type = ContentType {
+        codec,
+        streaming: false,
+    }
+    .header_value();
     let (data, mut trailers) = if trailers_only {
         // Trailers-only: the status came in the headers, with the metadata, and no message.
         let trailers = headers.clone();
-        keep_metadata(&mut headers);
+        keep_metadata_as(&mut headers, content_type);
         (Bytes::new(), trailers)
     } else {
-        keep_metadata(&mut headers);
+        keep_metadata_as(&mut headers, content_type);
         match read_reply(Body::new(body)).await {
             Ok(reply) => reply,
             Err(status) => {
@@ -195,11 +203,6 @@ where
         Err(error) => return error_response(&error, headers),
     };
 
-    let content_type = ContentType {
-        codec,
-        streaming: false,
-    };
-    headers.insert(header::CONTENT_TYPE, content_type.header_value());
     let body = match accept {
         Some(accept) if reply.len() >= COMPRESS_FROM => {
             headers.insert(
