@@ -389,3 +389,25 @@ async fn unary_trailers_and_http_statuses() {
     let status = one.say_hello(hello("x")).await.unwrap_err();
     assert!(status.message().contains("--protocol grpc"), "{status:?}");
 }
+
+/// A plain gRPC server (tonic, without serve's Connect layer) answers a Connect call as gRPC:
+/// the error names the protocol it speaks.
+#[tokio::test]
+async fn a_grpc_only_server_is_named() {
+    let addr = common::serve_in_background(|| async {
+        tonic::transport::Server::builder().add_service(apicli::api::api_server::ApiServer::new(
+            apicli::server::ApiService::new(Duration::ZERO, 10),
+        ))
+    });
+    let mut client = client(&addr, ConnectOptions::default()).await;
+    let status = client.say_hello(hello("x")).await.unwrap_err();
+    assert!(
+        status.message().contains("try --protocol grpc"),
+        "{status:?}"
+    );
+    let status = stream_status(&addr).await;
+    assert!(
+        status.message().contains("try --protocol grpc"),
+        "{status:?}"
+    );
+}
