@@ -110,7 +110,7 @@ _apicli() {
 
     case "${cmd}" in
         apicli)
-            opts="-H -o -v -q -h -V --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help --version hello get-all stream health list describe call bench profiles serve completions help"
+            opts="-H -o -v -q -h -V --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help --version hello get-all stream health list describe call bench profiles serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +188,10 @@ _apicli() {
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
                     return 0
                     ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
+                    return 0
+                    ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -204,7 +208,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench)
-            opts="-d -c -n -z -I -H -o -q -h --data --concurrency --connections --total --duration --rps --warmup --threads --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --quiet --color --help"
+            opts="-d -c -n -z -I -H -o -q -h --data --concurrency --connections --total --duration --rps --warmup --threads --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -354,6 +358,10 @@ _apicli() {
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
                     return 0
                     ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
+                    return 0
+                    ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -370,7 +378,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__call)
-            opts="-d -I -H -o -v -q -h --data --emit-defaults --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-d -I -H -o -v -q -h --data --emit-defaults --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,6 +480,10 @@ _apicli() {
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
                     return 0
                     ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
+                    return 0
+                    ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -506,7 +518,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__describe)
-            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +612,10 @@ _apicli() {
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
                     return 0
                     ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
+                    return 0
+                    ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -616,7 +632,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__get__subcmd__all)
-            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +714,10 @@ _apicli() {
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
                     return 0
                     ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
+                    return 0
+                    ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -714,7 +734,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__health)
-            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +810,10 @@ _apicli() {
                     ;;
                 --http)
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
                     return 0
                     ;;
                 --keepalive)
@@ -808,7 +832,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__hello)
-            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -884,6 +908,10 @@ _apicli() {
                     ;;
                 --http)
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
                     return 0
                     ;;
                 --keepalive)
@@ -1098,7 +1126,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__list)
-            opts="-I -H -o -v -q -h --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1190,6 +1218,10 @@ _apicli() {
                     ;;
                 --http)
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
                     return 0
                     ;;
                 --keepalive)
@@ -1364,7 +1396,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__stream)
-            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1444,6 +1476,10 @@ _apicli() {
                     ;;
                 --http)
                     COMPREPLY=($(compgen -W "1.1 2 auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --codec)
+                    COMPREPLY=($(compgen -W "proto json" -- "${cur}"))
                     return 0
                     ;;
                 --keepalive)

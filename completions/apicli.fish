@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_apicli_global_optspecs
-    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= protocol= http= keepalive= v/verbose q/quiet color= h/help V/version
+    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= protocol= http= codec= get keepalive= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_apicli_needs_command
@@ -47,12 +47,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_needs_command" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_needs_command" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_needs_command" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_needs_command" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_needs_command" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_needs_command" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -92,12 +95,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -125,12 +131,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -158,12 +167,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -190,12 +202,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -225,12 +240,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -260,6 +278,8 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -267,6 +287,7 @@ never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l template -d 'Print a JSON request skeleton of the message (or the method\'s request) instead'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -297,6 +318,8 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -304,6 +327,7 @@ never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l emit-defaults -d 'Include fields that hold default values in -o json'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -343,12 +367,15 @@ grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''

@@ -14,7 +14,9 @@ mod serve;
 pub use audience::{Audience, CLIENT_HEADINGS, GROUPS, Group, OWN_HELP, REFUSED};
 pub use bench::{BenchArgs, MAX_CONCURRENCY, MAX_CONNECTIONS};
 pub use command::{command, parse, scripts};
-pub use global::{ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol};
+pub use global::{
+    Codec, ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol,
+};
 pub use serve::{LogFormat, ServeArgs};
 
 use std::path::PathBuf;

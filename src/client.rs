@@ -21,6 +21,7 @@ use crate::{
     tls,
     transport::{
         Channel,
+        connect::ConnectOptions,
         http::{Http1, HttpClient},
     },
 };
@@ -75,7 +76,13 @@ async fn open(
     if settings.verbose {
         eprintln!("apicli: {} over {version}: {why}", settings.protocol);
     }
-    Channel::over(http, settings.protocol).ok_or_else(|| {
+    let connect = ConnectOptions {
+        codec: settings.codec,
+        get: settings.get,
+        max_message_size: settings.max_message_size,
+        pool: None,
+    };
+    Channel::over(http, settings.protocol, connect).ok_or_else(|| {
         anyhow!(
             "--protocol {} is not available over {version}",
             settings.protocol
@@ -327,6 +334,15 @@ pub fn call_error(
     stage: Stage,
     pool: Option<&prost_reflect::DescriptorPool>,
 ) -> anyhow::Error {
+    // A transport's own check that refused the call before sending it (a Connect GET too long
+    // for a URL): exit 2, as a check in settings would be.
+    let mut source = std::error::Error::source(status);
+    while let Some(err) = source {
+        if let Some(usage) = err.downcast_ref::<UsageError>() {
+            return UsageError(usage.0.clone()).into();
+        }
+        source = err.source();
+    }
     let progress = if progress.is_empty() {
         String::new()
     } else {

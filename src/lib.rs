@@ -9,6 +9,7 @@ pub mod call;
 pub mod cli;
 pub mod client;
 pub mod complete;
+pub mod connect;
 pub mod describe;
 pub mod descriptors;
 pub mod details;

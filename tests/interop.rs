@@ -1232,3 +1232,103 @@ fn apicli_bench_loads_grpcio_servers() {
         "{ran}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// buf curl --protocol connect → apicli serve (h2c)
+// ---------------------------------------------------------------------------------------------
+
+/// `buf curl --protocol connect --http2-prior-knowledge --schema proto/api.proto --data DATA
+/// URL/api.Api/METHOD`, plus ARGS.
+fn buf_curl_connect(peers: &Peers, url: &str, method: &str, data: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(&peers.buf);
+    cmd.args(["curl", "--protocol", "connect", "--http2-prior-knowledge"])
+        .args(["--schema", "proto/api.proto", "--data", data])
+        .args(args)
+        .arg(format!("{url}/api.Api/{method}"));
+    no_proxy(&mut cmd);
+    cmd
+}
+
+#[test]
+fn buf_curl_connect_hello_to_apicli_serve() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&[]);
+    let ran = run(&mut buf_curl_connect(
+        peers,
+        &server.url(),
+        "sayHello",
+        r#"{"name":"Gonzalo"}"#,
+        &["-H", "x-trace: abc", "-H", "x-blob-bin: AAH+/xAg"],
+    ));
+    ran.assert_code(0);
+    assert_eq!(
+        ran.json_stream(),
+        [json!({"message": "Hello Gonzalo!"})],
+        "{ran}"
+    );
+}
+
+#[test]
+fn buf_curl_connect_stream_to_apicli_serve() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&[]);
+    let ran = run(&mut buf_curl_connect(
+        peers,
+        &server.url(),
+        "getStream",
+        r#"{"length":5}"#,
+        &[],
+    ));
+    ran.assert_code(0);
+    assert_eq!(ran.json_stream(), items(1..=5), "{ran}");
+}
+
+#[test]
+fn buf_curl_connect_sees_apicli_serves_errors() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&["--max-items", "10"]);
+    let ran = run(&mut buf_curl_connect(
+        peers,
+        &server.url(),
+        "getAll",
+        r#"{"length":11}"#,
+        &[],
+    ));
+    assert_ne!(ran.code, Some(0), "{ran}");
+    assert!(ran.stderr.contains("invalid_argument"), "{ran}");
+    assert!(ran.stderr.contains("0 to 10 items"), "{ran}");
+
+    let ran = run(&mut buf_curl_connect(
+        peers,
+        &server.url(),
+        "getStream",
+        r#"{"length":-1}"#,
+        &[],
+    ));
+    assert_ne!(ran.code, Some(0), "{ran}");
+    assert!(ran.stderr.contains("invalid_argument"), "{ran}");
+}
+
+#[test]
+fn buf_curl_connect_reflects_apicli_serve() {
+    let peers = peers_or_skip!();
+    let server = Server::start(&[]);
+    let mut cmd = Command::new(&peers.buf);
+    cmd.args([
+        "curl",
+        "--protocol",
+        "connect",
+        "--http2-prior-knowledge",
+        "--reflect",
+    ])
+    .args(["--data", r#"{"name":"Gonzalo"}"#])
+    .arg(format!("{}/api.Api/sayHello", server.url()));
+    no_proxy(&mut cmd);
+    let ran = run(&mut cmd);
+    ran.assert_code(0);
+    assert_eq!(
+        ran.json_stream(),
+        [json!({"message": "Hello Gonzalo!"})],
+        "{ran}"
+    );
+}

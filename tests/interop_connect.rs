@@ -7,8 +7,8 @@
 //! - connect-web in Debian's chromium, headless (`tests/interop/node/page.mjs`) → a server that
 //!   allows the page's origin.
 //!
-//! Each direction is a table of protocols (the constants below): a cell that apicli cannot pass
-//! yet is left out, with a comment naming what enables it.
+//! Each direction is a table of protocols (the constants below), with a comment on the cells
+//! that are left out and why.
 //!
 //! The peers are installed on first use by `tests/interop/setup.sh` (which runs
 //! `tests/interop/node/setup.sh`) into `target/interop/`. When that fails, the tests print
@@ -42,50 +42,58 @@ enum Port {
 /// apicli → connect-node: `--protocol` and the port, for hello, get-all, stream, statuses,
 /// details, headers, trailers and deadlines. More flags may follow the protocol's name, as in
 /// `"connect --codec json"` (see `protocol_args`); the same holds in the other apicli tables.
-/// To add once apicli's client has `--protocol` and `--http` and speaks them:
-/// `("connect", H2c)`, `("connect", Http1)`, `("connect --codec json", H2c)`,
-/// `("connect --compress gzip", Http1)`, `("grpc-web", H2c)`, `("grpc-web", Http1)`.
-/// Not `grpc-web-text`: connect-node does not serve it (it answers 415).
+/// Not `grpc-web-text`: connect-node does not serve it (it answers 415). Not `connect --get`:
+/// connect-node takes GET only for methods marked `NO_SIDE_EFFECTS`, which api.proto's are not.
 const APICLI_TO_NODE: &[(&str, Port)] = &[
     ("grpc", Port::H2c),
+    ("connect", Port::H2c),
+    ("connect", Port::Http1),
+    ("connect --codec json", Port::H2c),
+    ("connect --compress gzip", Port::Http1),
     ("grpc-web", Port::H2c),
     ("grpc-web", Port::Http1),
 ];
 
 /// apicli `call --proto proto/route_guide.proto` → connect-node's RouteGuide on h2c, all four
-/// RPC kinds. To add with Connect in apicli: `"connect"`.
-const APICLI_TO_NODE_ROUTE_GUIDE: &[&str] = &["grpc"];
+/// RPC kinds.
+const APICLI_TO_NODE_ROUTE_GUIDE: &[&str] = &["grpc", "connect", "connect --codec json"];
 
 /// apicli `call --proto proto/route_guide.proto` → connect-node's RouteGuide, where the
 /// transport carries only some kinds: each kind it carries answers, and the others (bidi over
 /// HTTP/1.1; client streams and bidi in gRPC-Web) exit 2 before anything is sent.
-/// To add: `("connect", Http1)` with Connect and `--http 1.1`; `("grpc-web", H2c)` and
-/// `("grpc-web", Http1)` with gRPC-Web. Remove the test's `#[ignore]` with the first.
-const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] =
-    &[("grpc-web", Port::H2c), ("grpc-web", Port::Http1)];
+const APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS: &[(&str, Port)] = &[
+    ("connect", Port::Http1),
+    ("grpc-web", Port::H2c),
+    ("grpc-web", Port::Http1),
+];
 
 /// connect-node client → `apicli serve`: (`--protocol` of client.mjs, `--http`).
 /// More flags may follow the protocol's name, as in `"connect --codec json"`.
-/// To add when serve answers them: `("connect", "2")`, `("connect", "1.1")`,
-/// `("connect --codec json", "2")` (Connect in serve, and HTTP/1.1 accepted), `("grpcweb", "2")`,
-/// `("grpcweb", "1.1")` (gRPC-Web in serve).
-const NODE_CLIENT_TO_SERVE: &[(&str, &str)] =
-    &[("grpc", "2"), ("grpcweb", "2"), ("grpcweb", "1.1")];
+const NODE_CLIENT_TO_SERVE: &[(&str, &str)] = &[
+    ("grpc", "2"),
+    ("connect", "2"),
+    ("connect", "1.1"),
+    ("connect --codec json", "2"),
+    ("connect --codec json", "1.1"),
+    ("grpcweb", "2"),
+    ("grpcweb", "1.1"),
+];
 
 /// `buf curl` → `apicli serve`: (`--protocol`, whether with `--http2-prior-knowledge`; without
 /// it, buf speaks HTTP/1.1 to an http:// URL, where gRPC cannot go).
-/// To add: `("connect", true)`, `("connect", false)` with Connect in serve (and HTTP/1.1
-/// accepted, for the second); `("grpcweb", true)`, `("grpcweb", false)` with gRPC-Web in serve.
-const BUF_CURL_TO_SERVE: &[(&str, bool)] = &[("grpc", true), ("grpcweb", true), ("grpcweb", false)];
+const BUF_CURL_TO_SERVE: &[(&str, bool)] = &[
+    ("grpc", true),
+    ("connect", true),
+    ("connect", false),
+    ("grpcweb", true),
+    ("grpcweb", false),
+];
 
 /// connect-web in chromium → connect-node's HTTP/1.1 port: the page's protocols.
 const BROWSER_TO_NODE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
 
 /// connect-web in chromium → `apicli serve --cors-origin`: the page's protocols.
-/// To add: `"grpcweb"` once serve answers gRPC-Web over HTTP/1.1 with `--cors-origin`, then
-/// `"connect-proto"` and `"connect-json"` once it answers Connect (with its JSON codec for the
-/// second). Remove the test's `#[ignore]` with the first.
-const BROWSER_TO_SERVE: &[&str] = &["grpcweb"];
+const BROWSER_TO_SERVE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
 
 // ---------------------------------------------------------------------------------------------
 // Peers and processes

@@ -177,12 +177,66 @@ fn what_grpc_web_cannot_carry_is_refused_before_anything_is_sent() {
         "apicli: error: gRPC needs HTTP/2, not --http 1.1; use --protocol grpc-web (or connect) \
          over HTTP/1.1\n"
     );
-    let output = call(&server, &["hello", "x", "--protocol", "connect"]);
-    assert_exit(&output, 2);
-    assert_one_error_line(
-        &output,
-        "--protocol connect is not available in this build yet",
-    );
+    // What Connect cannot carry, and Connect's own flags without it.
+    let route_guide = concat!(env!("CARGO_MANIFEST_DIR"), "/proto/route_guide.proto");
+    let connect_cases: &[(&[&str], &str)] = &[
+        (
+            &["list", "--protocol", "connect", "--http", "1.1"],
+            "apicli: error: reflection is a bidi stream, which HTTP/1.1 (--http 1.1) cannot \
+             carry; give the service's descriptors with --proto or --protoset (or use --http 2)\n",
+        ),
+        (
+            &[
+                "call",
+                "routeguide.RouteGuide/RouteChat",
+                "-d",
+                "{}",
+                "--protocol",
+                "connect",
+                "--http",
+                "1.1",
+                "--proto",
+                route_guide,
+            ],
+            "apicli: error: routeguide.RouteGuide/RouteChat is bidi-streaming, which HTTP/1.1 \
+             cannot carry; use --http 2\n",
+        ),
+        (
+            &[
+                "call",
+                "routeguide.RouteGuide/ListFeatures",
+                "-d",
+                "{}",
+                "--protocol",
+                "connect",
+                "--get",
+                "--proto",
+                route_guide,
+            ],
+            "apicli: error: routeguide.RouteGuide/ListFeatures is server-streaming, and --get \
+             sends unary calls only; send it without --get\n",
+        ),
+        (
+            &["stream", "--length", "2", "--protocol", "connect", "--get"],
+            "apicli: error: api.Api/getStream is server-streaming, and --get sends unary calls \
+             only; send it without --get\n",
+        ),
+        (
+            &["hello", "x", "--get"],
+            "apicli: error: --get is Connect's; add --protocol connect (the protocol now is \
+             grpc)\n",
+        ),
+        (
+            &["hello", "x", "--codec", "json", "--protocol", "grpc-web"],
+            "apicli: error: --codec json is Connect's; add --protocol connect (the protocol now \
+             is grpc-web)\n",
+        ),
+    ];
+    for (args, expected) in connect_cases {
+        let output = call(&server, args);
+        assert_exit(&output, 2);
+        assert_eq!(stderr(&output), *expected, "{args:?}");
+    }
     assert!(
         !server.log().contains("method="),
         "a call was made:\n{}",

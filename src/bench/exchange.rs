@@ -149,6 +149,9 @@ impl Calls {
         if let Some(timeout) = self.timeout {
             request.set_timeout(timeout);
         }
+        if let Some(mark) = &self.mark {
+            request.extensions_mut().insert(mark.clone());
+        }
         request
     }
 }

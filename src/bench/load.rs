@@ -33,6 +33,7 @@ use crate::{
     stop::Stop,
     transport::{
         Channel,
+        connect::ConnectMethod,
         lane::{self, Head},
     },
 };
@@ -93,6 +94,8 @@ pub struct Calls {
     /// When the calls take the fast path (see `transport::lane`): what each one sends, by endpoint;
     /// empty otherwise.
     pub lean: Vec<Head>,
+    /// The method's mark, which each request carries over Connect (see `transport::connect`).
+    pub mark: Option<ConnectMethod>,
 }
 
 impl Calls {

@@ -36,8 +36,8 @@ use crate::{
     call::CallRun,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    settings::{Bench, ClientSettings, OutputFormat, StopAfter, Target, Warmup},
-    transport::lane,
+    settings::{Bench, ClientSettings, OutputFormat, Protocol, StopAfter, Target, Warmup},
+    transport::{connect::ConnectMethod, lane},
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
@@ -130,6 +130,8 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
         compression: client::compression(settings),
         addrs: bench.endpoints.iter().map(|(_, t)| t.display()).collect(),
         lean,
+        // Connect tells unary calls from streams, and encodes JSON, by the method's mark.
+        mark: (settings.protocol == Protocol::Connect).then(|| ConnectMethod::of(method.clone())),
     };
     let live = settings.progress.then(live::Live::new);
     let measured = load::run(settings, bench, calls, live).await?;

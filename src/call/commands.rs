@@ -25,6 +25,17 @@ impl CallRun<'_> {
         if let Call::Method { method, data, .. } = call {
             return self.dynamic(method, data, printer).await;
         }
+        if let Call::Stream { .. } = call {
+            // `--get` sends unary calls only: refused before anything is dialed.
+            let settings = self.settings;
+            crate::settings::check_streaming(
+                settings.protocol,
+                settings.http,
+                settings.get,
+                crate::settings::Streaming::Server,
+                "api.Api/getStream",
+            )?;
+        }
         let channel = self.connect().await?;
         let mut grpc = self.grpc(channel);
         match call {
@@ -113,6 +124,7 @@ impl CallRun<'_> {
                 .map_err(|_| UsageError(format!("'{shown}' cannot be a request path")))?,
             server_streaming: method.is_server_streaming(),
             expected: None,
+            descriptor: Some(method.clone()),
         };
         let codec = DynamicCodec::new(method.output());
         let mut grpc = self.grpc(channel);

@@ -23,7 +23,10 @@ use crate::{
     exit::UsageError,
     output::{Printer, Progress, Render},
     stop::Stopped,
-    transport::Channel,
+    transport::{
+        Channel,
+        connect::{ConnectMethod, RpcKind},
+    },
 };
 
 impl CallRun<'_> {
@@ -54,7 +57,7 @@ impl CallRun<'_> {
         let path = method.path.clone();
         match (requests, method.server_streaming) {
             (Requests::One(message), false) => {
-                let request = self.request(tokio_stream::once(message));
+                let request = self.request(tokio_stream::once(message), method, RpcKind::Unary);
                 let message = self
                     .single(grpc, request, path, codec, None, &|| String::new())
                     .await?;
@@ -65,7 +68,7 @@ impl CallRun<'_> {
                 Ok(Some(message))
             }
             (Requests::One(message), true) => {
-                let request = self.request(message);
+                let request = self.request(message, method, RpcKind::ServerStreaming);
                 let response = self
                     .stop
                     .race(grpc.server_streaming(request, path, codec))
@@ -82,7 +85,12 @@ impl CallRun<'_> {
                 let outgoing = Outgoing::new(receiver, progress.bar(), !server_streaming);
                 let sent = Arc::clone(&outgoing.sent);
                 let failure = Arc::clone(&outgoing.failure);
-                let request = self.request(outgoing.into_stream());
+                let kind = if server_streaming {
+                    RpcKind::Bidi
+                } else {
+                    RpcKind::ClientStreaming
+                };
+                let request = self.request(outgoing.into_stream(), method, kind);
                 if server_streaming {
                     drop(progress);
                     let call = grpc.streaming(request, path, codec);
@@ -193,8 +201,14 @@ impl CallRun<'_> {
         }
     }
 
-    fn request<T>(&self, message: T) -> tonic::Request<T> {
-        let request = client::request(self.settings, message, self.stop.time_left());
+    /// The request of a call of `method`, marked with its kind for the transports that need it
+    /// (Connect sends unary calls and streams differently).
+    fn request<T>(&self, message: T, method: &Invocation, kind: RpcKind) -> tonic::Request<T> {
+        let mut request = client::request(self.settings, message, self.stop.time_left());
+        request.extensions_mut().insert(ConnectMethod {
+            kind,
+            descriptor: method.descriptor.clone(),
+        });
         self.events.request_metadata(request.metadata());
         request
     }

@@ -86,6 +86,8 @@ pub struct Invocation {
     pub server_streaming: bool,
     /// How many messages a typed stream asked for.
     pub expected: Option<i32>,
+    /// The method's descriptor, when the call has one: Connect's JSON codec needs it.
+    pub descriptor: Option<prost_reflect::MethodDescriptor>,
 }
 
 impl Invocation {
@@ -94,6 +96,7 @@ impl Invocation {
             path: http::uri::PathAndQuery::from_static(path),
             server_streaming,
             expected,
+            descriptor: None,
         }
     }
 }
@@ -188,7 +191,13 @@ impl<'a> CallRun<'a> {
             Some(transport::http::Version::Http1) => HttpVersion::Http1,
             _ => self.settings.http,
         };
-        settings::check_streaming(self.settings.protocol, http, streaming, shown)
+        settings::check_streaming(
+            self.settings.protocol,
+            http,
+            self.settings.get,
+            streaming,
+            shown,
+        )
     }
 
     fn grpc(&self, channel: Channel) -> Grpc<Channel> {

@@ -183,6 +183,21 @@ pub struct GlobalArgs {
     )]
     pub http: Option<HttpVersion>,
 
+    /// How Connect encodes messages on the wire: binary protobuf, or the JSON as typed
+    /// (--protocol connect) [default: proto]
+    #[arg(
+        help_heading = "Client options",
+        long,
+        global = true,
+        value_enum,
+        value_name = "CODEC"
+    )]
+    pub codec: Option<Codec>,
+
+    /// Send unary calls as Connect GET requests, the message in the URL (--protocol connect)
+    #[arg(help_heading = "Client options", long, global = true)]
+    pub get: bool,
+
     /// Send HTTP/2 keepalive pings this often (e.g. 30s)
     #[arg(
         help_heading = "Client options",
@@ -239,6 +254,14 @@ pub enum Protocol {
     /// gRPC-Web, base64 text (application/grpc-web-text)
     #[value(name = "grpc-web-text")]
     GrpcWebText,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Codec {
+    /// Binary protobuf (application/proto)
+    Proto,
+    /// The proto3 JSON mapping (application/json)
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

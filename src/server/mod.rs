@@ -6,6 +6,7 @@ mod api_routes;
 mod auth;
 mod call_log;
 mod compressor;
+mod connect;
 mod cors;
 mod deadline;
 mod grpc_web;
@@ -39,6 +40,7 @@ use crate::{
     settings::{ServeSettings, io_words},
 };
 use api_routes::ApiRoutes;
+use connect::ConnectLayer;
 use listen::Listener;
 use request_limit::RequestLimitLayer;
 use shards::{Shards, Signals};
@@ -127,7 +129,9 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         .layer(tower::util::option_layer(cors::layer(
             &settings.cors_origins,
         )))
-        // Outside the log, which then logs the gRPC call that a gRPC-Web request became.
+        // Outside the log, which then logs the gRPC call that a Connect or gRPC-Web request
+        // became, and names the protocol it came in.
+        .layer(connect_layer(limits.max_request_size))
         .layer(grpc_web::GrpcWebLayer)
         .layer(call_log.clone())
         // Inside the log, so that the log shows the status the client gets.
@@ -225,6 +229,19 @@ fn reflection() -> anyhow::Result<(
         builder().build_v1().context("building reflection")?,
         builder().build_v1alpha().context("building reflection")?,
     ))
+}
+
+/// Connect for every service served, with the descriptors of their messages for JSON.
+fn connect_layer(max_request_size: usize) -> ConnectLayer {
+    ConnectLayer::new(
+        &[
+            api::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+        ],
+        max_request_size,
+    )
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -18,15 +18,19 @@ use tower::{
 use tracing::{debug, error};
 
 use super::{
-    CallLogLayer, cors::CorsFor, grpc_web::GrpcWebLayer, request_limit::RequestLimitLayer,
-    tls::HANDSHAKE_TIMEOUT,
+    CallLogLayer, connect::ConnectLayer, cors::CorsFor, grpc_web::GrpcWebLayer,
+    request_limit::RequestLimitLayer, tls::HANDSHAKE_TIMEOUT,
 };
 
-/// The server's routes behind the call log, gRPC-Web and CORS, ready to serve connections.
+/// The server's routes behind the call log, gRPC-Web, Connect and CORS, ready to serve
+/// connections.
 pub type AppRouter = Router<
     Stack<
         RequestLimitLayer,
-        Stack<CallLogLayer, Stack<GrpcWebLayer, Stack<Either<CorsFor, Identity>, Identity>>>,
+        Stack<
+            CallLogLayer,
+            Stack<GrpcWebLayer, Stack<ConnectLayer, Stack<Either<CorsFor, Identity>, Identity>>>,
+        >,
     >,
 >;
 

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     cli::{self, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs},
+    connect::Codec,
     exit::UsageError,
     headers::Header,
 };
@@ -69,6 +70,10 @@ pub struct ClientSettings {
     pub protocol: Protocol,
     /// `--http`: the HTTP version asked for.
     pub http: HttpVersion,
+    /// `--codec`: how Connect encodes messages on the wire.
+    pub codec: Codec,
+    /// `--get`: unary Connect calls as GET requests.
+    pub get: bool,
     pub max_message_size: usize,
     pub output: OutputFormat,
     pub verbose: bool,
@@ -109,6 +114,7 @@ pub(super) fn client_settings_at(
         metadata.push(Header::parse(&format!("authorization: Bearer {token}"))?);
     }
     let (protocol, http) = super::protocol::resolve(global.protocol, global.http)?;
+    let codec = super::protocol::codec(protocol, global.codec, global.get)?;
     let tls = client_tls(&global, &target)?;
     let proxy = route(&global, &target)?;
     if let Some(authority) = &global.authority {
@@ -139,6 +145,8 @@ pub(super) fn client_settings_at(
         compress: global.compress,
         protocol,
         http,
+        codec,
+        get: global.get,
         max_message_size: global
             .max_message_size
             .as_deref()

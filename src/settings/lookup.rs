@@ -35,6 +35,8 @@ impl ClientSettings {
             compress: None,
             protocol: super::Protocol::Grpc,
             http: super::HttpVersion::Auto,
+            codec: crate::connect::Codec::Proto,
+            get: false,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             output: OutputFormat::Table,
             verbose: false,

@@ -1,7 +1,7 @@
 //! The wire protocol and the HTTP version a client call goes over (`--protocol`, `--http`), and
 //! what a protocol cannot carry, checked before anything is sent.
 
-use crate::{cli, exit::UsageError};
+use crate::{cli, connect::Codec, exit::UsageError};
 
 /// The protocol that carries a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,8 +70,7 @@ impl HttpVersion {
     }
 }
 
-/// `--protocol` and `--http` as settings. Every protocol that this build does not carry yet is
-/// refused here, in this one place.
+/// `--protocol` and `--http` as settings.
 pub(super) fn resolve(
     protocol: Option<cli::Protocol>,
     http: Option<cli::HttpVersion>,
@@ -82,13 +81,6 @@ pub(super) fn resolve(
         Some(cli::Protocol::GrpcWeb) => Protocol::GrpcWeb,
         Some(cli::Protocol::GrpcWebText) => Protocol::GrpcWebText,
     };
-    if protocol == Protocol::Connect {
-        return Err(UsageError(
-            "--protocol connect is not available in this build yet; use grpc, grpc-web or \
-             grpc-web-text"
-                .into(),
-        ));
-    }
     let http = match http {
         None | Some(cli::HttpVersion::Auto) => HttpVersion::Auto,
         Some(cli::HttpVersion::Http1) => HttpVersion::Http1,
@@ -103,15 +95,49 @@ pub(super) fn resolve(
     Ok((protocol, http))
 }
 
+/// `--codec` and `--get`, which only Connect has: with another protocol they are refused.
+pub(super) fn codec(
+    protocol: Protocol,
+    codec: Option<cli::Codec>,
+    get: bool,
+) -> Result<Codec, UsageError> {
+    let codec = match codec {
+        None | Some(cli::Codec::Proto) => Codec::Proto,
+        Some(cli::Codec::Json) => Codec::Json,
+    };
+    if protocol != Protocol::Connect {
+        let flag = match (codec, get) {
+            (Codec::Json, _) => "--codec json",
+            (_, true) => "--get",
+            (Codec::Proto, false) => return Ok(codec),
+        };
+        return Err(UsageError(format!(
+            "{flag} is Connect's; add --protocol connect (the protocol now is {protocol})"
+        )));
+    }
+    Ok(codec)
+}
+
 /// Whether `protocol` over `http` can carry a method of this kind; the refusal says why and what
 /// to use instead. `http` is the version asked for; a bidi call under `auto` is refused later,
 /// when the connection turns out to be HTTP/1.1.
 pub fn check_streaming(
     protocol: Protocol,
     http: HttpVersion,
+    get: bool,
     streaming: Streaming,
     method: &str,
 ) -> Result<(), UsageError> {
+    if get && streaming != Streaming::Unary {
+        let what = match streaming {
+            Streaming::Server => "server-streaming",
+            Streaming::Client => "client-streaming",
+            _ => "bidi-streaming",
+        };
+        return Err(UsageError(format!(
+            "{method} is {what}, and --get sends unary calls only; send it without --get"
+        )));
+    }
     let what = match streaming {
         Streaming::Unary | Streaming::Server => return Ok(()),
         Streaming::Client => "client-streaming",
@@ -136,9 +162,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn connect_is_refused_until_it_is_built() {
-        let err = resolve(Some(cli::Protocol::Connect), None).unwrap_err().0;
-        assert!(err.contains("not available in this build yet"), "{err}");
+    fn protocols_and_versions_resolve() {
+        assert_eq!(
+            resolve(Some(cli::Protocol::Connect), Some(cli::HttpVersion::Http1)).unwrap(),
+            (Protocol::Connect, HttpVersion::Http1)
+        );
         assert_eq!(
             resolve(Some(cli::Protocol::GrpcWeb), None).unwrap(),
             (Protocol::GrpcWeb, HttpVersion::Auto)
@@ -150,28 +178,94 @@ mod tests {
     }
 
     #[test]
+    fn codec_and_get_are_connect_s_alone() {
+        assert_eq!(
+            codec(Protocol::Connect, Some(cli::Codec::Json), true).unwrap(),
+            Codec::Json
+        );
+        assert_eq!(
+            codec(Protocol::Grpc, Some(cli::Codec::Proto), false).unwrap(),
+            Codec::Proto
+        );
+        for protocol in [Protocol::Grpc, Protocol::GrpcWeb, Protocol::GrpcWebText] {
+            assert!(codec(protocol, Some(cli::Codec::Json), false).is_err());
+            assert!(codec(protocol, None, true).is_err());
+        }
+    }
+
+    #[test]
+    fn get_sends_unary_calls_only() {
+        for kind in [Streaming::Server, Streaming::Client, Streaming::Bidi] {
+            let refusal = check_streaming(Protocol::Connect, HttpVersion::Http2, true, kind, "m");
+            assert!(
+                refusal
+                    .unwrap_err()
+                    .0
+                    .contains("--get sends unary calls only")
+            );
+        }
+        assert!(
+            check_streaming(
+                Protocol::Connect,
+                HttpVersion::Http2,
+                true,
+                Streaming::Unary,
+                "m"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn grpc_web_refuses_streams_from_the_client() {
         for protocol in [Protocol::GrpcWeb, Protocol::GrpcWebText] {
             for kind in [Streaming::Client, Streaming::Bidi] {
-                assert!(check_streaming(protocol, HttpVersion::Http2, kind, "m").is_err());
+                assert!(check_streaming(protocol, HttpVersion::Http2, false, kind, "m").is_err());
             }
-            assert!(check_streaming(protocol, HttpVersion::Http1, Streaming::Server, "m").is_ok());
+            assert!(
+                check_streaming(protocol, HttpVersion::Http1, false, Streaming::Server, "m")
+                    .is_ok()
+            );
         }
-        assert!(check_streaming(Protocol::Grpc, HttpVersion::Http2, Streaming::Bidi, "m").is_ok());
+        assert!(
+            check_streaming(
+                Protocol::Grpc,
+                HttpVersion::Http2,
+                false,
+                Streaming::Bidi,
+                "m"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn http1_refuses_bidi_alone() {
-        let refusal = check_streaming(Protocol::Connect, HttpVersion::Http1, Streaming::Bidi, "m");
+        let refusal = check_streaming(
+            Protocol::Connect,
+            HttpVersion::Http1,
+            false,
+            Streaming::Bidi,
+            "m",
+        );
         assert_eq!(
             refusal.unwrap_err().0,
             "m is bidi-streaming, which HTTP/1.1 cannot carry; use --http 2"
         );
         for kind in [Streaming::Unary, Streaming::Server, Streaming::Client] {
-            assert!(check_streaming(Protocol::Connect, HttpVersion::Http1, kind, "m").is_ok());
+            assert!(
+                check_streaming(Protocol::Connect, HttpVersion::Http1, false, kind, "m").is_ok()
+            );
         }
         assert!(
-            check_streaming(Protocol::Connect, HttpVersion::Auto, Streaming::Bidi, "m").is_ok()
+            check_streaming(
+                Protocol::Connect,
+                HttpVersion::Auto,
+                false,
+                Streaming::Bidi,
+                "m"
+            )
+            .is_ok()
         );
     }
 }

@@ -4,13 +4,14 @@
 //! [`Channel`] and sees gRPC requests and responses: HTTP requests whose bodies are enveloped
 //! messages, and responses that end in `grpc-status` trailers. Which protocol carries them is
 //! decided here, once, when the channel is made. gRPC goes over HTTP/2; gRPC-Web
-//! ([`grpc_web`]) translates to and from gRPC at this seam, over a base HTTP client
-//! ([`http`]) that speaks HTTP/2 or HTTP/1.1, so that no code above it changes.
+//! ([`grpc_web`]) and Connect ([`connect`]) translate to and from gRPC at this seam, over a base
+//! HTTP client ([`http`]) that speaks HTTP/2 or HTTP/1.1, so that no code above it changes.
 //!
 //! Unary calls under load have a faster way down: [`lane`] sends requests that were framed
 //! once, with headers built once, straight over h2. [`lane::heads_for_load`] says when a load
 //! may take it.
 
+pub mod connect;
 pub mod grpc_web;
 pub mod http;
 pub mod lane;
@@ -42,7 +43,16 @@ enum Inner {
     Grpc(tonic::transport::Channel),
     /// gRPC-Web (binary or text) over HTTP/1.1 or HTTP/2.
     GrpcWeb(grpc_web::GrpcWeb),
+    /// Connect, translated from and to gRPC, through an HTTP client.
+    Connect {
+        service: connect::ConnectService<HttpService>,
+        version: http::Version,
+    },
 }
+
+/// An HTTP client (HTTP/1.1 or HTTP/2), boxed so that a [`Channel`] may carry any.
+pub type HttpService =
+    tower::util::BoxCloneSyncService<::http::Request<Body>, ::http::Response<Body>, BoxError>;
 
 impl Channel {
     /// Native gRPC over HTTP/2 on a connection tonic made.
@@ -53,16 +63,57 @@ impl Channel {
     }
 
     /// `protocol` over a base HTTP client; `None` for a protocol that cannot go over it (gRPC
-    /// over HTTP/1.1) or that this build does not carry (Connect), both refused in settings
-    /// before anything is dialed.
-    pub fn over(http: http::HttpClient, protocol: Protocol) -> Option<Channel> {
+    /// over HTTP/1.1), which settings refuse before anything is dialed. `connect` is how a
+    /// Connect call is sent (`--codec`, `--get`).
+    pub fn over(
+        http: http::HttpClient,
+        protocol: Protocol,
+        connect: connect::ConnectOptions,
+    ) -> Option<Channel> {
         let inner = match (protocol, http) {
             (Protocol::GrpcWeb, http) => Inner::GrpcWeb(grpc_web::GrpcWeb::new(http, false)),
             (Protocol::GrpcWebText, http) => Inner::GrpcWeb(grpc_web::GrpcWeb::new(http, true)),
             (Protocol::Grpc, http::HttpClient::H2(channel)) => Inner::Grpc(channel),
-            (Protocol::Grpc, http::HttpClient::H1(_)) | (Protocol::Connect, _) => return None,
+            (Protocol::Connect, http) => {
+                let version = http.version();
+                return Some(Channel::connect_over(http, connect, version));
+            }
+            (Protocol::Grpc, http::HttpClient::H1(_)) => return None,
         };
         Some(Channel { inner })
+    }
+
+    /// Connect through `http`, any HTTP/2 client: a tonic channel, say.
+    pub fn connect<S>(http: S, options: connect::ConnectOptions) -> Channel
+    where
+        S: Service<::http::Request<Body>, Response = ::http::Response<Body>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+    {
+        Channel::connect_over(http, options, http::Version::Http2)
+    }
+
+    fn connect_over<S>(http: S, options: connect::ConnectOptions, version: http::Version) -> Channel
+    where
+        S: Service<::http::Request<Body>, Response = ::http::Response<Body>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+    {
+        let http = HttpService::new(tower::ServiceExt::map_err(http, Into::into));
+        Channel {
+            inner: Inner::Connect {
+                service: connect::ConnectService::new(http, options),
+                version,
+            },
+        }
     }
 
     /// The HTTP version under the protocol.
@@ -70,6 +121,7 @@ impl Channel {
         match &self.inner {
             Inner::Grpc(_) => http::Version::Http2,
             Inner::GrpcWeb(web) => web.http().version(),
+            Inner::Connect { version, .. } => *version,
         }
     }
 }
@@ -83,6 +135,7 @@ impl Service<::http::Request<Body>> for Channel {
         match &mut self.inner {
             Inner::Grpc(channel) => channel.poll_ready(cx).map_err(BoxError::from),
             Inner::GrpcWeb(web) => web.poll_ready(cx),
+            Inner::Connect { service, .. } => service.poll_ready(cx),
         }
     }
 
@@ -93,6 +146,9 @@ impl Service<::http::Request<Body>> for Channel {
             },
             Inner::GrpcWeb(web) => ResponseFuture::Boxed {
                 inner: web.call(request),
+            },
+            Inner::Connect { service, .. } => ResponseFuture::Boxed {
+                inner: service.call(request),
             },
         }
     }
