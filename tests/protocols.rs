@@ -232,6 +232,27 @@ fn what_grpc_web_cannot_carry_is_refused_before_anything_is_sent() {
              is grpc-web)\n",
         ),
     ];
+    let long = format!(r#"{{"name":"{}"}}"#, "x".repeat(10_000));
+    let output = call(
+        &server,
+        &[
+            "call",
+            "api.Api/sayHello",
+            "-d",
+            &long,
+            "--protocol",
+            "connect",
+            "--get",
+            "--proto",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/proto/api.proto"),
+        ],
+    );
+    assert_exit(&output, 2);
+    assert_eq!(
+        stderr(&output),
+        "apicli: error: --get: the request is 13381 bytes in the URL, over the 8 KiB that \
+         servers take; send it without --get\n"
+    );
     for (args, expected) in connect_cases {
         let output = call(&server, args);
         assert_exit(&output, 2);
