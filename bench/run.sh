@@ -806,37 +806,33 @@ step_protocols() {
     repro 8a/8b "$rounds hyperfine -N --warmup $PAIR_WARMUP --runs $PAIR_RUNS $(hf_args "$a" "$c_grpc" "$c_connect" "$c_web")$end"
     repro 8c "$rounds hyperfine -N --warmup $PEER_WARMUP --runs $PEER_RUNS $(hf_args "$a" "$c_call" "$c_buf")$end"
 
-    # Streams: the same getStream over each protocol, as JSON lines, with the client's peak RSS.
-    local p n tv=$WORK/step8-stream.time kb s
+    # Streams: the same getStream over each protocol, as JSON lines, timed by hyperfine (stdout
+    # to /dev/null), then each protocol's peak RSS from one run under /usr/bin/time.
+    local p n tv=$WORK/step8-stream.time json=$WORK/step8-streams.json
     local -A IPS=() RSS=()
     for p in grpc connect grpc-web; do
         n=$("$APICLI" stream --length "$STREAM_LEN" -o json --protocol "$p" --addr "$a" | wc -l)
         ((n == STREAM_LEN)) || die "apicli stream --protocol $p printed $n lines, not $STREAM_LEN"
     done
-    # Rounds of the three, in alternating order; the best time of each (its least disturbed run).
-    local -A BEST=() PEAK=()
-    local order=(grpc connect grpc-web)
-    for ((r = 1; r <= STREAM_RUNS; r++)); do
-        ((r % 2)) && order=(grpc connect grpc-web) || order=(grpc-web connect grpc)
-        for p in "${order[@]}"; do
-            /usr/bin/time -f '%e %U %S %M' -o "$tv" "$APICLI" stream --length "$STREAM_LEN" -o json \
-                --protocol "$p" --addr "$a" >/dev/null || die "apicli stream --protocol $p"
-            s=$(time_of "$tv" wall) kb=$(time_of "$tv" rss)
-            [[ -z ${BEST[$p]:-} ]] || [[ $(calc "$s < ${BEST[$p]}" %d) == 1 ]] && BEST[$p]=$s
-            ((kb > ${PEAK[$p]:-0})) && PEAK[$p]=$kb
-        done
-    done
+    timeout 400 hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$json" \
+        -n grpc "$APICLI stream --length $STREAM_LEN -o json --protocol grpc --addr $a" \
+        -n connect "$APICLI stream --length $STREAM_LEN -o json --protocol connect --addr $a" \
+        -n grpc-web "$APICLI stream --length $STREAM_LEN -o json --protocol grpc-web --addr $a" \
+        >>"$WORK/steps.log" 2>&1 || { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 8 streams)"; }
     for p in grpc connect grpc-web; do
-        IPS[$p]=$(calc "$STREAM_LEN / ${BEST[$p]}")
-        RSS[$p]=$(calc "${PEAK[$p]} / 1024" %.1f)
+        IPS[$p]=$(calc "$STREAM_LEN / $(hf_median "$json" "$p")")
+        /usr/bin/time -f '%e %U %S %M' -o "$tv" "$APICLI" stream --length "$STREAM_LEN" -o json \
+            --protocol "$p" --addr "$a" >/dev/null || die "apicli stream --protocol $p"
+        RSS[$p]=$(calc "$(time_of "$tv" rss) / 1024" %.1f)
     done
     local share_c share_w
     share_c=$(calc "100 * ${IPS[connect]} / ${IPS[grpc]}" %.0f)
     share_w=$(calc "100 * ${IPS[grpc-web]} / ${IPS[grpc]}" %.0f)
-    row 8d "\`apicli stream --protocol connect -o json\`, $(fmt_int "$STREAM_LEN") items, best of $STREAM_RUNS" "**$(fmt_int "${IPS[connect]}") items/s** = **${share_c}%** of gRPC ($(fmt_int "${IPS[grpc]}") items/s)" "≥ 80% of gRPC" "$(verdict "$share_c >= 80")"
+    row 8d "\`apicli stream --protocol connect -o json\`, $(fmt_int "$STREAM_LEN") items" "**$(fmt_int "${IPS[connect]}") items/s** = **${share_c}%** of gRPC ($(fmt_int "${IPS[grpc]}") items/s)" "≥ 80% of gRPC" "$(verdict "$share_c >= 80")"
     row 8e "\`apicli stream --protocol grpc-web -o json\`, the same" "**$(fmt_int "${IPS[grpc-web]}") items/s** = **${share_w}%** of gRPC" "≥ 80% of gRPC" "$(verdict "$share_w >= 80")"
-    row 8f "the client's peak RSS in 8d / 8e (highest run)" "**${RSS[connect]} MiB** / **${RSS[grpc-web]} MiB** (gRPC: ${RSS[grpc]} MiB)" "≤ 16 MiB" "$(verdict "${RSS[connect]} <= 16 && ${RSS[grpc-web]} <= 16")"
-    repro 8d–8f "for p in grpc connect grpc-web; do /usr/bin/time -f '%e s %M KiB' $APICLI stream --length $STREAM_LEN -o json --protocol \$p --addr \$ADDR > /dev/null; done   # $STREAM_RUNS rounds, alternating order; best time, highest RSS"
+    row 8f "the client's peak RSS in 8d / 8e" "**${RSS[connect]} MiB** / **${RSS[grpc-web]} MiB** (gRPC: ${RSS[grpc]} MiB)" "≤ 16 MiB" "$(verdict "${RSS[connect]} <= 16 && ${RSS[grpc-web]} <= 16")"
+    repro 8d/8e "hyperfine -N --warmup 1 --runs $STREAM_RUNS $(hf_args "$a" "$APICLI stream --length $STREAM_LEN -o json --protocol grpc --addr $a" "$APICLI stream --length $STREAM_LEN -o json --protocol connect --addr $a" "$APICLI stream --length $STREAM_LEN -o json --protocol grpc-web --addr $a")"
+    repro 8f "/usr/bin/time -v $APICLI stream --length $STREAM_LEN -o json --protocol PROTOCOL --addr \$ADDR > /dev/null   # Maximum resident set size"
 
     # serve: unary sayHello as a Connect POST (application/proto) beside gRPC, on the same server.
     start_server serve-protocols "$APICLI" serve -q --addr 127.0.0.1:0
@@ -944,8 +940,8 @@ commands. Step 7 runs \`apicli bench\` and h2load one after the other against a 
 system time (\`/usr/bin/time\`) ÷ calls, and the figures are the rounds' medians.
 Step 8 times \`hello\` over Connect and gRPC-Web beside gRPC in the short alternating rounds of
 step 1, and \`apicli call --proto … --protocol connect\` beside \`buf curl --protocol connect\`
-(HTTP/1.1, its default for http://); streams over each protocol in $STREAM_RUNS rounds of
-alternating order, each protocol's best time and highest RSS; and h2load sending sayHello as a
+(HTTP/1.1, its default for http://); streams over each protocol as hyperfine medians of
+$STREAM_RUNS runs, and each one's peak RSS from one more run; and h2load sending sayHello as a
 Connect unary POST (the bare 3-byte message, \`content-type: application/proto\`) and as gRPC to
 one fresh \`apicli serve -q\`, in $H2_ROUNDS rounds of alternating order, every request checked
 for a 200 and its 10-byte reply.
