@@ -336,6 +336,73 @@ fn verbose_names_the_http_version_and_why() {
 }
 
 #[test]
+fn verbose_adds_the_http_status_of_a_translated_reply() {
+    let server = Server::start(&["--max-items", "10"]);
+    let line = |output: &Output| {
+        let stderr = stderr(output);
+        let lines: Vec<String> = stderr
+            .lines()
+            .filter(|l| l.starts_with("apicli: HTTP status"))
+            .map(str::to_owned)
+            .collect();
+        lines
+    };
+    for (protocol, http, args, code, expected) in [
+        (
+            "connect",
+            "2",
+            &["hello", "x"][..],
+            0,
+            "apicli: HTTP status 200 OK",
+        ),
+        (
+            "connect",
+            "1.1",
+            &["stream", "--length", "1"],
+            0,
+            "apicli: HTTP status 200 OK",
+        ),
+        (
+            "connect",
+            "2",
+            &["get-all", "--length", "11"],
+            67,
+            "apicli: HTTP status 400 Bad Request",
+        ),
+        (
+            "grpc-web",
+            "1.1",
+            &["hello", "x"],
+            0,
+            "apicli: HTTP status 200 OK",
+        ),
+        (
+            "grpc-web",
+            "2",
+            &["get-all", "--length", "11"],
+            67,
+            "apicli: HTTP status 200 OK",
+        ),
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["-v", "--protocol", protocol, "--http", http]);
+        let output = call(&server, &all);
+        assert_exit(&output, code);
+        assert_eq!(line(&output), [expected], "{all:?}: {}", stderr(&output));
+        // The mark that carried it is apicli's own: it is never shown as a header.
+        assert!(
+            !stderr(&output).contains("apicli-http-status"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    // Native gRPC is always 200: no line for it.
+    let output = call(&server, &["get-all", "--length", "11", "-v"]);
+    assert_exit(&output, 67);
+    assert!(line(&output).is_empty(), "{}", stderr(&output));
+}
+
+#[test]
 fn the_log_line_names_the_protocol_and_the_http_version() {
     let server = Server::start(&[]);
     for (protocol, http) in [("grpc", "2"), ("grpc-web", "1.1"), ("grpc-web-text", "2")] {

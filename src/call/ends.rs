@@ -23,6 +23,7 @@ impl CallRun<'_> {
     ) -> anyhow::Result<Response<T>> {
         match outcome {
             Ok(Ok(response)) => {
+                self.events.http_status(response.extensions());
                 self.events.headers("response headers", response.metadata());
                 Ok(response)
             }

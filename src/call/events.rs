@@ -6,7 +6,7 @@ use std::{io, time::Instant};
 
 use tonic::{Code, Status, metadata::MetadataMap};
 
-use crate::output::verbose;
+use crate::{output::verbose, transport::HttpStatus};
 
 pub struct Events {
     verbose: bool,
@@ -21,6 +21,16 @@ impl Events {
     pub fn request_metadata(&self, metadata: &MetadataMap) {
         if self.verbose {
             verbose::metadata(&mut io::stderr(), "request metadata", metadata);
+        }
+    }
+
+    /// The HTTP status of the reply, when a protocol other than gRPC carried it (see
+    /// `transport::HttpStatus`).
+    pub fn http_status(&self, extensions: &http::Extensions) {
+        if self.verbose
+            && let Some(HttpStatus(status)) = extensions.get::<HttpStatus>()
+        {
+            verbose::http_status(&mut io::stderr(), *status);
         }
     }
 
@@ -54,10 +64,15 @@ impl Events {
         }
     }
 
-    /// A call that ended with `status`: its trailers, then the status.
+    /// A call that ended with `status`: the HTTP status of a translated reply that ended it in
+    /// its headers, its trailers, then the status.
     pub fn failed(&self, status: &Status) {
         if self.verbose {
-            self.trailers(status.metadata());
+            let mut trailers = status.metadata().clone();
+            if let Some(HttpStatus(http)) = HttpStatus::take(&mut trailers) {
+                verbose::http_status(&mut io::stderr(), http);
+            }
+            self.trailers(&trailers);
             self.finished(status.code());
         }
     }

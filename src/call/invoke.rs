@@ -145,7 +145,7 @@ impl CallRun<'_> {
             Some(failure) => self.stop.race(failure.or(call)).await,
             None => self.stop.race(call).await.map(Ok),
         };
-        let (headers, mut body, _) = match self.input_or(response)? {
+        let (headers, mut body, extensions) = match self.input_or(response)? {
             Ok(Ok(response)) => response.into_parts(),
             Ok(Err(status)) => return Err(self.failed(&status, &progress(), false)),
             Err(stopped) => return Err(self.stopped(stopped, &progress())),
@@ -166,6 +166,7 @@ impl CallRun<'_> {
             all.extend(then.into_headers());
             MetadataMap::from_headers(all)
         };
+        self.events.http_status(&extensions);
         match self.input_or(outcome)? {
             Ok(Ok((Some(message), trailers))) => {
                 let metadata = match trailers {

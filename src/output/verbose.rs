@@ -30,6 +30,11 @@ pub fn metadata(err: &mut impl Write, title: &str, map: &MetadataMap) {
     }
 }
 
+/// The HTTP status of a reply that a protocol other than gRPC carried.
+pub fn http_status(err: &mut impl Write, status: http::StatusCode) {
+    let _ = writeln!(err, "apicli: HTTP status {status}");
+}
+
 /// The final status and how long the call took.
 pub fn status(err: &mut impl Write, code: tonic::Code, elapsed: Duration) {
     let _ = writeln!(

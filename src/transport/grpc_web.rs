@@ -80,11 +80,17 @@ impl Service<http::Request<Body>> for GrpcWeb {
         let response = self.http.call(http::Request::from_parts(parts, body));
         Box::pin(async move {
             let mut response = response.await?;
+            let http = response.status();
+            response.extensions_mut().insert(super::HttpStatus(http));
             if let Some(status) = not_grpc_web(&response) {
                 // As a trailers-only response, which tonic reads the status of.
                 *response.status_mut() = http::StatusCode::OK;
                 let _ = status.add_header(response.headers_mut());
+                super::HttpStatus::mark(response.headers_mut(), http);
                 return Ok(response.map(|_| Body::empty()));
+            }
+            if response.headers().contains_key("grpc-status") {
+                super::HttpStatus::mark(response.headers_mut(), http);
             }
             Ok(response.map(|body| Body::new(WebResponse::new(body, text))))
         })

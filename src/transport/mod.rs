@@ -26,6 +26,32 @@ use tower::Service;
 
 use crate::settings::Protocol;
 
+/// The HTTP status of the reply that a translated response was made of (Connect, gRPC-Web), in
+/// its extensions, for `-v`. A native gRPC response has none: its status is always 200.
+///
+/// A translated response that ends the call in its headers (trailers-only) becomes a
+/// `tonic::Status`, which keeps the headers and nothing else: there, the status travels in a
+/// header of apicli's own ([`HttpStatus::mark`]), which never leaves the process, and `-v`
+/// takes it out again ([`HttpStatus::take`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HttpStatus(pub ::http::StatusCode);
+
+impl HttpStatus {
+    const HEADER: &str = "apicli-http-status";
+
+    /// Marks the headers of a trailers-only response with `status`.
+    pub fn mark(headers: &mut ::http::HeaderMap, status: ::http::StatusCode) {
+        headers.insert(Self::HEADER, ::http::HeaderValue::from(status.as_u16()));
+    }
+
+    /// Takes the mark out of the metadata of a status, if a translator put one there.
+    pub fn take(metadata: &mut tonic::metadata::MetadataMap) -> Option<HttpStatus> {
+        let value = metadata.remove(Self::HEADER)?;
+        let code = value.to_str().ok()?.parse::<u16>().ok()?;
+        ::http::StatusCode::from_u16(code).ok().map(HttpStatus)
+    }
+}
+
 /// What a transport fails with: its own error, kept whole so that the error paths can still
 /// find the I/O, h2 or TLS error inside it.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -109,10 +109,7 @@ impl Default for ConnectOptions {
     }
 }
 
-/// The HTTP status of a Connect reply, in the extensions of the gRPC response made of it, for
-/// `-v`.
-#[derive(Debug, Clone, Copy)]
-pub struct HttpStatus(pub StatusCode);
+pub use super::HttpStatus;
 
 /// gRPC calls, sent in Connect through `S`.
 #[derive(Clone)]
@@ -236,6 +233,7 @@ fn trailers_only(status: &Status, mut metadata: HeaderMap, http: StatusCode) -> 
     );
     // A status's headers are made of ASCII it escaped itself.
     let _ = status.add_header(&mut metadata);
+    HttpStatus::mark(&mut metadata, http);
     let mut response = Response::new(Body::empty());
     *response.headers_mut() = metadata;
     response.extensions_mut().insert(HttpStatus(http));
