@@ -18,6 +18,14 @@ use base64::{Engine as _, engine::general_purpose::STANDARD};
 use common::{Server, apicli, assert_exit, assert_one_error_line, output_of, stderr, stdout};
 
 const WEB: [&str; 2] = ["grpc-web", "grpc-web-text"];
+/// Every protocol that translates to and from gRPC at the transport seam; more flags may
+/// follow a protocol's name.
+const TRANSLATED: [&str; 4] = [
+    "grpc-web",
+    "grpc-web-text",
+    "connect",
+    "connect --codec json",
+];
 const HTTP: [&str; 3] = ["2", "1.1", "auto"];
 
 fn call(server: &Server, args: &[&str]) -> Output {
@@ -26,7 +34,10 @@ fn call(server: &Server, args: &[&str]) -> Output {
 
 fn with(args: &[&str], protocol: &str, http: &str) -> Vec<String> {
     let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    all.extend(["--protocol", protocol, "--http", http].map(str::to_owned));
+    let mut words = protocol.split_whitespace();
+    all.extend(["--protocol", words.next().unwrap_or(protocol)].map(str::to_owned));
+    all.extend(words.map(str::to_owned));
+    all.extend(["--http", http].map(str::to_owned));
     all
 }
 
@@ -67,7 +78,7 @@ fn every_protocol_and_http_version_prints_what_grpc_prints() {
         let grpc = call(&server, &args);
         assert_exit(&grpc, 0);
         assert!(!grpc.stdout.is_empty(), "{args:?} printed nothing");
-        for protocol in WEB {
+        for protocol in TRANSLATED {
             for http in HTTP {
                 let args = with(&args, protocol, http);
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -84,12 +95,42 @@ fn every_protocol_and_http_version_prints_what_grpc_prints() {
 }
 
 #[test]
+fn reflection_goes_over_connect_on_http2() {
+    let server = Server::start(&[]);
+    for args in [
+        &["list"][..],
+        &["describe", "routeguide.RouteGuide"],
+        &["call", "api.Api/sayHello", "-d", r#"{"name":"x"}"#],
+        &[
+            "call",
+            "routeguide.RouteGuide/RouteChat",
+            "-d",
+            r#"{"location":{"latitude":1},"message":"a"} {"location":{"latitude":1},"message":"b"}"#,
+            "-o",
+            "json",
+        ],
+    ] {
+        let grpc = call(&server, args);
+        assert_exit(&grpc, 0);
+        for protocol in ["connect", "connect --codec json"] {
+            for http in ["2", "auto"] {
+                let args = with(args, protocol, http);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let connect = call(&server, &args);
+                assert_exit(&connect, 0);
+                assert_eq!(stdout(&connect), stdout(&grpc), "{args:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn statuses_end_the_same_whatever_the_protocol() {
     let server = Server::start(&["--max-items", "10"]);
     let grpc = call(&server, &["get-all", "--length", "11"]);
     assert_exit(&grpc, 67);
     assert_one_error_line(&grpc, "INVALID_ARGUMENT");
-    for protocol in WEB {
+    for protocol in TRANSLATED {
         for http in HTTP {
             let args = with(&["get-all", "--length", "11"], protocol, http);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -101,7 +142,7 @@ fn statuses_end_the_same_whatever_the_protocol() {
     // A stream that fails after its messages: what arrived, then the status.
     let args = ["stream", "--length", "11", "-o", "json"];
     let grpc = call(&server, &args);
-    for protocol in WEB {
+    for protocol in TRANSLATED {
         let web = call(
             &server,
             &with(&args, protocol, "1.1")
