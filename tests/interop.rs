@@ -14,20 +14,21 @@
 mod common;
 
 use std::{
-    io::{self, BufRead, BufReader, Read, Write},
+    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    sync::{OnceLock, mpsc},
-    thread::{self, JoinHandle},
+    process::{Command, Stdio},
+    sync::mpsc,
+    thread::{self},
     time::{Duration, Instant},
 };
 
 use serde_json::{Value, json};
 
-use common::{Server, route_guide::check_every_kind};
-
-/// How long any single client command may run before the test gives up on it.
-const LIMIT: Duration = Duration::from_secs(30);
+use common::{
+    ChildGuard, LIMIT, Server,
+    peers::{Peers, Ran, no_proxy, repo_root, run},
+    route_guide::check_every_kind,
+};
 
 /// gRPC status names by code (0..=16).
 const STATUS_NAMES: [&str; 17] = [
@@ -54,100 +55,9 @@ const STATUS_NAMES: [&str; 17] = [
 // Peers and processes
 // ---------------------------------------------------------------------------------------------
 
-fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The installed third-party peers.
-struct Peers {
-    python: PathBuf,
-    buf: PathBuf,
-}
-
-struct SetupFailure {
-    /// What is missing, in one line.
-    summary: String,
-    /// Everything setup.sh printed.
-    output: String,
-}
-
-/// The peers, installed once per test binary; `None` (after saying why) when they cannot be
-/// installed outside CI. Under `CI=true` a failed setup panics.
+/// The peers, or `None` (after saying why, once) when they cannot be installed outside CI.
 fn peers() -> Option<&'static Peers> {
-    static PEERS: OnceLock<Result<Peers, SetupFailure>> = OnceLock::new();
-    let in_ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
-    let peers = PEERS.get_or_init(|| {
-        let peers = setup();
-        if let Err(failure) = &peers
-            && !in_ci
-        {
-            // Straight to stderr, past the test harness's capture, once per test binary.
-            let _ = writeln!(io::stderr(), "skipping interop: {}", failure.summary);
-        }
-        peers
-    });
-    match peers {
-        Ok(peers) => Some(peers),
-        Err(failure) if in_ci => panic!(
-            "interop setup failed: {}\n{}",
-            failure.summary, failure.output
-        ),
-        Err(_) => None,
-    }
-}
-
-/// `let peers = peers_or_skip!();` — returns from the test when the peers are not installed.
-macro_rules! peers_or_skip {
-    () => {
-        match peers() {
-            Some(peers) => peers,
-            None => return,
-        }
-    };
-}
-
-fn setup() -> Result<Peers, SetupFailure> {
-    let script = repo_root().join("tests/interop/setup.sh");
-    let output = Command::new("bash")
-        .arg(&script)
-        .current_dir(repo_root())
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| SetupFailure {
-            summary: format!("cannot run bash {}: {err}", script.display()),
-            output: String::new(),
-        })?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let text = format!("--- stdout\n{stdout}--- stderr\n{stderr}");
-    let path = |peer: &str| {
-        stdout
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{peer}: ")))
-            .map(|path| repo_root().join(path.trim()))
-    };
-    match (output.status.success(), path("python"), path("buf")) {
-        (true, Some(python), Some(buf)) => Ok(Peers { python, buf }),
-        (success, ..) => Err(SetupFailure {
-            summary: stderr
-                .lines()
-                .rev()
-                .find_map(|line| line.strip_prefix("interop setup failed: "))
-                .map(str::to_owned)
-                .unwrap_or_else(|| match success {
-                    true => "setup.sh did not name the python and buf it installed".to_owned(),
-                    false => "tests/interop/setup.sh failed".to_owned(),
-                }),
-            output: text,
-        }),
-    }
-}
-
-/// Keeps peers talking to loopback directly, whatever proxy the environment names.
-fn no_proxy(cmd: &mut Command) -> &mut Command {
-    cmd.env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .current_dir(repo_root())
+    common::peers::peers("interop")
 }
 
 impl Peers {
@@ -191,90 +101,6 @@ impl Peers {
     }
 }
 
-/// A child process that is killed when the test ends, passing or failing.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// What a finished command did.
-struct Ran {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Ran {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.what, self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Ran {
-    fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, Some(code), "unexpected exit code: {self}");
-        self
-    }
-
-    /// stdout as one JSON value per line.
-    fn json_lines(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                serde_json::from_str(line)
-                    .unwrap_or_else(|err| panic!("not JSON ({err}): {line:?}\n{self}"))
-            })
-            .collect()
-    }
-
-    /// stdout as a sequence of (possibly pretty-printed) JSON documents, as buf prints them.
-    fn json_stream(&self) -> Vec<Value> {
-        serde_json::Deserializer::from_str(&self.stdout)
-            .into_iter::<Value>()
-            .collect::<Result<_, _>>()
-            .unwrap_or_else(|err| panic!("not a stream of JSON values ({err}):\n{self}"))
-    }
-}
-
-fn drain(mut from: impl Read + Send + 'static) -> JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = from.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
-}
-
-/// Runs `cmd` to completion (at most [`LIMIT`]), capturing its output.
-fn run(cmd: &mut Command) -> Ran {
-    let what = format!("{cmd:?}");
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("start {what}: {err}"));
-    let mut guard = Guard(child);
-    let stdout = drain(guard.0.stdout.take().expect("piped stdout"));
-    let stderr = drain(guard.0.stderr.take().expect("piped stderr"));
-    let status = common::wait_with_limit(&mut guard.0, LIMIT);
-    Ran {
-        what,
-        code: status.code(),
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
-}
-
 /// `apicli ARGS --addr URL`.
 fn apicli(url: &str, args: &[&str]) -> Ran {
     run(common::apicli().args(args).args(["--addr", url]))
@@ -285,7 +111,7 @@ fn apicli(url: &str, args: &[&str]) -> Ran {
 struct PyServer {
     addr: String,
     log: PathBuf,
-    _process: Guard,
+    _process: ChildGuard,
     _dir: tempfile::TempDir,
 }
 
@@ -310,7 +136,7 @@ impl PyServer {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        let mut process = Guard(
+        let mut process = ChildGuard(
             cmd.spawn()
                 .unwrap_or_else(|err| panic!("start {script}: {err}")),
         );
@@ -393,7 +219,7 @@ fn has_metadata(call: &Value, key: &str, value: &str) -> bool {
 
 #[test]
 fn apicli_hello_to_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &[]);
     let ran = apicli(&server.url(), &["hello", "Gonzalo", "-o", "json"]);
     ran.assert_code(0);
@@ -406,7 +232,7 @@ fn apicli_hello_to_grpcio_server() {
 
 #[test]
 fn apicli_get_all_to_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &[]);
     let ran = apicli(&server.url(), &["get-all", "--length", "3", "-o", "json"]);
     ran.assert_code(0);
@@ -419,7 +245,7 @@ fn apicli_get_all_to_grpcio_server() {
 
 #[test]
 fn apicli_stream_to_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &[]);
     let ran = apicli(&server.url(), &["stream", "--length", "5", "-o", "json"]);
     ran.assert_code(0);
@@ -428,7 +254,7 @@ fn apicli_stream_to_grpcio_server() {
 
 #[test]
 fn apicli_headers_reach_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &[]);
     // Six bytes, so the base64 has no padding and reads the same both ways.
     let blob = "AAH+/xAg";
@@ -452,7 +278,7 @@ fn apicli_headers_reach_grpcio_server() {
 
 #[test]
 fn apicli_timeout_reaches_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &[]);
     apicli(&server.url(), &["hello", "Gonzalo", "--timeout", "5s"]).assert_code(0);
     let call = server.only_call();
@@ -475,7 +301,7 @@ fn apicli_timeout_reaches_grpcio_server() {
 
 #[test]
 fn apicli_deadline_on_paced_grpcio_stream() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &["--stream-interval", "1"]);
     let ran = apicli(
         &server.url(),
@@ -495,7 +321,7 @@ fn apicli_deadline_on_paced_grpcio_stream() {
 
 #[test]
 fn apicli_reports_every_status_from_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::start(peers, &[]);
     let check = |code: usize, args: &[&str]| {
         let message = format!("answer {code} as asked");
@@ -587,7 +413,7 @@ impl Peers {
 
 #[test]
 fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::route_guide(peers, &["--reflection", "v1"]);
     check_every_kind(&server.url(), &[], "reflection v1");
     assert_eq!(
@@ -613,7 +439,7 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1() {
 
 #[test]
 fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1alpha_only() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     // v1 answers UNIMPLEMENTED, as on grpc-go servers before 1.57.
     let server = PyServer::route_guide(peers, &["--reflection", "v1alpha"]);
     check_every_kind(&server.url(), &[], "reflection v1alpha only");
@@ -658,7 +484,7 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_by_reflection_v1alpha_only() {
 
 #[test]
 fn reflection_v1alpha_only_costs_no_extra_round_trip() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     // Each v1 refusal waits for the v1alpha question: asked only after that refusal, it would
     // come too late, and the server would log so.
     let server = PyServer::route_guide(peers, &["--reflection", "v1alpha", "--hold-v1"]);
@@ -686,7 +512,7 @@ fn reflection_v1alpha_only_costs_no_extra_round_trip() {
 
 #[test]
 fn apicli_calls_every_kind_on_grpcio_route_guide_with_proto() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::route_guide(peers, &[]);
     let proto = repo_root().join("proto/route_guide.proto");
     let args = ["--proto".to_owned(), proto.display().to_string()];
@@ -702,7 +528,7 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_with_proto() {
 
 #[test]
 fn apicli_calls_every_kind_on_grpcio_route_guide_with_protoset() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let dir = tempfile::tempdir().expect("temporary directory");
     let protoset = dir.path().join("route_guide.binpb");
     peers.route_guide_protoset(&protoset);
@@ -719,7 +545,7 @@ fn apicli_calls_every_kind_on_grpcio_route_guide_with_protoset() {
 
 #[test]
 fn apicli_prints_error_details_from_grpcio_server() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::route_guide(peers, &[]);
     let details = [
         json!({
@@ -775,7 +601,7 @@ fn apicli_prints_error_details_from_grpcio_server() {
 
 #[test]
 fn apicli_prints_what_arrived_before_grpcio_closes_a_bidi_call() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::route_guide(peers, &[]);
     let note = |latitude: i64, message: &str| json!({"location": {"latitude": latitude, "longitude": -746143763}, "message": message});
     let notes = [
@@ -813,7 +639,7 @@ fn apicli_prints_what_arrived_before_grpcio_closes_a_bidi_call() {
 
 #[test]
 fn apicli_needs_proto_files_for_a_grpcio_server_without_reflection() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = PyServer::route_guide(peers, &["--reflection", "none"]);
     for args in [
         &["list"][..],
@@ -866,7 +692,7 @@ fn apicli_needs_proto_files_for_a_grpcio_server_without_reflection() {
 
 #[test]
 fn grpcio_client_hello_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(peers
         .python("client.py")
@@ -881,7 +707,7 @@ fn grpcio_client_hello_to_apicli_serve() {
 
 #[test]
 fn grpcio_client_get_all_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(peers
         .python("client.py")
@@ -892,7 +718,7 @@ fn grpcio_client_get_all_to_apicli_serve() {
 
 #[test]
 fn grpcio_client_stream_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(peers
         .python("client.py")
@@ -903,7 +729,7 @@ fn grpcio_client_stream_to_apicli_serve() {
 
 #[test]
 fn grpcio_client_deadline_on_paced_apicli_stream() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&["--stream-interval", "1s"]);
     let ran = run(peers.python("client.py").args([
         server.addr.as_str(),
@@ -919,7 +745,7 @@ fn grpcio_client_deadline_on_paced_apicli_stream() {
 
 #[test]
 fn grpcio_client_cancels_apicli_stream() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&["--stream-interval", "200ms"]);
     let ran = run(peers.python("client.py").args([
         server.addr.as_str(),
@@ -954,7 +780,7 @@ fn grpcio_client_cancels_apicli_stream() {
 
 #[test]
 fn buf_curl_hello_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran =
         run(&mut peers.buf_curl_schema(&server.url(), "sayHello", r#"{"name":"Gonzalo"}"#, &[]));
@@ -968,7 +794,7 @@ fn buf_curl_hello_to_apicli_serve() {
 
 #[test]
 fn buf_curl_stream_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(&mut peers.buf_curl_schema(&server.url(), "getStream", r#"{"length":5}"#, &[]));
     ran.assert_code(0);
@@ -977,7 +803,7 @@ fn buf_curl_stream_to_apicli_serve() {
 
 #[test]
 fn buf_curl_headers_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(&mut peers.buf_curl_schema(
         &server.url(),
@@ -995,7 +821,7 @@ fn buf_curl_headers_to_apicli_serve() {
 
 #[test]
 fn buf_curl_grpc_web_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&["--max-items", "10"]);
     for (h2c, http) in [(true, "2"), (false, "1.1")] {
         let hello = r#"{"name":"Gonzalo"}"#;
@@ -1031,7 +857,7 @@ fn buf_curl_grpc_web_to_apicli_serve() {
 
 #[test]
 fn buf_curl_reflect_hello_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let mut cmd = peers.buf_curl(&["--reflect", "--data", r#"{"name":"Gonzalo"}"#]);
     cmd.arg(format!("{}/api.Api/sayHello", server.url()));
@@ -1046,7 +872,7 @@ fn buf_curl_reflect_hello_to_apicli_serve() {
 
 #[test]
 fn apicli_serve_token_rejects_buf_curl_without_token() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let dir = tempfile::tempdir().expect("temporary directory");
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, "s3cret-token\n").expect("write the token file");
@@ -1074,7 +900,7 @@ fn apicli_serve_token_rejects_buf_curl_without_token() {
 
 #[test]
 fn grpcio_client_sees_request_id_echoed_by_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(peers.python("client.py").args([
         server.addr.as_str(),
@@ -1100,7 +926,7 @@ fn grpcio_client_sees_request_id_echoed_by_apicli_serve() {
 
 #[test]
 fn grpcio_client_metadata_reaches_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     // -v makes the server log each request's metadata.
     let server = Server::start(&["-v"]);
     let ran = run(peers.python("client.py").args([
@@ -1127,7 +953,7 @@ fn grpcio_client_metadata_reaches_apicli_serve() {
 
 #[test]
 fn grpcio_health_check_on_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(peers
         .python("health_check.py")
@@ -1138,7 +964,7 @@ fn grpcio_health_check_on_apicli_serve() {
 
 #[test]
 fn grpcio_reflection_lists_apicli_serve_services() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(peers.python("reflection_list.py").args([&server.addr]));
     ran.assert_code(0);
@@ -1157,7 +983,7 @@ fn grpcio_reflection_lists_apicli_serve_services() {
 
 #[test]
 fn apicli_bench_loads_grpcio_servers() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     // api.Api on the fast path (unary, plaintext), counted exactly.
     let api = PyServer::start(peers, &[]);
     let ran = apicli(
@@ -1251,7 +1077,7 @@ fn buf_curl_connect(peers: &Peers, url: &str, method: &str, data: &str, args: &[
 
 #[test]
 fn buf_curl_connect_hello_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(&mut buf_curl_connect(
         peers,
@@ -1270,7 +1096,7 @@ fn buf_curl_connect_hello_to_apicli_serve() {
 
 #[test]
 fn buf_curl_connect_stream_to_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let ran = run(&mut buf_curl_connect(
         peers,
@@ -1285,7 +1111,7 @@ fn buf_curl_connect_stream_to_apicli_serve() {
 
 #[test]
 fn buf_curl_connect_sees_apicli_serves_errors() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&["--max-items", "10"]);
     let ran = run(&mut buf_curl_connect(
         peers,
@@ -1311,7 +1137,7 @@ fn buf_curl_connect_sees_apicli_serves_errors() {
 
 #[test]
 fn buf_curl_connect_reflects_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     let mut cmd = Command::new(&peers.buf);
     cmd.args([

@@ -21,14 +21,18 @@ mod common;
 use std::{
     io::{self, BufRead, BufReader, Write},
     path::{Path, PathBuf},
-    process::{Child, ChildStdout, Command, Stdio},
+    process::{ChildStdout, Command, Stdio},
     sync::{OnceLock, mpsc},
     thread,
 };
 
 use serde_json::{Value, json};
 
-use common::{LIMIT, Server, items_json, route_guide::check_every_kind};
+use common::{
+    ChildGuard, LIMIT, Server, items_json,
+    peers::{Peers, Ran, SetupFailure, named, no_proxy, run, run_setup},
+    route_guide::check_every_kind,
+};
 
 /// Which of connect-node's two ports a cell uses.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -99,126 +103,9 @@ const BROWSER_TO_SERVE: &[&str] = &["connect-json", "connect-proto", "grpcweb"];
 // Peers and processes
 // ---------------------------------------------------------------------------------------------
 
-fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The installed Connect peers.
-struct Peers {
-    /// node_modules, the generated code and the scripts.
-    dir: PathBuf,
-    /// buf, for `buf curl`.
-    buf: PathBuf,
-}
-
-struct SetupFailure {
-    summary: String,
-    output: String,
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|ci| ci == "true")
-}
-
-/// The peers, installed once per test binary; `None` (after saying why) when they cannot be
-/// installed outside CI. Under `CI=true` a failed setup panics.
+/// The peers, or `None` (after saying why, once) when they cannot be installed outside CI.
 fn peers() -> Option<&'static Peers> {
-    static PEERS: OnceLock<Result<Peers, SetupFailure>> = OnceLock::new();
-    let peers = PEERS.get_or_init(|| {
-        let peers = setup();
-        if let Err(failure) = &peers
-            && !in_ci()
-        {
-            // Straight to stderr, past the test harness's capture, once per test binary.
-            let _ = writeln!(io::stderr(), "skipping interop: {}", failure.summary);
-        }
-        peers
-    });
-    match peers {
-        Ok(peers) => Some(peers),
-        Err(failure) if in_ci() => panic!(
-            "interop setup failed: {}\n{}",
-            failure.summary, failure.output
-        ),
-        Err(_) => None,
-    }
-}
-
-/// `let peers = peers_or_skip!();` — returns from the test when the peers are not installed.
-macro_rules! peers_or_skip {
-    () => {
-        match peers() {
-            Some(peers) => peers,
-            None => return,
-        }
-    };
-}
-
-/// Runs a setup script: its stdout, or its exit code and why it failed.
-fn run_setup(script: &str) -> Result<String, (Option<i32>, SetupFailure)> {
-    let path = repo_root().join(script);
-    let output = Command::new("bash")
-        .arg(&path)
-        .current_dir(repo_root())
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| {
-            let summary = format!("cannot run bash {}: {err}", path.display());
-            (
-                None,
-                SetupFailure {
-                    summary,
-                    output: String::new(),
-                },
-            )
-        })?;
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    if output.status.success() {
-        return Ok(stdout);
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let summary = stderr
-        .lines()
-        .rev()
-        .find_map(|line| {
-            line.strip_prefix("interop setup failed: ")
-                .or_else(|| line.strip_prefix("chromium unavailable: "))
-        })
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("{script} failed"));
-    let output_text = format!(
-        "exit: {:?}\n--- stdout\n{stdout}--- stderr\n{stderr}",
-        output.status.code()
-    );
-    Err((
-        output.status.code(),
-        SetupFailure {
-            summary,
-            output: output_text,
-        },
-    ))
-}
-
-/// The value of the `NAME: VALUE` line of `stdout`.
-fn named(stdout: &str, name: &str) -> Option<String> {
-    stdout
-        .lines()
-        .find_map(|line| line.strip_prefix(&format!("{name}: ")))
-        .map(|value| value.trim().to_owned())
-}
-
-fn setup() -> Result<Peers, SetupFailure> {
-    let stdout = run_setup("tests/interop/setup.sh").map_err(|(_, failure)| failure)?;
-    match (named(&stdout, "node_dir"), named(&stdout, "buf")) {
-        (Some(dir), Some(buf)) => Ok(Peers {
-            dir: repo_root().join(dir),
-            buf: repo_root().join(buf),
-        }),
-        _ => Err(SetupFailure {
-            summary: "setup.sh did not name the Connect peers and buf".to_owned(),
-            output: stdout,
-        }),
-    }
+    common::peers::peers("interop")
 }
 
 /// Debian's chromium, installed once per test binary; `None` after saying why when there is no
@@ -252,36 +139,19 @@ fn chromium() -> Option<&'static Path> {
     }
 }
 
-/// Keeps peers talking to loopback directly, whatever proxy the environment names.
-fn no_proxy(cmd: &mut Command) -> &mut Command {
-    cmd.env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .current_dir(repo_root())
-}
-
 impl Peers {
     /// `node SCRIPT`, a script of the installed peers.
     fn node(&self, script: &str) -> Command {
         let mut cmd = Command::new("node");
-        cmd.arg(self.dir.join(script));
+        cmd.arg(self.node_dir.join(script));
         no_proxy(&mut cmd);
         cmd
     }
 }
 
-/// A child process that is killed when the test ends, passing or failing.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts `cmd` with its stdout piped, and reads its lines on a thread.
-fn spawn_with_lines(cmd: &mut Command, what: &str) -> (Guard, mpsc::Receiver<String>) {
-    let mut child = Guard(
+fn spawn_with_lines(cmd: &mut Command, what: &str) -> (ChildGuard, mpsc::Receiver<String>) {
+    let mut child = ChildGuard(
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
@@ -312,7 +182,7 @@ fn next_json(lines: &mpsc::Receiver<String>, what: &str) -> Value {
 struct NodeServer {
     h2c: u64,
     http1: u64,
-    _process: Guard,
+    _process: ChildGuard,
 }
 
 impl NodeServer {
@@ -337,56 +207,6 @@ impl NodeServer {
             Port::H2c => format!("http://127.0.0.1:{}", self.h2c),
             Port::Http1 => format!("http://127.0.0.1:{}", self.http1),
         }
-    }
-}
-
-/// What a finished command did.
-struct Ran {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Ran {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.what, self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Ran {
-    fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, Some(code), "unexpected exit code: {self}");
-        self
-    }
-
-    /// stdout as one JSON value per line.
-    fn json_lines(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                serde_json::from_str(line)
-                    .unwrap_or_else(|err| panic!("not JSON ({err}): {line:?}\n{self}"))
-            })
-            .collect()
-    }
-}
-
-/// Runs `cmd` to completion (at most [`LIMIT`]), capturing its output.
-fn run(cmd: &mut Command) -> Ran {
-    let what = format!("{cmd:?}");
-    let output = common::output_within(cmd.stdin(Stdio::null()), LIMIT)
-        .unwrap_or_else(|why| panic!("{what}: {why}"));
-    Ran {
-        what,
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -429,7 +249,7 @@ fn logged_header(ran: &Ran, name: &str) -> Option<String> {
 
 #[test]
 fn apicli_calls_connect_node_api() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &[]);
     for &(protocol, port) in APICLI_TO_NODE {
         let cell = format!("{protocol} on {port:?}");
@@ -498,7 +318,7 @@ fn apicli_calls_connect_node_api() {
 
 #[test]
 fn apicli_reports_statuses_and_details_from_connect_node() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &[]);
     for &(protocol, port) in APICLI_TO_NODE {
         let cell = format!("{protocol} on {port:?}");
@@ -577,7 +397,7 @@ fn apicli_reports_statuses_and_details_from_connect_node() {
 
 #[test]
 fn apicli_deadline_on_paced_connect_node_stream() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &["--stream-interval-ms", "500"]);
     for &(protocol, port) in APICLI_TO_NODE {
         let cell = format!("{protocol} on {port:?}");
@@ -601,7 +421,7 @@ fn apicli_deadline_on_paced_connect_node_stream() {
 
 #[test]
 fn apicli_calls_every_route_guide_kind_on_connect_node() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &[]);
     for &protocol in APICLI_TO_NODE_ROUTE_GUIDE {
         let mut args = vec!["--proto".to_owned(), "proto/route_guide.proto".to_owned()];
@@ -637,7 +457,7 @@ fn apicli_calls_every_route_guide_kind_on_connect_node() {
 
 #[test]
 fn apicli_calls_the_route_guide_kinds_a_transport_carries_on_connect_node() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &[]);
     for &(protocol, port) in APICLI_TO_NODE_ROUTE_GUIDE_SOME_KINDS {
         let cell = format!("{protocol} on {port:?}");
@@ -878,7 +698,7 @@ fn check_node_client(peers: &Peers, url: &str, cell: (&str, &str), server: Answe
 
 #[test]
 fn connect_node_client_calls_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     for &cell in NODE_CLIENT_TO_SERVE {
         check_node_client(peers, &server.url(), cell, Answering::ApicliServe);
@@ -887,7 +707,7 @@ fn connect_node_client_calls_apicli_serve() {
 
 #[test]
 fn connect_node_client_calls_connect_node_in_every_cell() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &[]);
     // Every cell the client has, so that a cell added to NODE_CLIENT_TO_SERVE can fail only
     // for apicli serve's sake. connect-node serves each HTTP version on a port of its own.
@@ -909,7 +729,7 @@ fn connect_node_client_calls_connect_node_in_every_cell() {
 
 #[test]
 fn connect_node_client_deadline_on_paced_apicli_stream() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&["--stream-interval", "500ms"]);
     let paced = json!({"method": "api.Api/getStream", "data": [{"length": 5}], "timeoutMs": 1250});
     for &cell in NODE_CLIENT_TO_SERVE {
@@ -930,7 +750,7 @@ fn connect_node_client_deadline_on_paced_apicli_stream() {
 struct PageServer {
     port: u64,
     reports: mpsc::Receiver<String>,
-    _process: Guard,
+    _process: ChildGuard,
 }
 
 impl PageServer {
@@ -978,7 +798,7 @@ impl PageServer {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-        let mut browser = Guard(no_proxy(&mut cmd).spawn().expect("start chromium"));
+        let mut browser = ChildGuard(no_proxy(&mut cmd).spawn().expect("start chromium"));
         let log = common::read_all_in_background(browser.0.stderr.take().expect("piped stderr"));
         // Killing the browser process ends its helpers too.
         let line = match self.reports.recv_timeout(LIMIT) {
@@ -1031,7 +851,7 @@ fn check_report(report: &Value, protocol: &str, server: Answering) {
 
 #[test]
 fn browser_calls_connect_node() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let Some(chromium) = chromium() else { return };
     let page = PageServer::start(peers);
     let server = NodeServer::start(peers, &["--cors-origin", &page.origin()]);
@@ -1043,7 +863,7 @@ fn browser_calls_connect_node() {
 
 #[test]
 fn browser_calls_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let Some(chromium) = chromium() else { return };
     let page = PageServer::start(peers);
     let server = Server::start(&["--cors-origin", &page.origin()]);
@@ -1128,7 +948,7 @@ fn check_buf_curl(
 
 #[test]
 fn buf_curl_calls_apicli_serve() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
     for &cell in BUF_CURL_TO_SERVE {
         check_buf_curl(peers, &server.url(), cell, Answering::ApicliServe);
@@ -1137,7 +957,7 @@ fn buf_curl_calls_apicli_serve() {
 
 #[test]
 fn buf_curl_calls_connect_node_in_every_cell() {
-    let peers = peers_or_skip!();
+    let Some(peers) = peers() else { return };
     let server = NodeServer::start(peers, &[]);
     for cell in [
         ("grpc", true),

@@ -17,12 +17,10 @@
 mod common;
 
 use std::{
-    io::Write as _,
     net::TcpListener,
     os::unix::process::CommandExt as _,
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
-    sync::OnceLock,
     thread,
     time::{Duration, Instant},
 };
@@ -33,71 +31,10 @@ use common::{LIMIT, PROXY_VARIABLES, Server, assert_exit, output_of, stderr, std
 // proxy.py
 // ---------------------------------------------------------------------------------------------
 
-fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// proxy.py's program, installed once per test binary; `None` (after saying why) when it cannot
-/// be installed outside CI. Under `CI=true` a failed setup panics.
+/// proxy.py's program, or `None` (after saying why, once) when the interop peers cannot be
+/// installed outside CI.
 fn proxy_program() -> Option<&'static Path> {
-    static PROGRAM: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let in_ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
-    let program = PROGRAM.get_or_init(|| {
-        let program = setup();
-        if let Err(why) = &program
-            && !in_ci
-        {
-            let summary = why.lines().next().unwrap_or_default();
-            // Straight to stderr, past the test harness's capture, once per test binary.
-            let _ = writeln!(std::io::stderr(), "skipping proxy tests: {summary}");
-        }
-        program
-    });
-    match program {
-        Ok(program) => Some(program),
-        Err(why) if in_ci => panic!("proxy.py setup failed: {why}"),
-        Err(_) => None,
-    }
-}
-
-/// `let program = proxy_or_skip!();` — returns from the test when proxy.py is not installed.
-macro_rules! proxy_or_skip {
-    () => {
-        match proxy_program() {
-            Some(program) => program,
-            None => return,
-        }
-    };
-}
-
-/// Runs the interop setup and returns the proxy it names, or a summary line and the output.
-fn setup() -> Result<PathBuf, String> {
-    let script = repo_root().join("tests/interop/setup.sh");
-    let output = Command::new("bash")
-        .arg(&script)
-        .current_dir(repo_root())
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| format!("cannot run bash {}: {err}", script.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let proxy = stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("proxy: "))
-        .map(|path| repo_root().join(path.trim()));
-    match (output.status.success(), proxy) {
-        (true, Some(proxy)) => Ok(proxy),
-        _ => {
-            let summary = stderr
-                .lines()
-                .rev()
-                .find_map(|line| line.strip_prefix("interop setup failed: "))
-                .unwrap_or("tests/interop/setup.sh did not name the proxy it installed");
-            Err(format!(
-                "{summary}\n--- stdout\n{stdout}--- stderr\n{stderr}"
-            ))
-        }
-    }
+    common::peers::peers("proxy tests").map(|peers| peers.proxy.as_path())
 }
 
 /// proxy.py listening on 127.0.0.1; stopped, with its worker, when dropped.
@@ -260,7 +197,9 @@ fn only_line(output: &Output) -> String {
 
 #[test]
 fn plaintext_calls_go_through_the_proxy_given_with_the_flag() {
-    let program = proxy_or_skip!();
+    let Some(program) = proxy_program() else {
+        return;
+    };
     let proxy = ProxyPy::start(program, None);
     let server = Server::start(&[]);
     // The flag serves loopback too, unlike the environment.
@@ -305,7 +244,9 @@ fn plaintext_calls_go_through_the_proxy_given_with_the_flag() {
 
 #[test]
 fn tls_goes_inside_the_tunnel() {
-    let program = proxy_or_skip!();
+    let Some(program) = proxy_program() else {
+        return;
+    };
     let proxy = ProxyPy::start(program, None);
     let tls = tempfile::tempdir().unwrap();
     let dir = tls.path().to_str().unwrap();
@@ -357,7 +298,9 @@ fn tls_goes_inside_the_tunnel() {
 
 #[test]
 fn credentials_are_sent_and_never_shown() {
-    let program = proxy_or_skip!();
+    let Some(program) = proxy_program() else {
+        return;
+    };
     // A password with characters that must be percent-encoded in a URL.
     let proxy = ProxyPy::start(program, Some("user:p@ss:w"));
     let server = Server::start(&[]);
@@ -445,7 +388,9 @@ fn credentials_are_sent_and_never_shown() {
 
 #[test]
 fn the_environment_proxy_serves_other_hosts_unless_no_proxy_exempts_them() {
-    let program = proxy_or_skip!();
+    let Some(program) = proxy_program() else {
+        return;
+    };
     let proxy = ProxyPy::start(program, None);
     let server = Server::start(&[]);
     let short = format!("127.1:{}", port_of(&server.addr));
@@ -510,7 +455,9 @@ fn the_environment_proxy_serves_other_hosts_unless_no_proxy_exempts_them() {
 /// as a name, as `127.1` is.)
 #[test]
 fn bench_decides_the_route_of_each_address() {
-    let program = proxy_or_skip!();
+    let Some(program) = proxy_program() else {
+        return;
+    };
     let proxy = ProxyPy::start(program, None);
     let (first, second) = (Server::start(&["-q"]), Server::start(&["-q"]));
     let exempt = format!("127.1:{}", port_of(&first.addr));
@@ -671,7 +618,9 @@ fn proxy_urls_that_cannot_be_used_are_usage_errors() {
 
 #[test]
 fn grpc_web_goes_through_the_tunnel_over_either_http_version() {
-    let program = proxy_or_skip!();
+    let Some(program) = proxy_program() else {
+        return;
+    };
     let proxy = ProxyPy::start(program, None);
     let server = Server::start(&[]);
     let tls = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! Test support: the real `apicli` binary and real servers on loopback port 0.
 #![allow(dead_code)]
 
+pub mod peers;
 pub mod route_guide;
 pub mod snapshot;
 
