@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod error;
 pub mod get;
 pub mod metadata;
+pub mod rewrite;
 pub mod timeout;
 pub mod transcode;
 
@@ -21,6 +22,7 @@ pub use content_type::{Codec, ContentType};
 pub use end_stream::EndStream;
 pub use envelope::{Envelope, Envelopes};
 pub use error::{ConnectError, Detail};
+pub use rewrite::Rewritten;
 
 /// `connect-protocol-version`: the header a unary Connect request carries, always `1`.
 pub const PROTOCOL_VERSION: http::HeaderName =

@@ -19,7 +19,8 @@ use tower::{Service, ServiceExt as _};
 
 use super::{ConnectBody, Shared, grpc_parts, kind_error, reply::end_stream, with_status};
 use crate::connect::{
-    Codec, ConnectError, ContentType, Encoding, EndStream, Envelopes, compression,
+    Codec, ConnectError, ContentType, Encoding, EndStream, Envelope, Envelopes, Rewritten,
+    compression,
     envelope::{self, END_STREAM},
     metadata::{GRPC_ENCODING, GRPC_STATUS, keep_metadata},
     transcode::{json_to_proto, proto_to_json},
@@ -57,13 +58,10 @@ where
             (body, encoding, accept)
         }
         (Codec::Json, Some(method)) => {
-            let json = JsonRequest {
-                inner: body,
-                envelopes: Envelopes::new(shared.max_request_size),
-                descriptor: method.input(),
-                encoding,
-                limit: shared.max_request_size,
-            };
+            let (descriptor, limit) = (method.input(), shared.max_request_size);
+            let rewrite =
+                move |envelope: Envelope| json_request(&envelope, &descriptor, encoding, limit);
+            let json = Rewritten::new(body, limit, Code::InvalidArgument, rewrite);
             (Body::new(json), None, None)
         }
         (Codec::Json, None) => {
@@ -137,76 +135,35 @@ fn end_envelope(end: &EndStream) -> Bytes {
     envelope::encode(END_STREAM, &end.to_json()).unwrap_or_default()
 }
 
-/// The request body of a JSON stream: each JSON envelope becomes a gRPC frame of proto.
-struct JsonRequest {
-    inner: Body,
-    envelopes: Envelopes,
-    descriptor: MessageDescriptor,
+/// One envelope of a JSON request stream as the gRPC frame of its proto.
+fn json_request(
+    envelope: &Envelope,
+    descriptor: &MessageDescriptor,
     encoding: Option<Encoding>,
     limit: usize,
-}
-
-impl JsonRequest {
-    /// The frames of the envelopes that have arrived whole.
-    fn frames(&mut self) -> Result<BytesMut, Status> {
-        let mut out = BytesMut::new();
-        while let Some(envelope) = self.envelopes.next_envelope().map_err(invalid)? {
-            if envelope.is_end_stream() {
-                return Err(Status::invalid_argument(
-                    "a request stream must not send an end-stream message",
-                ));
-            }
-            let json = match (envelope.is_compressed(), self.encoding) {
-                (false, _) => envelope.message.to_vec(),
-                (true, Some(encoding)) => encoding
-                    .decompress(&envelope.message, self.limit)
-                    .map_err(invalid)?,
-                (true, None) => {
-                    return Err(Status::invalid_argument(
-                        "a message is flagged compressed, but the stream names no compression",
-                    ));
-                }
-            };
-            let proto = json_to_proto(&self.descriptor, &json).map_err(invalid)?;
-            let head = envelope::prefix(0, proto.len()).map_err(invalid)?;
-            out.extend_from_slice(&head);
-            out.extend_from_slice(&proto);
-        }
-        Ok(out)
+) -> Result<Bytes, Status> {
+    if envelope.is_end_stream() {
+        return Err(Status::invalid_argument(
+            "a request stream must not send an end-stream message",
+        ));
     }
+    let json = match (envelope.is_compressed(), encoding) {
+        (false, _) => envelope.message.to_vec(),
+        (true, Some(encoding)) => encoding
+            .decompress(&envelope.message, limit)
+            .map_err(invalid)?,
+        (true, None) => {
+            return Err(Status::invalid_argument(
+                "a message is flagged compressed, but the stream names no compression",
+            ));
+        }
+    };
+    let proto = json_to_proto(descriptor, &json).map_err(invalid)?;
+    envelope::encode(0, &proto).map_err(invalid)
 }
 
 fn invalid(err: crate::connect::WireError) -> Status {
     Status::invalid_argument(err.0)
-}
-
-impl http_body::Body for JsonRequest {
-    type Data = Bytes;
-    type Error = Status;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
-        loop {
-            match ready!(Pin::new(&mut self.inner).poll_frame(cx)) {
-                Some(Ok(frame)) => {
-                    let Ok(data) = frame.into_data() else {
-                        continue;
-                    };
-                    self.envelopes.push(&data);
-                    let frames = self.frames()?;
-                    if !frames.is_empty() {
-                        return Poll::Ready(Some(Ok(Frame::data(frames.freeze()))));
-                    }
-                }
-                Some(Err(status)) => return Poll::Ready(Some(Err(status))),
-                None => {
-                    return Poll::Ready(self.envelopes.finish().err().map(|err| Err(invalid(err))));
-                }
-            }
-        }
-    }
 }
 
 /// The reply of a stream: gRPC frames as envelopes (transcoded to JSON when `json` holds the

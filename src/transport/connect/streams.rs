@@ -12,17 +12,15 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use http_body::Frame;
 use http_body_util::{BodyExt as _, Limited};
 use prost_reflect::{MessageDescriptor, MethodDescriptor};
-use tonic::{Status, body::Body};
+use tonic::{Code, Status, body::Body};
 use tower::{Service, ServiceExt as _};
 
 use super::{
-    BoxError, ConnectOptions, HttpStatus,
-    bodies::{Rewritten, framed},
-    connect_headers, error_trailers, http_error, json_descriptor, not_connect, ok_trailers,
-    trailers_only,
+    BoxError, ConnectOptions, HttpStatus, bodies::framed, connect_headers, error_trailers,
+    http_error, json_descriptor, not_connect, ok_trailers, trailers_only,
 };
 use crate::connect::{
-    Codec, ContentType, Encoding, EndStream, Envelope, Envelopes, compression,
+    Codec, ContentType, Encoding, EndStream, Envelope, Envelopes, Rewritten, compression,
     metadata::{GRPC_ENCODING, keep_metadata},
     transcode::{json_to_proto, proto_to_json},
 };
@@ -72,7 +70,7 @@ where
                 let json = proto_to_json(&input, &proto).map_err(|err| Status::internal(err.0))?;
                 framed(0, &json)
             };
-            Body::new(Rewritten::new(body, usize::MAX, rewrite))
+            Body::new(Rewritten::new(body, usize::MAX, Code::Internal, rewrite))
         }
     };
 
