@@ -70,34 +70,40 @@ impl Peers {
         cmd
     }
 
-    /// `buf curl` over gRPC with prior-knowledge HTTP/2, plus ARGS.
-    fn buf_curl(&self, args: &[&str]) -> Command {
+    /// `buf curl --protocol PROTOCOL`, with prior-knowledge HTTP/2 when `h2c` (else HTTP/1.1,
+    /// buf's default for http://), plus ARGS.
+    fn buf_curl_in(&self, protocol: &str, h2c: bool, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.buf);
-        cmd.args(["curl", "--protocol", "grpc", "--http2-prior-knowledge"])
-            .args(args);
-        no_proxy(&mut cmd);
-        cmd
-    }
-
-    /// `buf curl --protocol grpcweb`, with prior-knowledge HTTP/2 (h2c) or without (HTTP/1.1),
-    /// `--schema proto/api.proto --data DATA URL/api.Api/METHOD`.
-    fn buf_curl_grpc_web(&self, h2c: bool, url: &str, method: &str, data: &str) -> Command {
-        let mut cmd = Command::new(&self.buf);
-        cmd.args(["curl", "--protocol", "grpcweb"]);
+        cmd.args(["curl", "--protocol", protocol]);
         if h2c {
             cmd.arg("--http2-prior-knowledge");
         }
-        cmd.args(["--schema", "proto/api.proto", "--data", data])
-            .arg(format!("{url}/api.Api/{method}"));
+        cmd.args(args);
         no_proxy(&mut cmd);
         cmd
     }
 
-    /// `buf curl --schema proto/api.proto --data DATA URL/api.Api/METHOD`, plus ARGS.
-    fn buf_curl_schema(&self, url: &str, method: &str, data: &str, args: &[&str]) -> Command {
-        let mut cmd = self.buf_curl(&["--schema", "proto/api.proto", "--data", data]);
+    /// `buf curl` over gRPC with prior-knowledge HTTP/2, plus ARGS.
+    fn buf_curl(&self, args: &[&str]) -> Command {
+        self.buf_curl_in("grpc", true, args)
+    }
+
+    /// `buf curl --protocol PROTOCOL --schema proto/api.proto --data DATA`, plus ARGS, to
+    /// `URL/api.Api/METHOD`.
+    fn buf_curl_api(&self, protocol: &str, h2c: bool, call: [&str; 3], args: &[&str]) -> Command {
+        let [url, method, data] = call;
+        let mut cmd = self.buf_curl_in(
+            protocol,
+            h2c,
+            &["--schema", "proto/api.proto", "--data", data],
+        );
         cmd.args(args).arg(format!("{url}/api.Api/{method}"));
         cmd
+    }
+
+    /// `buf_curl_api` over gRPC with prior-knowledge HTTP/2.
+    fn buf_curl_schema(&self, url: &str, method: &str, data: &str, args: &[&str]) -> Command {
+        self.buf_curl_api("grpc", true, [url, method, data], args)
     }
 }
 
@@ -825,7 +831,8 @@ fn buf_curl_grpc_web_to_apicli_serve() {
     let server = Server::start(&["--max-items", "10"]);
     for (h2c, http) in [(true, "2"), (false, "1.1")] {
         let hello = r#"{"name":"Gonzalo"}"#;
-        let ran = run(&mut peers.buf_curl_grpc_web(h2c, &server.url(), "sayHello", hello));
+        let ran =
+            run(&mut peers.buf_curl_api("grpcweb", h2c, [&server.url(), "sayHello", hello], &[]));
         ran.assert_code(0);
         assert_eq!(
             ran.json_stream(),
@@ -839,12 +846,14 @@ fn buf_curl_grpc_web_to_apicli_serve() {
             server.log()
         );
         let stream = r#"{"length":5}"#;
-        let ran = run(&mut peers.buf_curl_grpc_web(h2c, &server.url(), "getStream", stream));
+        let ran =
+            run(&mut peers.buf_curl_api("grpcweb", h2c, [&server.url(), "getStream", stream], &[]));
         ran.assert_code(0);
         assert_eq!(ran.json_stream(), items(1..=5), "{ran}");
         // A status in the trailers frame reaches buf curl as the status.
         let over = r#"{"length":11}"#;
-        let ran = run(&mut peers.buf_curl_grpc_web(h2c, &server.url(), "getAll", over));
+        let ran =
+            run(&mut peers.buf_curl_api("grpcweb", h2c, [&server.url(), "getAll", over], &[]));
         assert_ne!(ran.code, Some(0), "{ran}");
         assert!(ran.stderr.contains("invalid_argument"), "{ran}");
         assert!(ran.stderr.contains("--max-items"), "{ran}");
@@ -1063,27 +1072,14 @@ fn apicli_bench_loads_grpcio_servers() {
 // buf curl --protocol connect → apicli serve (h2c)
 // ---------------------------------------------------------------------------------------------
 
-/// `buf curl --protocol connect --http2-prior-knowledge --schema proto/api.proto --data DATA
-/// URL/api.Api/METHOD`, plus ARGS.
-fn buf_curl_connect(peers: &Peers, url: &str, method: &str, data: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(&peers.buf);
-    cmd.args(["curl", "--protocol", "connect", "--http2-prior-knowledge"])
-        .args(["--schema", "proto/api.proto", "--data", data])
-        .args(args)
-        .arg(format!("{url}/api.Api/{method}"));
-    no_proxy(&mut cmd);
-    cmd
-}
-
 #[test]
 fn buf_curl_connect_hello_to_apicli_serve() {
     let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
-    let ran = run(&mut buf_curl_connect(
-        peers,
-        &server.url(),
-        "sayHello",
-        r#"{"name":"Gonzalo"}"#,
+    let ran = run(&mut peers.buf_curl_api(
+        "connect",
+        true,
+        [&server.url(), "sayHello", r#"{"name":"Gonzalo"}"#],
         &["-H", "x-trace: abc", "-H", "x-blob-bin: AAH+/xAg"],
     ));
     ran.assert_code(0);
@@ -1098,11 +1094,10 @@ fn buf_curl_connect_hello_to_apicli_serve() {
 fn buf_curl_connect_stream_to_apicli_serve() {
     let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
-    let ran = run(&mut buf_curl_connect(
-        peers,
-        &server.url(),
-        "getStream",
-        r#"{"length":5}"#,
+    let ran = run(&mut peers.buf_curl_api(
+        "connect",
+        true,
+        [&server.url(), "getStream", r#"{"length":5}"#],
         &[],
     ));
     ran.assert_code(0);
@@ -1113,22 +1108,20 @@ fn buf_curl_connect_stream_to_apicli_serve() {
 fn buf_curl_connect_sees_apicli_serves_errors() {
     let Some(peers) = peers() else { return };
     let server = Server::start(&["--max-items", "10"]);
-    let ran = run(&mut buf_curl_connect(
-        peers,
-        &server.url(),
-        "getAll",
-        r#"{"length":11}"#,
+    let ran = run(&mut peers.buf_curl_api(
+        "connect",
+        true,
+        [&server.url(), "getAll", r#"{"length":11}"#],
         &[],
     ));
     assert_ne!(ran.code, Some(0), "{ran}");
     assert!(ran.stderr.contains("invalid_argument"), "{ran}");
     assert!(ran.stderr.contains("0 to 10 items"), "{ran}");
 
-    let ran = run(&mut buf_curl_connect(
-        peers,
-        &server.url(),
-        "getStream",
-        r#"{"length":-1}"#,
+    let ran = run(&mut peers.buf_curl_api(
+        "connect",
+        true,
+        [&server.url(), "getStream", r#"{"length":-1}"#],
         &[],
     ));
     assert_ne!(ran.code, Some(0), "{ran}");
@@ -1139,18 +1132,12 @@ fn buf_curl_connect_sees_apicli_serves_errors() {
 fn buf_curl_connect_reflects_apicli_serve() {
     let Some(peers) = peers() else { return };
     let server = Server::start(&[]);
-    let mut cmd = Command::new(&peers.buf);
-    cmd.args([
-        "curl",
-        "--protocol",
+    let mut cmd = peers.buf_curl_in(
         "connect",
-        "--http2-prior-knowledge",
-        "--reflect",
-    ])
-    .args(["--data", r#"{"name":"Gonzalo"}"#])
-    .arg(format!("{}/api.Api/sayHello", server.url()));
-    no_proxy(&mut cmd);
-    let ran = run(&mut cmd);
+        true,
+        &["--reflect", "--data", r#"{"name":"Gonzalo"}"#],
+    );
+    let ran = run(cmd.arg(format!("{}/api.Api/sayHello", server.url())));
     ran.assert_code(0);
     assert_eq!(
         ran.json_stream(),
