@@ -22,15 +22,16 @@ const RPC_DESCRIPTOR_SET: &[u8] =
 static RPC_POOL: LazyLock<Option<DescriptorPool>> =
     LazyLock::new(|| DescriptorPool::decode(RPC_DESCRIPTOR_SET).ok());
 
-/// `google.rpc.Status`, as it travels in `grpc-status-details-bin`.
+/// `google.rpc.Status`, as it travels in `grpc-status-details-bin` (and, translated, in a
+/// Connect error's details).
 #[derive(Clone, PartialEq, prost::Message)]
-struct RpcStatus {
+pub struct RpcStatus {
     #[prost(int32, tag = "1")]
-    code: i32,
+    pub code: i32,
     #[prost(string, tag = "2")]
-    message: String,
+    pub message: String,
     #[prost(message, repeated, tag = "3")]
-    details: Vec<Any>,
+    pub details: Vec<Any>,
 }
 
 /// The status's details, one compact JSON object each, in the order the server sent them.

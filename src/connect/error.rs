@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use tonic::{Code, Status};
 
 use super::{WireError, code_from_name, code_name};
+use crate::details::RpcStatus;
 
 /// Base64 with or without padding: the spec says to send it unpadded and accept both.
 const ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
@@ -27,17 +28,6 @@ const URL_SAFE_ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
 );
 /// The prefix of the `type_url` of a `google.protobuf.Any`.
 const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
-
-/// `google.rpc.Status`, the gRPC form of an error with details.
-#[derive(Clone, PartialEq, prost::Message)]
-struct RpcStatus {
-    #[prost(int32, tag = "1")]
-    code: i32,
-    #[prost(string, tag = "2")]
-    message: String,
-    #[prost(message, repeated, tag = "3")]
-    details: Vec<prost_types::Any>,
-}
 
 /// A failed call, as Connect writes it.
 #[derive(Debug, Clone, PartialEq)]
