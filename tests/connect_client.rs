@@ -27,7 +27,11 @@ async fn client(addr: &str, options: ConnectOptions) -> Client {
         .connect()
         .await
         .unwrap();
-    ApiClient::new(apicli::transport::Channel::connect(channel, options))
+    ApiClient::new(apicli::transport::Channel::connect(
+        channel,
+        options,
+        apicli::transport::http::Version::Http2,
+    ))
 }
 
 fn json() -> ConnectOptions {

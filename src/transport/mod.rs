@@ -102,28 +102,16 @@ impl Channel {
             (Protocol::Grpc, http::HttpClient::H2(channel)) => Inner::Grpc(channel),
             (Protocol::Connect, http) => {
                 let version = http.version();
-                return Some(Channel::connect_over(http, connect, version));
+                return Some(Channel::connect(http, connect, version));
             }
             (Protocol::Grpc, http::HttpClient::H1(_)) => return None,
         };
         Some(Channel { inner })
     }
 
-    /// Connect through `http`, any HTTP/2 client: a tonic channel, say.
-    pub fn connect<S>(http: S, options: connect::ConnectOptions) -> Channel
-    where
-        S: Service<::http::Request<Body>, Response = ::http::Response<Body>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Error: Into<BoxError>,
-        S::Future: Send + 'static,
-    {
-        Channel::connect_over(http, options, http::Version::Http2)
-    }
-
-    fn connect_over<S>(http: S, options: connect::ConnectOptions, version: http::Version) -> Channel
+    /// Connect through `http`, any HTTP client, which speaks `version`: a tonic channel
+    /// (HTTP/2), say.
+    pub fn connect<S>(http: S, options: connect::ConnectOptions, version: http::Version) -> Channel
     where
         S: Service<::http::Request<Body>, Response = ::http::Response<Body>>
             + Clone
