@@ -133,8 +133,25 @@ mod tests {
             assert!(value.len() <= 9, "{value:?}");
         }
         assert_eq!(format_grpc(Duration::from_millis(250)), "250000u");
+        assert_eq!(parse_grpc(b"2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_grpc(b"3M"), Some(Duration::from_secs(180)));
+        assert_eq!(parse_grpc(b"1S"), Some(Duration::from_secs(1)));
         assert_eq!(parse_grpc(b"250m"), Some(Duration::from_millis(250)));
-        for bad in [&b""[..], b"S", b"1", b"123456789S", b"1s", b"-1S"] {
+        assert_eq!(parse_grpc(b"7u"), Some(Duration::from_micros(7)));
+        assert_eq!(
+            parse_grpc(b"99999999n"),
+            Some(Duration::from_nanos(99_999_999))
+        );
+        for bad in [
+            &b""[..],
+            b"S",
+            b"1",
+            b"123456789S",
+            b"1s",
+            b"-1S",
+            b"1.5S",
+            b"1 S",
+        ] {
             assert_eq!(parse_grpc(bad), None, "{bad:?}");
         }
     }
