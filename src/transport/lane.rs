@@ -16,6 +16,7 @@ use tokio::net::{TcpStream, UnixStream};
 use tonic::{Code, Status, metadata::MetadataMap};
 
 use crate::{
+    connect::timeout::format_grpc,
     exit::io_words,
     settings::{ClientSettings, Route, Target},
 };
@@ -58,7 +59,7 @@ impl Head {
             HeaderValue::from_static(concat!("apicli/", env!("CARGO_PKG_VERSION"))),
         );
         if let Some(timeout) = timeout {
-            headers.insert("grpc-timeout", grpc_timeout(timeout));
+            headers.insert("grpc-timeout", format_grpc(timeout));
         }
         Ok(Head {
             uri,
@@ -111,19 +112,6 @@ pub fn heads_for_load(
         )
     });
     heads.collect::<Result<_, _>>().map(Some)
-}
-
-/// `grpc-timeout`: at most eight digits and a unit.
-fn grpc_timeout(timeout: Duration) -> HeaderValue {
-    let micros = timeout.as_micros();
-    let value = if micros < 100_000_000 {
-        format!("{micros}u")
-    } else if micros / 1000 < 100_000_000 {
-        format!("{}m", micros / 1000)
-    } else {
-        format!("{}S", (timeout.as_secs()).min(99_999_999))
-    };
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("99999999S"))
 }
 
 /// The gRPC frame of a message: a flag byte (not compressed), its length, the message.
@@ -311,13 +299,6 @@ mod tests {
     fn frames_carry_the_length() {
         assert_eq!(&frame(b"\x0a\x01x")[..], b"\x00\x00\x00\x00\x03\x0a\x01x");
         assert_eq!(&frame(b"")[..], b"\x00\x00\x00\x00\x00");
-    }
-
-    #[test]
-    fn timeouts_fit_eight_digits() {
-        assert_eq!(grpc_timeout(Duration::from_millis(250)), "250000u");
-        assert_eq!(grpc_timeout(Duration::from_secs(1000)), "1000000m");
-        assert_eq!(grpc_timeout(Duration::from_secs(10_000_000)), "10000000S");
     }
 
     #[test]
