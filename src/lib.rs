@@ -21,6 +21,7 @@ pub mod proxy;
 pub mod server;
 pub mod settings;
 pub mod stop;
+pub mod stubs;
 pub mod template;
 pub mod tls;
 pub mod transport;
