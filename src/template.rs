@@ -1,9 +1,14 @@
 //! Text with placeholders, filled in anew for each use: `{{n}}` (a number the caller gives),
 //! `{{uuid}}` (a random version-4 UUID) and `{{rand A B}}` (a random integer in [A, B]).
 //!
+//! A stub's reply (`apicli serve --stubs`) has three more, read from the call it answers:
+//! `{{request.path.to.field}}` (lists by index: `{{request.points.0.x}}`), `{{header "name"}}`
+//! and `{{now}}` (RFC 3339, UTC, milliseconds). [`Template::parse`] refuses them, since bench has
+//! no call to read them from; [`Template::parse_reply`] takes them all.
+//!
 //! Only the text: where it comes from and what it becomes are the caller's business.
 
-use std::fmt::Write as _;
+use std::{fmt::Write as _, time::SystemTime};
 
 use crate::exit::one_line;
 
@@ -22,6 +27,32 @@ enum Part {
     Uuid,
     /// `{{rand A B}}`: an integer in [A, B], new at each occurrence.
     Rand(i64, i64),
+    /// `{{request.a.b}}`: a field of the request, by its path (names and list indexes).
+    Request(Vec<String>),
+    /// `{{header "name"}}`: a request header's value, empty if absent.
+    Header(http::HeaderName),
+    /// `{{now}}`: the time, RFC 3339 in UTC with milliseconds.
+    Now,
+}
+
+/// Which placeholders a text may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    /// `{{n}}`, `{{uuid}}`, `{{rand A B}}`.
+    Plain,
+    /// Those, and the ones that read the call a stub answers.
+    Reply,
+}
+
+/// What a reply's placeholders are filled in from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// `{{n}}`.
+    pub n: u64,
+    /// The request as proto3 JSON, for `{{request…}}`; None renders them empty.
+    pub request: Option<&'a serde_json::Value>,
+    /// For `{{header "name"}}`; None renders them empty.
+    pub headers: Option<&'a http::HeaderMap>,
 }
 
 /// Why a text's placeholders cannot be read.
@@ -49,9 +80,21 @@ impl TemplateError {
 
 const SYNTAX: &str = "the placeholders are {{n}}, {{uuid}} and {{rand A B}}";
 
+const REPLY_SYNTAX: &str = "the placeholders are {{n}}, {{uuid}}, {{rand A B}}, {{now}}, \
+                            {{request.FIELD}} and {{header \"NAME\"}}";
+
 impl Template {
-    /// Splits `text` at its placeholders.
+    /// Splits `text` at its placeholders: `{{n}}`, `{{uuid}}` and `{{rand A B}}` only.
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
+        Template::parse_as(text, Syntax::Plain)
+    }
+
+    /// Splits a stub reply's `text` at its placeholders, those that read the call included.
+    pub fn parse_reply(text: &str) -> Result<Template, TemplateError> {
+        Template::parse_as(text, Syntax::Reply)
+    }
+
+    fn parse_as(text: &str, syntax: Syntax) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();
         let mut rest = text;
         while let Some(open) = rest.find("{{") {
@@ -63,7 +106,7 @@ impl Template {
                 let shown: String = rest[open..].chars().take(20).collect();
                 return Err(TemplateError::Unclosed(shown));
             };
-            parts.push(placeholder(&inside[..close])?);
+            parts.push(placeholder(&inside[..close], syntax)?);
             rest = &inside[close + 2..];
         }
         if !rest.is_empty() {
@@ -77,14 +120,52 @@ impl Template {
         self.parts.iter().all(|part| matches!(part, Part::Text(_)))
     }
 
+    /// If the text is exactly one `{{request…}}` placeholder, its path: a stub puts the field's
+    /// value there whatever its type, not its text.
+    pub fn whole_request_path(&self) -> Option<&[String]> {
+        match self.parts.as_slice() {
+            [Part::Request(path)] => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The paths of its `{{request…}}` placeholders, to be checked against the request's type.
+    pub fn request_paths(&self) -> impl Iterator<Item = &[String]> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Request(path) => Some(path.as_slice()),
+            _ => None,
+        })
+    }
+
     /// Appends the text for number `n` to `out`.
     pub fn render(&self, n: u64, random: &mut Random, out: &mut String) {
+        let context = Context {
+            n,
+            ..Context::default()
+        };
+        self.render_with(&context, random, out);
+    }
+
+    /// Appends the text for `context` to `out`.
+    pub fn render_with(&self, context: &Context<'_>, random: &mut Random, out: &mut String) {
         for part in &self.parts {
             match part {
                 Part::Text(text) => out.push_str(text),
                 Part::Number => {
-                    out.push_str(itoa::Buffer::new().format(n));
+                    out.push_str(itoa::Buffer::new().format(context.n));
                 }
+                Part::Request(path) => {
+                    if let Some(value) = context.request.and_then(|json| lookup(json, path)) {
+                        push_json_text(value, out);
+                    }
+                }
+                Part::Header(name) => {
+                    let value = context.headers.and_then(|headers| headers.get(name));
+                    if let Some(value) = value.and_then(|value| value.to_str().ok()) {
+                        out.push_str(value);
+                    }
+                }
+                Part::Now => out.push_str(&now_text(SystemTime::now())),
                 Part::Uuid => {
                     let mut bytes = [0; 16];
                     bytes[..8].copy_from_slice(&random.next().to_le_bytes());
@@ -106,6 +187,8 @@ impl Template {
             match part {
                 Part::Text(text) => out.push_str(text),
                 Part::Number => out.push('0'),
+                Part::Request(_) | Part::Header(_) => {}
+                Part::Now => out.push_str("1970-01-01T00:00:00.000Z"),
                 Part::Uuid => out.push_str("00000000-0000-4000-8000-000000000000"),
                 Part::Rand(low, high) => {
                     let value = match extreme {
@@ -126,13 +209,48 @@ pub enum Extreme {
     High,
 }
 
-fn placeholder(inside: &str) -> Result<Part, TemplateError> {
+fn placeholder(inside: &str, syntax: Syntax) -> Result<Part, TemplateError> {
     let bad = |why: &str| TemplateError::Bad {
         inside: inside.to_owned(),
         why: why.to_owned(),
     };
     let words: Vec<&str> = inside.split_whitespace().collect();
+    let reads_the_call = matches!(words.first(), Some(&("now" | "header")))
+        || words
+            .first()
+            .is_some_and(|word| *word == "request" || word.starts_with("request."));
+    if reads_the_call && syntax == Syntax::Plain {
+        return Err(bad(&format!(
+            "it reads the call a stub answers, and only a stub's reply has one; {SYNTAX}"
+        )));
+    }
     match words.as_slice() {
+        ["now"] => Ok(Part::Now),
+        ["header", ..] => {
+            let quoted = inside.trim_start()["header".len()..].trim();
+            let name = quoted
+                .strip_prefix('"')
+                .and_then(|rest| rest.strip_suffix('"'))
+                .ok_or_else(|| bad("write {{header \"NAME\"}}, the name in double quotes"))?;
+            http::HeaderName::try_from(name.to_ascii_lowercase())
+                .map(Part::Header)
+                .map_err(|_| bad(&format!("'{name}' is not a header name")))
+        }
+        [word] if word.starts_with("request.") => {
+            let path: Vec<String> = word["request.".len()..]
+                .split('.')
+                .map(str::to_owned)
+                .collect();
+            if path.iter().any(String::is_empty) {
+                return Err(bad(
+                    "write {{request.FIELD}}, with a field path such as a.b.0.c",
+                ));
+            }
+            Ok(Part::Request(path))
+        }
+        ["request", ..] => Err(bad(
+            "write {{request.FIELD}}, with a field path such as a.b.0.c",
+        )),
         ["n"] => Ok(Part::Number),
         ["uuid"] => Ok(Part::Uuid),
         ["rand", low, high] => {
@@ -147,8 +265,56 @@ fn placeholder(inside: &str) -> Result<Part, TemplateError> {
             Ok(Part::Rand(low, high))
         }
         ["rand", ..] => Err(bad("write {{rand A B}}, two whole numbers A ≤ B")),
-        _ => Err(bad(SYNTAX)),
+        _ => Err(bad(match syntax {
+            Syntax::Plain => SYNTAX,
+            Syntax::Reply => REPLY_SYNTAX,
+        })),
     }
+}
+
+/// The value at `path` in `json`: object keys (a proto field name also finds its lowerCamelCase
+/// JSON name) and list indexes.
+pub fn lookup<'v>(json: &'v serde_json::Value, path: &[String]) -> Option<&'v serde_json::Value> {
+    path.iter().try_fold(json, |value, step| match value {
+        serde_json::Value::Object(fields) => fields
+            .get(step)
+            .or_else(|| fields.get(&lower_camel_case(step))),
+        serde_json::Value::Array(items) => step.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// `some_field` as proto3 JSON names it: `someField`.
+fn lower_camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JSON value as text: strings as they are, null as nothing, the rest as compact JSON.
+fn push_json_text(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::String(text) => out.push_str(text),
+        other => {
+            let _ = write!(out, "{other}");
+        }
+    }
+}
+
+/// `time` as `{{now}}` writes it: RFC 3339, UTC, milliseconds (`2026-12-05T10:11:32.123Z`).
+pub fn now_text(time: SystemTime) -> String {
+    humantime::format_rfc3339_millis(time).to_string()
 }
 
 /// A small, fast random number generator (SplitMix64): placeholders need variety, not secrecy.
@@ -249,5 +415,89 @@ mod tests {
             Template::parse("{{rand\n1}}").unwrap_err().message("-d"),
             "bad placeholder '{{rand\\n1}}' in -d: write {{rand A B}}, two whole numbers A ≤ B"
         );
+    }
+
+    fn render_reply(text: &str, context: &Context<'_>) -> String {
+        let mut out = String::new();
+        Template::parse_reply(text)
+            .unwrap()
+            .render_with(context, &mut Random::new(1), &mut out);
+        out
+    }
+
+    #[test]
+    fn reply_placeholders_read_the_call() {
+        let request = serde_json::json!({
+            "name": "Go",
+            "location": {"latitude": 5},
+            "points": [{"x": 1}, {"x": 2}],
+            "someField": true
+        });
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-user", "alice".parse().unwrap());
+        let context = Context {
+            n: 3,
+            request: Some(&request),
+            headers: Some(&headers),
+        };
+        assert_eq!(
+            render_reply(
+                "{{request.name}} {{request.location.latitude}} {{request.points.1.x}} {{n}}",
+                &context
+            ),
+            "Go 5 2 3"
+        );
+        assert_eq!(render_reply("{{request.some_field}}", &context), "true");
+        assert_eq!(
+            render_reply("[{{request.location}}]", &context),
+            r#"[{"latitude":5}]"#
+        );
+        assert_eq!(render_reply("[{{request.missing.x}}]", &context), "[]");
+        assert_eq!(render_reply(r#"{{header "X-User"}}"#, &context), "alice");
+        assert_eq!(render_reply(r#"[{{header "x-none"}}]"#, &context), "[]");
+        let now = render_reply("{{now}}", &context);
+        assert_eq!(now.len(), "2026-12-05T10:11:32.123Z".len(), "{now}");
+        assert!(now.ends_with('Z') && now.as_bytes()[10] == b'T', "{now}");
+        assert_eq!(
+            now_text(std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_500)),
+            "1970-01-01T00:00:01.500Z"
+        );
+        let whole = Template::parse_reply("{{request.location.latitude}}").unwrap();
+        assert_eq!(
+            whole.whole_request_path(),
+            Some(&["location".to_owned(), "latitude".to_owned()][..])
+        );
+        assert_eq!(
+            Template::parse_reply("x{{request.a}}")
+                .unwrap()
+                .whole_request_path(),
+            None
+        );
+    }
+
+    #[test]
+    fn plain_texts_refuse_the_reply_placeholders() {
+        for text in ["{{now}}", "{{request.name}}", r#"{{header "x"}}"#] {
+            let err = Template::parse(text).unwrap_err().message("-d");
+            assert_eq!(
+                err,
+                format!(
+                    "bad placeholder '{text}' in -d: it reads the call a stub answers, and only a \
+                     stub's reply has one; {SYNTAX}"
+                )
+            );
+        }
+        for (text, why) in [
+            ("{{header x}}", "the name in double quotes"),
+            (r#"{{header "a b"}}"#, "is not a header name"),
+            ("{{request.}}", "with a field path"),
+            ("{{request}}", "with a field path"),
+            ("{{nope}}", "{{now}}"),
+        ] {
+            let err = Template::parse_reply(text)
+                .unwrap_err()
+                .message("the reply");
+            assert!(err.contains(why), "{text}: {err}");
+        }
     }
 }
