@@ -116,10 +116,13 @@ pub fn unknown_key(what: &str, unknown: &str, known: &[&str]) -> String {
 
 /// The one of `known` closest to `unknown`, if any is close enough to be a likely typo.
 pub fn nearest<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    // Jaro-Winkler finds long names with a slip; edits find short ones (`Gte` for `Get`).
     known
         .iter()
         .map(|candidate| (strsim::jaro_winkler(unknown, candidate), *candidate))
-        .filter(|(score, _)| *score >= 0.8)
+        .filter(|(score, candidate)| {
+            *score >= 0.8 || (unknown.len() >= 3 && strsim::osa_distance(unknown, candidate) <= 2)
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
 }
