@@ -53,7 +53,7 @@ pub(crate) fn equals(want: &DynamicMessage, got: &DynamicMessage, path: &str, ta
             (Value::Message(w), Value::Message(g)) if !field.is_list() => {
                 equals(w, g, &here, tally)
             }
-            (w, g) if w != g => tally.fail(|| {
+            (w, g) if !same_value(w, g) => tally.fail(|| {
                 format!(
                     "{here}: want {}, got {}",
                     shown(w, &field),
@@ -68,14 +68,27 @@ pub(crate) fn equals(want: &DynamicMessage, got: &DynamicMessage, path: &str, ta
 /// Whether every field has the same value, defaults and absent fields being the same.
 fn same_fields(want: &DynamicMessage, got: &DynamicMessage) -> bool {
     want.descriptor().fields().all(|field| {
-        match (
+        same_value(
             want.get_field(&field).as_ref(),
             got.get_field(&field).as_ref(),
-        ) {
-            (Value::Message(w), Value::Message(g)) if !field.is_list() => same_fields(w, g),
-            (w, g) => w == g,
-        }
+        )
     })
+}
+
+/// Values compared by content: messages field by field, lists and maps element by element.
+pub(crate) fn same_value(want: &Value, got: &Value) -> bool {
+    match (want, got) {
+        (Value::Message(w), Value::Message(g)) => same_fields(w, g),
+        (Value::List(w), Value::List(g)) => {
+            w.len() == g.len() && w.iter().zip(g).all(|(w, g)| same_value(w, g))
+        }
+        (Value::Map(w), Value::Map(g)) => {
+            w.len() == g.len()
+                && w.iter()
+                    .all(|(key, w)| g.get(key).is_some_and(|g| same_value(w, g)))
+        }
+        (w, g) => w == g,
+    }
 }
 
 fn shown(value: &Value, field: &FieldDescriptor) -> String {
@@ -196,13 +209,13 @@ impl Subset {
             }
             (Subset::Map(entries), Value::Map(map)) => {
                 for (key, want) in entries {
-                    if map.get(key) != Some(want) {
+                    if !map.get(key).is_some_and(|got| same_value(want, got)) {
                         tally.fail(|| format!("{path}: want the entry {key:?}"));
                     }
                 }
             }
             (Subset::Equal(want), got) => {
-                if want != got {
+                if !same_value(want, got) {
                     tally.fail(|| match field {
                         Some(field) => format!(
                             "{path}: want {}, got {}",

@@ -3,6 +3,7 @@
 
 mod errors;
 mod matching;
+mod properties;
 mod templates;
 
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor};
