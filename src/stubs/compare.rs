@@ -167,7 +167,26 @@ impl Subset {
         }
     }
 
-    /// Checks `got` (a message for the top level) against the subset.
+    /// Checks a message against the subset.
+    pub fn check_message(&self, message: &DynamicMessage, path: &str, tally: &mut Tally) {
+        let Subset::Message(fields) = self else {
+            return self.check(&Value::Message(message.clone()), None, path, tally);
+        };
+        for (field, subset) in fields {
+            if tally.done() {
+                return;
+            }
+            let value = message.get_field(field);
+            // The words are only needed to explain a miss.
+            let here = match tally.quick {
+                true => String::new(),
+                false => format!("{path}.{}", field.name()),
+            };
+            subset.check(&value, Some(field), &here, tally);
+        }
+    }
+
+    /// Checks `got` against the subset.
     pub fn check(
         &self,
         got: &Value,
@@ -176,19 +195,8 @@ impl Subset {
         tally: &mut Tally,
     ) {
         match (self, got) {
-            (Subset::Message(fields), Value::Message(message)) => {
-                for (field, subset) in fields {
-                    if tally.done() {
-                        return;
-                    }
-                    let value = message.get_field(field);
-                    subset.check(
-                        &value,
-                        Some(field),
-                        &format!("{path}.{}", field.name()),
-                        tally,
-                    );
-                }
+            (Subset::Message(_), Value::Message(message)) => {
+                self.check_message(message, path, tally);
             }
             (Subset::List(items), Value::List(got_items)) => {
                 for (item, text) in items {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use http::HeaderName;
-use prost_reflect::{DynamicMessage, MessageDescriptor, Value};
+use prost_reflect::{DynamicMessage, MessageDescriptor};
 use regex::Regex;
 
 use super::{
@@ -118,7 +118,7 @@ impl RequestMatcher {
             if tally.done() {
                 return;
             }
-            subset.check(&Value::Message(message.clone()), None, path, tally);
+            subset.check_message(message, path, tally);
         }
         for (field_path, regex) in &self.matches {
             if tally.done() {

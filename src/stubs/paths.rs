@@ -98,12 +98,7 @@ impl FieldPath {
     /// short): strings as they are, numbers in decimal, enums by name, booleans, bytes in base64.
     pub fn texts(&self, message: &DynamicMessage) -> Vec<String> {
         let mut out = Vec::new();
-        collect(
-            &Value::Message(message.clone()),
-            None,
-            &self.steps,
-            &mut out,
-        );
+        collect_message(message, &self.steps, &mut out);
         out
     }
 }
@@ -139,19 +134,7 @@ fn collect(value: &Value, field: Option<&FieldDescriptor>, steps: &[Step], out: 
         return;
     };
     match (step, value) {
-        (Step::Field(next), Value::Message(message)) => {
-            let inner = message.get_field(next);
-            // A list without an index: each of its elements.
-            if next.is_list() && !matches!(rest.first(), Some(Step::Index(_) | Step::Each)) {
-                if let Value::List(items) = inner.as_ref() {
-                    for item in items {
-                        collect(item, Some(next), rest, out);
-                    }
-                }
-                return;
-            }
-            collect(&inner, Some(next), rest, out);
-        }
+        (Step::Field(_), Value::Message(message)) => collect_message(message, steps, out),
         (Step::Index(index), Value::List(items)) => {
             if let Some(item) = items.get(*index) {
                 collect(item, field, rest, out);
@@ -164,6 +147,24 @@ fn collect(value: &Value, field: Option<&FieldDescriptor>, steps: &[Step], out: 
         }
         _ => {}
     }
+}
+
+/// The values at `steps` (a field first) in `message`.
+fn collect_message(message: &DynamicMessage, steps: &[Step], out: &mut Vec<String>) {
+    let Some((Step::Field(next), rest)) = steps.split_first() else {
+        return;
+    };
+    let inner = message.get_field(next);
+    // A list without an index: each of its elements.
+    if next.is_list() && !matches!(rest.first(), Some(Step::Index(_) | Step::Each)) {
+        if let Value::List(items) = inner.as_ref() {
+            for item in items {
+                collect(item, Some(next), rest, out);
+            }
+        }
+        return;
+    }
+    collect(&inner, Some(next), rest, out);
 }
 
 /// A field's value as `matches` sees it.
