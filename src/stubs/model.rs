@@ -172,8 +172,27 @@ pub struct StatusReply {
     pub code: tonic::Code,
     pub message: crate::template::Template,
     /// An encoded `google.rpc.Status` with the details, ready for `grpc-status-details-bin`;
-    /// empty without details. Its code and message are the ones above.
+    /// empty without details. Its code and message are the ones above (the message as written,
+    /// placeholders and all: see [`StatusReply::details_for`]).
     pub details: Bytes,
+}
+
+impl StatusReply {
+    /// The details for a call whose status message rendered as `message`: [`StatusReply::details`]
+    /// itself when the message has no placeholders, else the same details with that message.
+    pub fn details_for(&self, message: &str) -> Bytes {
+        use prost::Message as _;
+        if self.details.is_empty() || self.message.is_constant() {
+            return self.details.clone();
+        }
+        match crate::details::RpcStatus::decode(self.details.clone()) {
+            Ok(mut status) => {
+                status.message = message.to_owned();
+                Bytes::from(status.encode_to_vec())
+            }
+            Err(_) => self.details.clone(),
+        }
+    }
 }
 
 /// A fault at the transport level, after the server has sent `after` messages.
