@@ -64,15 +64,19 @@ fn walk(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), StubError> {
     };
     let entries = std::fs::read_dir(folder).map_err(|err| fail(crate::exit::io_words(&err)))?;
     for entry in entries {
-        let path = entry
-            .map_err(|err| fail(crate::exit::io_words(&err)))?
-            .path();
-        if path.is_dir() {
+        let entry = entry.map_err(|err| fail(crate::exit::io_words(&err)))?;
+        let path = entry.path();
+        // Links to folders are not followed, so that a link cannot make a loop.
+        let kind = entry
+            .file_type()
+            .map_err(|err| fail(crate::exit::io_words(&err)))?;
+        if kind.is_dir() {
             walk(&path, files)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        } else if path.is_file()
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         {
             files.push(path);
         }

@@ -203,10 +203,17 @@ pub(crate) fn check_template_path(
     let text = path.join(".");
     let mut message = Some(descriptor.clone());
     let mut list = false;
-    for step in path {
+    for (at, step) in path.iter().enumerate() {
         if list && step.parse::<usize>().is_ok() {
             list = false;
             continue;
+        }
+        if list {
+            let before = path[..at].join(".");
+            return Err(format!(
+                "bad placeholder '{{{{request.{text}}}}}': '{before}' is a list; write an index, \
+                 e.g. {before}.0"
+            ));
         }
         let Some(current) = message.take() else {
             return Err(format!(

@@ -106,6 +106,12 @@ fn headers(
     for (name, value) in source.entries(node, "headers")? {
         let header = HeaderName::try_from(name.text.to_ascii_lowercase())
             .map_err(|_| source.error(name.at, format!("'{}' is not a header name", name.text)))?;
+        if header.as_str().starts_with("grpc-") || header == http::header::CONTENT_TYPE {
+            return Err(source.error(
+                name.at,
+                format!("the server writes the header '{header}' itself; use reply.status"),
+            ));
+        }
         let text = match &value.value {
             Value::String(text) => text.clone(),
             Value::Number(number) => number.to_string(),

@@ -150,6 +150,14 @@ fn each_bad_input_is_one_line_at_its_place() {
             "method: shop.Shop/Get\nreply:\n  headers: {x-a: '{{bogus}}'}\n",
             "stubs.yaml:3:18: bad placeholder '{{bogus}}' in this value: the placeholders are {{n}}, {{uuid}}, {{rand A B}}, {{now}}, {{request.FIELD}} and {{header \"NAME\"}}",
         ),
+        (
+            "method: shop.Shop/Get\nreply:\n  message: {name: '{{request.lines.sku}}'}\n",
+            "stubs.yaml:3:19: bad placeholder '{{request.lines.sku}}': 'lines' is a list; write an index, e.g. lines.0",
+        ),
+        (
+            "method: shop.Shop/Get\nreply:\n  trailers: {grpc-status: '5'}\n",
+            "stubs.yaml:3:14: the server writes the header 'grpc-status' itself; use reply.status",
+        ),
         // YAML itself: anchors in a loop, duplicate keys, a file that is not a stub.
         (
             "a: &x\n  b: *x\n",
@@ -181,4 +189,28 @@ fn a_file_that_cannot_be_read_is_named() {
         err.to_string(),
         "no-such-file.yaml: no such file or directory"
     );
+}
+
+#[test]
+fn a_folder_is_read_recursively_in_path_order_and_other_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("b")).unwrap();
+    let stub = "method: shop.Shop/Get\n";
+    std::fs::write(dir.path().join("b/one.yaml"), stub).unwrap();
+    std::fs::write(dir.path().join("a.yml"), format!("- {stub}- {stub}")).unwrap();
+    std::fs::write(dir.path().join("c.json"), r#"{"method": "shop.Shop/List"}"#).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a stub").unwrap();
+    std::fs::write(dir.path().join("empty.yaml"), "").unwrap();
+    let stubs = super::load_paths(&[dir.path().to_owned()], &super::pool()).unwrap();
+    let origins: Vec<String> = stubs
+        .iter()
+        .map(|stub| {
+            let origin = stub.origin.to_string();
+            origin
+                .strip_prefix(&format!("{}/", dir.path().display()))
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(origins, ["a.yml:1", "a.yml:2", "b/one.yaml:1", "c.json:1"]);
 }
