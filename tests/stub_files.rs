@@ -52,7 +52,12 @@ fn every_example_meets_the_schema() {
     assert!(files.len() >= 4, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(faults(&as_json(&text)), Vec::<String>::new(), "{}", file.display());
+        assert_eq!(
+            faults(&as_json(&text)),
+            Vec::<String>::new(),
+            "{}",
+            file.display()
+        );
     }
 }
 
@@ -65,7 +70,10 @@ fn the_schema_refuses_what_the_loader_refuses() {
         "method: routeguide.RouteGuide/GetFeature\ntimes: -1\n",
     ] {
         assert!(!faults(&as_json(text)).is_empty(), "{text}");
-        assert!(stubs::load_text(text, "t.yaml", &descriptors()).is_err(), "{text}");
+        assert!(
+            stubs::load_text(text, "t.yaml", &descriptors()).is_err(),
+            "{text}"
+        );
     }
 }
 
@@ -85,11 +93,17 @@ fn every_example_loads_and_all_four_kinds_are_covered() {
         ]
     );
     let with_details = loaded.iter().any(|stub| {
-        stub.reply.status.as_ref().is_some_and(|status| !status.details.is_empty())
+        stub.reply
+            .status
+            .as_ref()
+            .is_some_and(|status| !status.details.is_empty())
     });
     let with_fault = loaded.iter().any(|stub| stub.reply.fault.is_some());
     let with_template = loaded.iter().any(|stub| {
-        stub.reply.message.as_ref().is_some_and(|message| message.constant_bytes().is_none())
+        stub.reply
+            .message
+            .as_ref()
+            .is_some_and(|message| message.constant_bytes().is_none())
     });
     assert!(with_details && with_fault && with_template);
 }
