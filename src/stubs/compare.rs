@@ -262,3 +262,56 @@ pub(crate) fn leaves(node: &Node) -> usize {
         _ => 1,
     }
 }
+
+/// `message` encoded with each field at its zero left out (sub-messages too) and unknown fields
+/// dropped: two messages `equals` finds the same have the same bytes. None for a type with a map
+/// field, whose entries have no fixed order.
+pub(crate) fn canonical_bytes(message: &DynamicMessage) -> Option<Vec<u8>> {
+    use prost::Message as _;
+    if has_map(&message.descriptor(), &mut Vec::new()) {
+        return None;
+    }
+    let mut copy = message.clone();
+    normalize(&mut copy);
+    Some(copy.encode_to_vec())
+}
+
+fn normalize(message: &mut DynamicMessage) {
+    message.take_unknown_fields().for_each(drop);
+    let set: Vec<FieldDescriptor> = message.fields().map(|(field, _)| field).collect();
+    for field in set {
+        let zero = {
+            let value = message.get_field_mut(&field);
+            match value {
+                Value::Message(inner) => normalize(inner),
+                Value::List(items) => {
+                    for item in items.iter_mut() {
+                        if let Value::Message(inner) = item {
+                            normalize(inner);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            value.is_default_for_field(&field)
+        };
+        if zero {
+            message.clear_field(&field);
+        }
+    }
+}
+
+/// Whether `descriptor` or a message within it has a map field.
+fn has_map(descriptor: &MessageDescriptor, seen: &mut Vec<String>) -> bool {
+    if seen.iter().any(|name| name == descriptor.full_name()) {
+        return false;
+    }
+    seen.push(descriptor.full_name().to_owned());
+    descriptor.fields().any(|field| {
+        field.is_map()
+            || match field.kind() {
+                prost_reflect::Kind::Message(inner) => has_map(&inner, seen),
+                _ => false,
+            }
+    })
+}

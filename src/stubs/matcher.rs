@@ -184,6 +184,19 @@ impl CallMatcher {
         tally.failed == 0
     }
 
+    /// The message wanted, if `request.equals` is the only condition: such stubs are found by
+    /// the request's encoding.
+    pub(crate) fn equals_only(&self) -> Option<&DynamicMessage> {
+        match (&self.request, self.headers.is_empty(), &self.messages) {
+            (Some(request), true, None)
+                if request.contains.is_none() && request.matches.is_empty() =>
+            {
+                request.equals.as_ref()
+            }
+            _ => None,
+        }
+    }
+
     /// Bidi rules: whether one incoming message meets the request conditions.
     pub fn matches_message(&self, message: &DynamicMessage) -> bool {
         self.request
@@ -205,13 +218,13 @@ impl CallMatcher {
             if tally.done() {
                 return;
             }
-            let values: Vec<&str> = call
-                .headers
-                .get_all(name)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            let holds = values.iter().any(|value| match condition {
+            let values = || {
+                call.headers
+                    .get_all(name)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+            };
+            let holds = values().any(|value| match condition {
                 HeaderCondition::Exact(want) => value == want,
                 HeaderCondition::Regex(regex) => regex.is_match(value),
             });
@@ -223,8 +236,8 @@ impl CallMatcher {
                         }
                         HeaderCondition::Regex(regex) => format!("a match of /{}/", regex.as_str()),
                     };
-                    let got = match values.first() {
-                        Some(value) => serde_json::Value::String((*value).to_owned()).to_string(),
+                    let got = match values().next() {
+                        Some(value) => serde_json::Value::String(value.to_owned()).to_string(),
                         None => "none".to_owned(),
                     };
                     format!("header {name}: want {want}, got {got}")

@@ -2,16 +2,90 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use super::{CallView, Miss, Stub, compare::Tally};
+use bytes::Bytes;
+
+use super::{
+    CallView, Miss, Stub,
+    compare::{Tally, canonical_bytes},
+};
 
 /// The stubs being served, indexed by method.
 #[derive(Debug, Default)]
 pub struct StubSet {
     /// In the order they were loaded: files in path order, stubs in file order.
     all: Vec<Arc<Stub>>,
-    /// Each method's stubs with their load order, most specific first, then by priority (higher
-    /// first), then in load order: the order in which they are tried.
-    by_method: HashMap<String, Vec<(usize, Arc<Stub>)>>,
+    by_method: HashMap<String, MethodStubs>,
+}
+
+/// One method's stubs.
+#[derive(Debug, Default)]
+struct MethodStubs {
+    /// With their load order; most specific first, then by priority (higher first), then in
+    /// load order: the order in which they are tried.
+    sorted: Vec<(usize, Arc<Stub>)>,
+    /// The stubs whose only condition is `request.equals`, by the encoded request they want:
+    /// their positions in `sorted`. With many such stubs, a call finds its own without trying
+    /// each.
+    by_request: HashMap<Bytes, Vec<usize>>,
+    /// The positions of the other stubs.
+    others: Vec<usize>,
+}
+
+impl MethodStubs {
+    fn new(sorted: Vec<(usize, Arc<Stub>)>) -> MethodStubs {
+        let mut by_request: HashMap<Bytes, Vec<usize>> = HashMap::new();
+        let mut others = Vec::new();
+        for (position, (_, stub)) in sorted.iter().enumerate() {
+            match stub.matcher.equals_only().and_then(canonical_bytes) {
+                Some(want) => by_request
+                    .entry(Bytes::from(want))
+                    .or_default()
+                    .push(position),
+                None => others.push(position),
+            }
+        }
+        MethodStubs {
+            sorted,
+            by_request,
+            others,
+        }
+    }
+
+    /// The first stub, in trying order, that matches and can still answer.
+    fn take(&self, call: &CallView<'_>) -> Option<Hit> {
+        let try_at = |position: usize| {
+            let stub = &self.sorted[position].1;
+            if !stub.matcher.matches(call) {
+                return None;
+            }
+            stub.try_hit().map(|n| Hit {
+                stub: Arc::clone(stub),
+                n,
+            })
+        };
+        if self.by_request.is_empty() {
+            return self.others.iter().find_map(|position| try_at(*position));
+        }
+        let indexed = match call.messages {
+            [request] => canonical_bytes(request).and_then(|key| self.by_request.get(&key[..])),
+            _ => None,
+        };
+        let indexed = indexed.map_or(&[][..], Vec::as_slice);
+        // Both lists are in trying order: walk them together.
+        let (mut a, mut b) = (indexed.iter().peekable(), self.others.iter().peekable());
+        loop {
+            let position = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x < y => a.next(),
+                (Some(_), None) => a.next(),
+                (_, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            if let Some(hit) = position.and_then(|position| try_at(*position)) {
+                return Some(hit);
+            }
+        }
+        None
+    }
 }
 
 /// A stub that answers a call, and the call's number for it (`{{n}}`, from 1).
@@ -29,14 +103,14 @@ impl StubSet {
     /// A set of stubs that may be shared with another set (those kept when stubs are added),
     /// hit counts and all.
     pub fn from_arcs(all: Vec<Arc<Stub>>) -> StubSet {
-        let mut by_method: HashMap<String, Vec<(usize, Arc<Stub>)>> = HashMap::new();
+        let mut sorted: HashMap<String, Vec<(usize, Arc<Stub>)>> = HashMap::new();
         for (order, stub) in all.iter().enumerate() {
-            by_method
+            sorted
                 .entry(stub.method_name().to_owned())
                 .or_default()
                 .push((order, Arc::clone(stub)));
         }
-        for stubs in by_method.values_mut() {
+        for stubs in sorted.values_mut() {
             // Stable: equal keys keep load order.
             stubs.sort_by_key(|(_, stub)| {
                 (
@@ -45,6 +119,10 @@ impl StubSet {
                 )
             });
         }
+        let by_method = sorted
+            .into_iter()
+            .map(|(method, stubs)| (method, MethodStubs::new(stubs)))
+            .collect();
         StubSet { all, by_method }
     }
 
@@ -63,20 +141,12 @@ impl StubSet {
     /// stub's `times` is atomic: of two calls racing for it, one gets it and the other goes on to
     /// the next stub.
     pub fn take(&self, call: &CallView<'_>) -> Result<Hit, Miss> {
-        let stubs = self
+        if let Some(hit) = self
             .by_method
             .get(call.method)
-            .map_or(&[][..], Vec::as_slice);
-        for (_, stub) in stubs {
-            if !stub.matcher.matches(call) {
-                continue;
-            }
-            if let Some(n) = stub.try_hit() {
-                return Ok(Hit {
-                    stub: Arc::clone(stub),
-                    n,
-                });
-            }
+            .and_then(|stubs| stubs.take(call))
+        {
+            return Ok(hit);
         }
         Err(self.miss(call))
     }
@@ -104,6 +174,7 @@ impl StubSet {
             });
         };
         let closest = stubs
+            .sorted
             .iter()
             .map(|(order, stub)| {
                 let mut tally = Tally::default();

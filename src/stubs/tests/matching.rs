@@ -291,3 +291,50 @@ fn specificity_counts_each_condition() {
     assert_eq!(stubs[0].matcher.specificity(), 3 + 2 + 2 + 1);
     assert_eq!(stubs[1].matcher.specificity(), 1 + 1 + 2);
 }
+
+#[test]
+fn equals_stubs_are_found_by_the_request_whatever_its_encoding() {
+    let stubs = set(r#"
+- method: shop.Shop/Get
+- method: shop.Shop/Get
+  match: {request: {equals: {name: a, count: 0, first: {sku: ""}}}}
+- method: shop.Shop/Get
+  match: {request: {equals: {name: b, lines: [{sku: x}]}}}
+"#);
+    assert_eq!(get(&stubs, json!({"name": "a"})), Ok(3));
+    assert_eq!(get(&stubs, json!({"name": "a", "count": 0})), Ok(3));
+    assert_eq!(
+        get(
+            &stubs,
+            json!({"name": "b", "lines": [{"sku": "x", "qty": 0}]})
+        ),
+        Ok(5)
+    );
+    assert_eq!(get(&stubs, json!({"name": "c"})), Ok(2));
+    let pool = pool();
+    let want = order(&pool, json!({"name": "a", "count": 0}));
+    let plain = order(&pool, json!({"name": "a"}));
+    use prost::Message as _;
+    assert_eq!(
+        want.encode_to_vec(),
+        plain.encode_to_vec(),
+        "zeros are not encoded"
+    );
+}
+
+#[test]
+fn among_a_thousand_equals_stubs_each_request_finds_its_own() {
+    let mut text =
+        String::from("- method: shop.Shop/Get\n  match: {request: {contains: {id: 5}}}\n");
+    for n in 0..1000 {
+        text.push_str(&format!(
+            "- method: shop.Shop/Get\n  match: {{request: {{equals: {{count: {n}}}}}}}\n"
+        ));
+    }
+    let stubs = set(&text);
+    assert_eq!(get(&stubs, json!({"count": 999})), Ok(2 * 999 + 3));
+    assert_eq!(get(&stubs, json!({"count": 0})), Ok(3));
+    // The stubs beside the index are tried too.
+    assert_eq!(get(&stubs, json!({"count": 3, "id": 5})), Ok(1));
+    assert!(get(&stubs, json!({"count": 1000})).is_err());
+}
