@@ -72,3 +72,12 @@ pub(super) fn load(text: &str) -> Result<Vec<Stub>, String> {
 pub(super) fn set(text: &str) -> StubSet {
     StubSet::new(load(text).unwrap())
 }
+
+#[test]
+fn stubs_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Stub>();
+    shared::<StubSet>();
+    shared::<RequestMatcher>();
+    shared::<StubError>();
+}
