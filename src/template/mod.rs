@@ -58,8 +58,9 @@ pub struct Context<'a> {
 /// Why a text's placeholders cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
-    /// `{{` without `}}`: the text from `{{`, at most 20 characters.
-    Unclosed(String),
+    /// `{{` without `}}`: the text from `{{`, at most 20 characters, and the placeholders the
+    /// text may hold.
+    Unclosed(String, &'static str),
     /// A placeholder, as written between its braces, and why it is wrong.
     Bad { inside: String, why: String },
 }
@@ -68,8 +69,8 @@ impl TemplateError {
     /// The error in one line, naming where the text came from (`source`, e.g. a flag).
     pub fn message(&self, source: &str) -> String {
         one_line(match self {
-            TemplateError::Unclosed(shown) => {
-                format!("bad placeholder in {source}: '{shown}' has no closing '}}}}'; {SYNTAX}")
+            TemplateError::Unclosed(shown, syntax) => {
+                format!("bad placeholder in {source}: '{shown}' has no closing '}}}}'; {syntax}")
             }
             TemplateError::Bad { inside, why } => {
                 format!("bad placeholder '{{{{{inside}}}}}' in {source}: {why}")
@@ -104,7 +105,11 @@ impl Template {
             let inside = &rest[open + 2..];
             let Some(close) = inside.find("}}") else {
                 let shown: String = rest[open..].chars().take(20).collect();
-                return Err(TemplateError::Unclosed(shown));
+                let syntax = match syntax {
+                    Syntax::Plain => SYNTAX,
+                    Syntax::Reply => REPLY_SYNTAX,
+                };
+                return Err(TemplateError::Unclosed(shown, syntax));
             };
             parts.push(placeholder(&inside[..close], syntax)?);
             rest = &inside[close + 2..];

@@ -140,6 +140,10 @@ fn plain_texts_refuse_the_reply_placeholders() {
         ("{{request.}}", "with a field path"),
         ("{{request}}", "with a field path"),
         ("{{nope}}", "{{now}}"),
+        (
+            "x {{request.name",
+            "no closing '}}'; the placeholders are {{n}}, {{uuid}}, {{rand A B}}, {{now}}",
+        ),
     ] {
         let err = Template::parse_reply(text)
             .unwrap_err()
