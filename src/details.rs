@@ -22,6 +22,12 @@ const RPC_DESCRIPTOR_SET: &[u8] =
 static RPC_POOL: LazyLock<Option<DescriptorPool>> =
     LazyLock::new(|| DescriptorPool::decode(RPC_DESCRIPTOR_SET).ok());
 
+/// The `google.rpc` error types, which a stub's status details may name whatever the served
+/// descriptors hold.
+pub fn rpc_descriptors() -> Option<&'static DescriptorPool> {
+    RPC_POOL.as_ref()
+}
+
 /// `google.rpc.Status`, as it travels in `grpc-status-details-bin` (and, translated, in a
 /// Connect error's details).
 #[derive(Clone, PartialEq, prost::Message)]

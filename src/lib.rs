@@ -20,6 +20,7 @@ pub mod output;
 pub mod proxy;
 pub mod server;
 pub mod settings;
+pub mod spanned;
 pub mod stop;
 pub mod stubs;
 pub mod template;

@@ -4,23 +4,32 @@
 //!
 //! Only the values and the rules: the server that runs a stub's reply is `server::mock`.
 
+mod compare;
+mod error;
+mod load;
+mod matcher;
+mod message;
+mod messages;
 mod model;
+mod paths;
+mod read;
+mod render;
+mod reply;
+mod select;
+mod status;
+mod stub;
 
+pub use error::StubError;
+pub use load::{load_paths, load_text};
+pub use matcher::{CallMatcher, RequestMatcher};
 pub use model::{
-    CallMatcher, Fault, FaultKind, HeaderTemplate, MessageTemplate, Origin, RenderError,
-    RenderContext, Reply, Rule, StatusReply, Step, Stub, Wait,
+    Fault, FaultKind, HeaderTemplate, Origin, Reply, Rule, StatusReply, Step, Stub, Wait,
 };
-
-use std::sync::Arc;
+pub use paths::FieldPath;
+pub use render::{JsonStep, MessageTemplate, RenderContext, RenderError};
+pub use select::{Hit, StubSet};
 
 use prost_reflect::DynamicMessage;
-
-/// The stubs being served, indexed by method.
-#[derive(Debug, Default)]
-pub struct StubSet {
-    /// In the order they were loaded: files in path order, stubs in file order.
-    all: Vec<Arc<Stub>>,
-}
 
 /// A call as matching sees it.
 pub struct CallView<'a> {
@@ -37,28 +46,5 @@ pub struct CallView<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Miss(pub String);
 
-impl StubSet {
-    pub fn new(stubs: Vec<Stub>) -> StubSet {
-        StubSet {
-            all: stubs.into_iter().map(Arc::new).collect(),
-        }
-    }
-
-    /// Every stub, in load order.
-    pub fn all(&self) -> &[Arc<Stub>] {
-        &self.all
-    }
-
-    /// The stub that answers `call`: the most specific of those that match, `priority` breaking
-    /// ties, then load order. A stub whose `times` is used up is skipped. The hit is counted.
-    pub fn find(&self, call: &CallView<'_>) -> Result<Arc<Stub>, Miss> {
-        self.all
-            .iter()
-            .find(|stub| stub.method_name() == call.method)
-            .map(|stub| {
-                stub.count_hit();
-                Arc::clone(stub)
-            })
-            .ok_or_else(|| Miss(format!("no stub for {}", call.method)))
-    }
-}
+#[cfg(test)]
+mod tests;

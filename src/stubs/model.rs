@@ -11,7 +11,9 @@ use std::{
 
 use bytes::Bytes;
 use http::HeaderName;
-use prost_reflect::{DynamicMessage, MethodDescriptor};
+use prost_reflect::MethodDescriptor;
+
+use super::{CallMatcher, MessageTemplate};
 
 /// Where a stub was written: a file and the line its entry starts on. Stubs added through the
 /// admin service name `AddStubs` as their file.
@@ -82,17 +84,30 @@ impl Stub {
         self.hits.fetch_add(1, Ordering::Relaxed) + 1
     }
 
+    /// Counts one more call if `times` allows it, and returns its number (1 for the first);
+    /// None once the stub is used up. Atomic: two calls cannot both take the last one.
+    pub fn try_hit(&self) -> Option<u64> {
+        match self.times {
+            None => Some(self.count_hit()),
+            Some(times) => self
+                .hits
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |hits| {
+                    (hits < times).then_some(hits + 1)
+                })
+                .ok()
+                .map(|hits| hits + 1),
+        }
+    }
+
+    /// Whether `times` is used up.
+    pub fn used_up(&self) -> bool {
+        self.times.is_some_and(|times| self.hits() >= times)
+    }
+
     /// Back to no calls (the admin service's `Reset`).
     pub fn reset_hits(&self) {
         self.hits.store(0, Ordering::Relaxed);
     }
-}
-
-/// When a stub answers a call: on its request, headers and (streams) messages. An empty matcher
-/// matches every call of the method.
-#[derive(Debug, Default)]
-pub struct CallMatcher {
-    // Filled in by the matching rules.
 }
 
 /// What a stub answers.
@@ -157,8 +172,27 @@ pub struct StatusReply {
     pub code: tonic::Code,
     pub message: crate::template::Template,
     /// An encoded `google.rpc.Status` with the details, ready for `grpc-status-details-bin`;
-    /// empty without details. Its code and message are the ones above.
+    /// empty without details. Its code and message are the ones above (the message as written,
+    /// placeholders and all: see [`StatusReply::details_for`]).
     pub details: Bytes,
+}
+
+impl StatusReply {
+    /// The details for a call whose status message rendered as `message`: [`StatusReply::details`]
+    /// itself when the message has no placeholders, else the same details with that message.
+    pub fn details_for(&self, message: &str) -> Bytes {
+        use prost::Message as _;
+        if self.details.is_empty() || self.message.is_constant() {
+            return self.details.clone();
+        }
+        match crate::details::RpcStatus::decode(self.details.clone()) {
+            Ok(mut status) => {
+                status.message = message.to_owned();
+                Bytes::from(status.encode_to_vec())
+            }
+            Err(_) => self.details.clone(),
+        }
+    }
 }
 
 /// A fault at the transport level, after the server has sent `after` messages.
@@ -179,41 +213,3 @@ pub enum FaultKind {
     /// Nothing more is sent, and the stream stays open.
     Stall,
 }
-
-/// A reply message with placeholders, or one encoded once when it was loaded when it has none.
-#[derive(Debug, Clone)]
-pub struct MessageTemplate {
-    constant: Option<Bytes>,
-}
-
-impl MessageTemplate {
-    /// A message without placeholders.
-    pub fn constant(message: &DynamicMessage) -> MessageTemplate {
-        use prost::Message as _;
-        MessageTemplate {
-            constant: Some(Bytes::from(message.encode_to_vec())),
-        }
-    }
-
-    /// The message for this call, encoded.
-    pub fn render(&self, _context: &RenderContext<'_>) -> Result<Bytes, RenderError> {
-        self.constant
-            .clone()
-            .ok_or_else(|| RenderError("not written yet".into()))
-    }
-}
-
-/// What placeholders are filled in from.
-pub struct RenderContext<'a> {
-    /// The request (unary, server stream), the last message (client stream) or the message a
-    /// rule reacts to (bidi).
-    pub request: Option<&'a DynamicMessage>,
-    pub headers: &'a http::HeaderMap,
-    /// This stub's call count: `{{n}}`.
-    pub n: u64,
-}
-
-/// A reply whose placeholders made it invalid (e.g. text in a number field): the call ends with
-/// INTERNAL and this message, which names the stub.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderError(pub String);
