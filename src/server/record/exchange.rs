@@ -329,10 +329,15 @@ fn message_json(
 ) -> Result<Node, String> {
     let message = DynamicMessage::decode(descriptor.clone(), bytes)
         .map_err(|err| format!("a message is not a valid {}: {err}", descriptor.full_name()))?;
-    let json = message
-        .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
+    let mut json = Vec::new();
+    message
+        .serialize_with_options(
+            &mut serde_json::Serializer::new(&mut json),
+            &SerializeOptions::new(),
+        )
         .map_err(|err| format!("a {} has no JSON: {err}", descriptor.full_name()))?;
-    Ok(Node::from_json(&json))
+    serde_json::from_slice(&json)
+        .map_err(|err| format!("a {} has no JSON: {err}", descriptor.full_name()))
 }
 
 /// The headers a stub file may hold: not the transport's, not gRPC's own, no credentials and
@@ -367,7 +372,7 @@ fn status_node(status: &tonic::Status, pool: &DescriptorPool) -> Result<Node, St
     }
     let details = crate::details::decode(status, Some(pool))
         .iter()
-        .map(|json| serde_json::from_str(json).map(|value| Node::from_json(&value)))
+        .map(|json| serde_json::from_str(json))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|err| format!("a detail of the status is not JSON: {err}"))?;
     if !details.is_empty() {

@@ -12,6 +12,8 @@
 //! `x-api-key` and the headers the options name.
 
 mod exchange;
+#[cfg(test)]
+mod exchange_tests;
 mod frames;
 mod stub_dir;
 mod tee;

@@ -30,7 +30,9 @@ impl Node {
         Node::String(text.into())
     }
 
-    /// A JSON value as it is: objects keep the order `serde_json` holds their keys in.
+    /// A JSON value as it is (objects in the order `serde_json` holds their keys in); to keep
+    /// the order of a JSON text, deserialize the text into a `Node` instead.
+    #[cfg(test)]
     pub fn from_json(value: &serde_json::Value) -> Node {
         use serde_json::Value;
         match value {
@@ -55,6 +57,70 @@ impl Node {
             Node::Map(entries) => entries.is_empty(),
             _ => true,
         }
+    }
+}
+
+/// JSON (or any self-describing format) read into a node, objects keeping their keys in the
+/// order the text has them: a message's fields in field order, `"@type"` first in a detail.
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+        Ok(Node::Number(n.to_string()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+        Ok(Node::Number(n.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Node, E> {
+        serde_json::Number::from_f64(n)
+            .map(|n| Node::Number(n.to_string()))
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(Node::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(Node::String(s))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Node>()? {
+            entries.push(entry);
+        }
+        Ok(Node::Map(entries))
     }
 }
 
@@ -128,7 +194,8 @@ fn block(out: &mut String, node: &Node, indent: usize, continued: bool) {
 }
 
 /// A key: plain when it is a simple name (letters, digits, `_` and `-`, not starting with a
-/// digit or `-`) and not a word YAML reads as something else, quoted otherwise.
+/// digit or `-`) and not a word YAML 1.2 reads as something else, quoted otherwise. (`on`,
+/// `yes` and the like are strings in YAML 1.2, which the stub loader reads.)
 fn write_key(out: &mut String, key: &str) {
     let simple = key
         .chars()
@@ -137,10 +204,7 @@ fn write_key(out: &mut String, key: &str) {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !matches!(
-            key.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "y" | "n" | "yes" | "no" | "on" | "off"
-        );
+        && !matches!(key.to_ascii_lowercase().as_str(), "true" | "false" | "null");
     if simple {
         out.push_str(key);
     } else {
@@ -253,6 +317,7 @@ mod tests {
             ("method", Node::text("routeguide.RouteGuide/GetFeature")),
             ("count", Node::Number("3".into())),
             ("on", Node::Bool(true)),
+            ("null", Node::Bool(false)),
             ("@type", Node::Null),
             ("location.latitude", Node::text("^40")),
             ("x-user", Node::text("alice")),
@@ -261,7 +326,8 @@ mod tests {
             text,
             "method: \"routeguide.RouteGuide/GetFeature\"\n\
              count: 3\n\
-             \"on\": true\n\
+             on: true\n\
+             \"null\": false\n\
              \"@type\": null\n\
              \"location.latitude\": \"^40\"\n\
              x-user: \"alice\"\n"
@@ -370,6 +436,16 @@ mod tests {
         assert_eq!(round_trip(Node::Map(Vec::new())), "{}\n");
         assert_eq!(round_trip(Node::List(Vec::new())), "[]\n");
         assert_eq!(round_trip(Node::text("x")), "\"x\"\n");
+    }
+
+    #[test]
+    fn json_text_keeps_its_key_order() {
+        let node: Node =
+            serde_json::from_str(r#"{"z": 1, "@type": "t", "a": [0.5, -2, 1e300, null]}"#).unwrap();
+        assert_eq!(
+            round_trip(node),
+            "z: 1\n\"@type\": \"t\"\na:\n  - 0.5\n  - -2\n  - 1e+300\n  - null\n"
+        );
     }
 
     #[test]
