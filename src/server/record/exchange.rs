@@ -19,8 +19,9 @@ const CREDENTIALS: &[&str] = &[
 ];
 
 /// Headers that describe the transport rather than the reply, which the replaying server makes
-/// its own.
+/// its own (`x-request-id` too: its call log gives each call one).
 const TRANSPORT: &[&str] = &[
+    "x-request-id",
     "content-type",
     "content-length",
     "date",
