@@ -33,12 +33,16 @@ use std::{
 };
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use prost_reflect::{DescriptorPool, MethodDescriptor};
-use tonic::{body::Body, service::Routes};
+use tonic::{
+    body::Body,
+    service::{Routes, interceptor::InterceptedService},
+};
 use tower::{Service, ServiceExt as _};
 use tracing::{debug, info, warn};
 
+use super::BearerAuth;
 use crate::transport::{BoxError, Channel};
 use exchange::{Event, Exchange, Writing};
 use frames::Frames;
@@ -70,8 +74,9 @@ pub struct RecordOptions {
     /// Whether each message is written with the time since the one before it
     /// (`--record-timing`).
     pub timing: bool,
-    /// Headers set on every forwarded call, replacing the caller's of the same name (the
-    /// client's `-H` for the live server).
+    /// Headers set on every forwarded call, replacing the caller's of the same name: the
+    /// client's `-H` for the live server (each `Header::append_to` a `MetadataMap`, then
+    /// `into_headers`).
     pub headers: HeaderMap,
 }
 
@@ -112,10 +117,14 @@ impl RecordService {
     }
 
     /// `routes` with this service answering every path they do not route (in place of tonic's
-    /// UNIMPLEMENTED): health and reflection can be served locally and the rest recorded.
-    pub fn routes(self, mut routes: Routes) -> Routes {
+    /// UNIMPLEMENTED), behind the token check when there is one: health and reflection can be
+    /// served locally and the rest recorded.
+    pub fn routes(self, mut routes: Routes, auth: Option<&BearerAuth>) -> Routes {
         let router = std::mem::take(routes.axum_router_mut());
-        *routes.axum_router_mut() = router.fallback_service(self);
+        *routes.axum_router_mut() = match auth {
+            Some(auth) => router.fallback_service(InterceptedService::new(self, auth.clone())),
+            None => router.fallback_service(self),
+        };
         routes
     }
 
@@ -161,9 +170,15 @@ where
         for name in HOP_BY_HOP {
             headers.remove(*name);
         }
-        for (name, value) in &self.shared.options.headers {
-            headers.insert(name, value.clone());
+        let extra = &self.shared.options.headers;
+        for name in extra.keys() {
+            headers.remove(name);
         }
+        for (name, value) in extra {
+            headers.append(name, value.clone());
+        }
+        // What gRPC servers require, which a call translated from Connect may lack.
+        headers.insert(http::header::TE, HeaderValue::from_static("trailers"));
         let body = match &recording {
             Some(recording) => {
                 if body.is_end_stream() {
