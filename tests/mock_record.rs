@@ -15,7 +15,10 @@ use std::{
 };
 
 use apicli::{
-    server::record::{RecordOptions, RecordService},
+    server::{
+        BearerAuth,
+        record::{RecordOptions, RecordService},
+    },
     transport::Channel,
 };
 use common::{
@@ -26,6 +29,16 @@ use prost_reflect::DescriptorPool;
 
 /// A recorder on 127.0.0.1:0 that forwards to `upstream` and writes into `dir`; its URL.
 fn recorder(upstream: &str, dir: &Path, options: RecordOptions) -> String {
+    recorder_behind(upstream, dir, options, None)
+}
+
+/// A recorder that requires `token`, when given, of its own callers.
+fn recorder_behind(
+    upstream: &str,
+    dir: &Path,
+    options: RecordOptions,
+    token: Option<&'static str>,
+) -> String {
     let upstream = format!("http://{upstream}");
     let dir = dir.to_owned();
     let addr = serve_in_background(move || async move {
@@ -34,8 +47,9 @@ fn recorder(upstream: &str, dir: &Path, options: RecordOptions) -> String {
             .connect_lazy();
         let pool = DescriptorPool::decode(apicli::api::FILE_DESCRIPTOR_SET).unwrap();
         let record = RecordService::new(Channel::grpc(channel), pool, &dir, options).unwrap();
-        tonic::transport::Server::builder()
-            .add_routes(record.routes(tonic::service::Routes::default()))
+        let auth = token.map(BearerAuth::new);
+        let routes = record.routes(tonic::service::Routes::default(), auth.as_ref());
+        tonic::transport::Server::builder().add_routes(routes)
     });
     format!("http://{addr}")
 }
@@ -534,4 +548,75 @@ fn timing_puts_the_delay_and_the_time_before_each_message() {
     assert!(text.contains("\ndelay: \""), "{text}");
     assert_eq!(text.matches("  - message:").count(), 3, "{text}");
     assert_eq!(text.matches("    after: \"").count(), 3, "{text}");
+}
+
+#[test]
+fn a_recorder_with_a_token_refuses_calls_without_it() {
+    let live = Server::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recorder_behind(
+        &live.addr,
+        dir.path(),
+        RecordOptions::default(),
+        Some("tok"),
+    );
+    let refused = call(
+        &rec,
+        "routeguide.RouteGuide/GetFeature",
+        &["-d", POINT],
+        None,
+    );
+    assert_exit(&refused, 64 + 16);
+    assert!(files(dir.path()).is_empty());
+    let args = ["-d", POINT, "-H", "authorization: Bearer tok"];
+    let accepted = call(&rec, "routeguide.RouteGuide/GetFeature", &args, None);
+    assert_exit(&accepted, 0);
+    let written = files(dir.path());
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(fs::read_to_string(&written[0]).unwrap(), GET_FEATURE);
+}
+
+#[test]
+fn a_live_server_that_is_not_there_is_unavailable_and_nothing_is_written() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recorder(&addr, dir.path(), RecordOptions::default());
+    let output = call(
+        &rec,
+        "routeguide.RouteGuide/GetFeature",
+        &["-d", POINT],
+        None,
+    );
+    assert_exit(&output, 64 + 14);
+    assert!(
+        stderr(&output).contains("UNAVAILABLE: the recorded server did not answer"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(files(dir.path()).is_empty());
+}
+
+#[test]
+fn the_recorders_own_headers_replace_the_callers() {
+    let live = serve_in_background(|| async {
+        tonic::transport::Server::builder()
+            .add_service(apicli::api::api_server::ApiServer::new(Echo))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = RecordOptions::default();
+    options.headers.insert(
+        "x-user",
+        http::HeaderValue::from_static("from-the-recorder"),
+    );
+    let rec = recorder(&live, dir.path(), options);
+    let args = ["-d", r#"{"name":"you"}"#, "-H", "x-user: alice"];
+    assert_exit(&call(&rec, "api.Api/sayHello", &args, None), 0);
+    let written = files(dir.path());
+    let text = fs::read_to_string(&written[0]).unwrap();
+    assert!(
+        text.contains("    x-user: \"from-the-recorder\"\n"),
+        "{text}"
+    );
 }
