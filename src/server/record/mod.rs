@@ -283,11 +283,17 @@ impl Recording {
             timing: self.shared.options.timing,
             pool: &self.shared.pool,
         };
-        let text = match exchange.stub(trailers, &writing) {
-            Ok(stub) => yaml::to_string(&stub),
+        let stub = match exchange.stub(trailers, &writing) {
+            Ok(stub) => stub,
             Err(why) => return warn!("a call of {method} is not recorded: {why}"),
         };
+        let text = yaml::to_string(&stub);
         match self.shared.dir.write(&method, &text) {
+            Ok(path) if stub.contains_text("{{") => warn!(
+                "recorded {method} in {}, whose text holds '{{{{': a replay reads it as a \
+                 placeholder",
+                path.display()
+            ),
             Ok(path) => info!("recorded {method} in {}", path.display()),
             Err(err) => warn!("a call of {method} is not recorded: {err}"),
         }

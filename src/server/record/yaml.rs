@@ -50,6 +50,18 @@ impl Node {
         }
     }
 
+    /// Whether a string in the node, or a key, contains `needle`.
+    pub fn contains_text(&self, needle: &str) -> bool {
+        match self {
+            Node::String(s) => s.contains(needle),
+            Node::List(items) => items.iter().any(|item| item.contains_text(needle)),
+            Node::Map(entries) => entries
+                .iter()
+                .any(|(key, value)| key.contains(needle) || value.contains_text(needle)),
+            Node::Null | Node::Bool(_) | Node::Number(_) => false,
+        }
+    }
+
     /// Whether the node is written on the line of its key or dash (a scalar, `[]` or `{}`).
     fn is_inline(&self) -> bool {
         match self {
@@ -429,6 +441,17 @@ mod tests {
                - - deep:\n        \
                      - null\n"
         );
+    }
+
+    #[test]
+    fn text_is_found_in_strings_and_keys_only() {
+        let node = Node::map([
+            ("a", Node::List(vec![Node::text("x {{y}}")])),
+            ("b{{", Node::Number("12".into())),
+        ]);
+        assert!(node.contains_text("{{y"));
+        assert!(node.contains_text("b{{"));
+        assert!(!node.contains_text("12"));
     }
 
     #[test]
