@@ -6,112 +6,18 @@
 //! the real `apicli` binary, once straight to the live server and once through the recorder.
 
 mod common;
+#[path = "mock_record/echo.rs"]
+mod echo;
+#[path = "mock_record/harness.rs"]
+mod harness;
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-    process::Output,
-    time::Duration,
-};
+use std::{fs, time::Duration};
 
-use apicli::{
-    server::{
-        BearerAuth,
-        record::{RecordOptions, RecordService},
-    },
-    transport::Channel,
-};
+use apicli::server::record::RecordOptions;
 use common::{
-    Server, apicli, assert_exit, output_of, run_with_input, run_with_input_in_parts,
-    serve_in_background, stderr, stdout,
+    Server, apicli, assert_exit, run_with_input_in_parts, serve_in_background, stderr, stdout,
 };
-use prost_reflect::DescriptorPool;
-
-/// A recorder on 127.0.0.1:0 that forwards to `upstream` and writes into `dir`; its URL.
-fn recorder(upstream: &str, dir: &Path, options: RecordOptions) -> String {
-    recorder_behind(upstream, dir, options, None)
-}
-
-/// A recorder that requires `token`, when given, of its own callers.
-fn recorder_behind(
-    upstream: &str,
-    dir: &Path,
-    options: RecordOptions,
-    token: Option<&'static str>,
-) -> String {
-    let upstream = format!("http://{upstream}");
-    let dir = dir.to_owned();
-    let addr = serve_in_background(move || async move {
-        let channel = tonic::transport::Endpoint::from_shared(upstream)
-            .unwrap()
-            .connect_lazy();
-        let pool = DescriptorPool::decode(apicli::api::FILE_DESCRIPTOR_SET).unwrap();
-        let record = RecordService::new(Channel::grpc(channel), pool, &dir, options).unwrap();
-        let auth = token.map(BearerAuth::new);
-        let routes = record.routes(tonic::service::Routes::default(), auth.as_ref());
-        tonic::transport::Server::builder().add_routes(routes)
-    });
-    format!("http://{addr}")
-}
-
-/// `apicli call METHOD --addr ADDR ARGS…`, with `input` on stdin when given (`-d @-`).
-fn call(addr: &str, method: &str, args: &[&str], input: Option<&str>) -> Output {
-    let mut cmd = apicli();
-    cmd.args(["call", method, "--addr", addr, "-o", "json"])
-        .args(args);
-    match input {
-        Some(input) => run_with_input(cmd.args(["-d", "@-"]), input),
-        None => output_of(&mut cmd),
-    }
-}
-
-/// The same call straight to `live` and through `recorder`: same exit code, same stdout, same
-/// stderr (the address aside).
-fn same_answer(live: &str, recorder: &str, method: &str, args: &[&str], input: Option<&str>) {
-    let direct = call(live, method, args, input);
-    let recorded = call(recorder, method, args, input);
-    assert_eq!(
-        recorded.status.code(),
-        direct.status.code(),
-        "{method}: {}",
-        stderr(&recorded)
-    );
-    assert_eq!(stdout(&recorded), stdout(&direct), "{method}");
-    assert_eq!(
-        shown(&stderr(&recorded), recorder),
-        shown(&stderr(&direct), live),
-        "{method}"
-    );
-}
-
-/// What `-v` and errors say, but the address and what changes from one call to the next (the
-/// date, how long the call took).
-fn shown(stderr: &str, addr: &str) -> String {
-    stderr
-        .replace(addr, "ADDR")
-        .lines()
-        .filter(|line| !line.starts_with("  date: "))
-        .map(|line| match line.split_once(" after ") {
-            Some((status, _)) if line.starts_with("apicli: status ") => status,
-            _ => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The stub files in `dir`, by name.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    files
-}
-
-fn name(path: &Path) -> &str {
-    path.file_name().unwrap().to_str().unwrap()
-}
+use harness::{call, files, name, recorder, recorder_behind, same_answer};
 
 const POINT: &str = r#"{"latitude":407838351,"longitude":-746143763}"#;
 
@@ -370,83 +276,11 @@ fn the_token_goes_through_and_is_never_written() {
     }
 }
 
-/// api.Api whose sayHello sends back the request's headers as its reply headers (or, failing
-/// for the name "fail", as the trailers of a status with details).
-struct Echo;
-
-/// `google.rpc.ErrorInfo`, built by hand for the details.
-#[derive(Clone, PartialEq, prost::Message)]
-struct ErrorInfo {
-    #[prost(string, tag = "1")]
-    reason: String,
-    #[prost(string, tag = "2")]
-    domain: String,
-}
-
-#[tonic::async_trait]
-impl apicli::api::api_server::Api for Echo {
-    async fn say_hello(
-        &self,
-        request: tonic::Request<apicli::api::HelloRequest>,
-    ) -> Result<tonic::Response<apicli::api::Hello>, tonic::Status> {
-        use prost::Message as _;
-        let mut echoed = tonic::metadata::MetadataMap::new();
-        for name in ["x-user", "authorization", "cookie", "x-api-key", "x-secret"] {
-            if let Some(value) = request.metadata().get(name) {
-                echoed.insert(name, value.clone());
-            }
-        }
-        echoed.insert("set-cookie", "id=set-cookie-value".parse().unwrap());
-        let name = request.into_inner().name;
-        if name == "fail" {
-            let info = ErrorInfo {
-                reason: "STOCKOUT".into(),
-                domain: "example.com".into(),
-            };
-            let status = apicli::details::RpcStatus {
-                code: tonic::Code::FailedPrecondition as i32,
-                message: "out of stock".into(),
-                details: vec![prost_types::Any {
-                    type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
-                    value: info.encode_to_vec(),
-                }],
-            };
-            return Err(tonic::Status::with_details_and_metadata(
-                tonic::Code::FailedPrecondition,
-                "out of stock",
-                status.encode_to_vec().into(),
-                echoed,
-            ));
-        }
-        let mut response = tonic::Response::new(apicli::api::Hello {
-            message: format!("Hello {name}!"),
-        });
-        *response.metadata_mut() = echoed;
-        Ok(response)
-    }
-
-    async fn get_all(
-        &self,
-        _: tonic::Request<apicli::api::ApiRequest>,
-    ) -> Result<tonic::Response<apicli::api::Items>, tonic::Status> {
-        Err(tonic::Status::unimplemented("not here"))
-    }
-
-    type getStreamStream = tokio_stream::Empty<Result<apicli::api::Item, tonic::Status>>;
-
-    async fn get_stream(
-        &self,
-        _: tonic::Request<apicli::api::ApiRequest>,
-    ) -> Result<tonic::Response<Self::getStreamStream>, tonic::Status> {
-        Err(tonic::Status::unimplemented("not here"))
-    }
-}
-
 #[test]
 fn headers_and_details_go_through_and_credentials_are_never_written() {
     let live = serve_in_background(|| async {
         tonic::transport::Server::builder()
-            .add_service(apicli::api::api_server::ApiServer::new(Echo))
+            .add_service(apicli::api::api_server::ApiServer::new(echo::Echo))
     });
     let dir = tempfile::tempdir().unwrap();
     let options = RecordOptions {
@@ -602,7 +436,7 @@ fn a_live_server_that_is_not_there_is_unavailable_and_nothing_is_written() {
 fn the_recorders_own_headers_replace_the_callers() {
     let live = serve_in_background(|| async {
         tonic::transport::Server::builder()
-            .add_service(apicli::api::api_server::ApiServer::new(Echo))
+            .add_service(apicli::api::api_server::ApiServer::new(echo::Echo))
     });
     let dir = tempfile::tempdir().unwrap();
     let mut options = RecordOptions::default();
