@@ -181,9 +181,6 @@ where
         headers.insert(http::header::TE, HeaderValue::from_static("trailers"));
         let body = match &recording {
             Some(recording) => {
-                if body.is_end_stream() {
-                    recording.push(Event::HalfClose, started);
-                }
                 let frames = Frames::new(headers.get("grpc-encoding"));
                 Body::new(RequestTee::new(body, frames, Arc::clone(recording)))
             }
@@ -191,9 +188,10 @@ where
         };
         let mut forwarded = http::Request::new(body);
         *forwarded.method_mut() = parts.method;
-        *forwarded.uri_mut() = parts.uri.path_and_query().map_or_else(
-            || http::Uri::from_static("/"),
-            |p| p.as_str().parse().unwrap_or_default(),
+        // The channel puts the live server's scheme and authority in front.
+        *forwarded.uri_mut() = http::Uri::from(
+            (parts.uri.path_and_query().cloned())
+                .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/")),
         );
         *forwarded.version_mut() = http::Version::HTTP_2;
         *forwarded.headers_mut() = headers;

@@ -24,13 +24,18 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<B> RequestTee<B> {
+impl<B: Body> RequestTee<B> {
     pub fn new(inner: B, frames: Frames, recording: Arc<Recording>) -> RequestTee<B> {
+        // A request with no body at all is never polled.
+        let closed = inner.is_end_stream();
+        if closed {
+            recording.push(Event::HalfClose, Instant::now());
+        }
         RequestTee {
             inner,
             frames,
             recording,
-            closed: false,
+            closed,
         }
     }
 }
