@@ -15,6 +15,7 @@ mod items_reply;
 mod listen;
 mod logging;
 mod paced;
+pub mod record;
 mod request_limit;
 mod route_guide;
 mod service;
