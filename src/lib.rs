@@ -44,4 +44,11 @@ pub mod routeguide {
     tonic::include_proto!("routeguide");
 }
 
+/// The admin service of `apicli serve` as a test double (`proto/mock.proto`): the call journal,
+/// verification and the stubs being served.
+pub mod mock {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("apicli.mock.v1");
+}
+
 pub use app::run;
