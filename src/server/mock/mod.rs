@@ -6,3 +6,4 @@ pub mod filter;
 pub mod journal;
 pub mod json;
 pub mod served;
+pub mod watch;
