@@ -6,4 +6,5 @@ pub mod filter;
 pub mod journal;
 pub mod json;
 pub mod served;
+pub mod unused;
 pub mod watch;
