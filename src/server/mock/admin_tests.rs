@@ -338,3 +338,35 @@ async fn list_stubs_and_reset() {
         ]
     );
 }
+
+#[tokio::test]
+async fn answers_over_grpc() {
+    use crate::mock::{mock_client::MockClient, mock_server::MockServer};
+
+    let double = double();
+    get_feature(&double, 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(MockServer::new(double.admin))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    let mut client = MockClient::connect(format!("http://{addr}")).await.unwrap();
+    let listed = client
+        .list_calls(ListCallsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.calls.len(), 1);
+    let refused = client
+        .verify(VerifyRequest {
+            method: "routeguide.RouteGuide/GetFeature".into(),
+            request: None,
+            count: Some(Count::AtMost(0)),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    server.abort();
+}
