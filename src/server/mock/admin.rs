@@ -49,6 +49,9 @@ pub struct MockAdmin<S = StubSet> {
 }
 
 impl<S: StubIndex> MockAdmin<S> {
+    /// The admin service over the journal and the stubs that the stubbed services share. `pool`
+    /// holds the services served, `load` reads AddStubs' text, and `compile` makes the request
+    /// matches of ListCalls and Verify (both the stub files' own rules).
     pub fn new(
         journal: Arc<Journal>,
         stubs: Arc<ServedStubs<S>>,
@@ -95,11 +98,15 @@ impl<S: StubIndex> Mock for MockAdmin<S> {
         let until = request.until.map(time).transpose()?;
         let mut filter = self.filter(&request.method, request.request.as_ref(), since, until)?;
         let (entries, dropped) = self.journal.snapshot();
-        let calls = entries
+        let passed: Vec<&Arc<Entry>> = entries
             .iter()
             .filter(|entry| filter.passes(entry))
-            .map(|entry| call(entry))
             .collect();
+        let skipped = match request.last {
+            0 => 0,
+            last => passed.len().saturating_sub(last as usize),
+        };
+        let calls = passed[skipped..].iter().map(|entry| call(entry)).collect();
         Ok(Response::new(ListCallsResponse { calls, dropped }))
     }
 

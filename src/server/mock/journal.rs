@@ -223,6 +223,7 @@ impl Entry {
         &self.method
     }
 
+    /// The client's address; None over a Unix socket.
     pub fn peer(&self) -> Option<SocketAddr> {
         self.peer
     }
@@ -257,10 +258,12 @@ impl Entry {
         self.not_kept
     }
 
+    /// The stub that answered or the miss; None if no stub was looked for.
     pub fn outcome(&self) -> Option<&Outcome> {
         self.outcome.as_ref()
     }
 
+    /// The status the call ended with.
     pub fn code(&self) -> Code {
         self.code
     }
