@@ -1,5 +1,6 @@
 //! Generates the api.Api stub, its proto3 JSON mapping and the encoded descriptor set from every
-//! `.proto` file at the top of `proto/`, and the descriptor set of the `google.rpc` error model
+//! `.proto` file at the top of `proto/` (the admin service of `mock.proto` among them, with a
+//! descriptor set of its own), and the descriptor set of the `google.rpc` error model
 //! (`proto/google/rpc/`), which error details decode through. protox parses the files in pure
 //! Rust, so no system `protoc` is needed.
 
@@ -27,6 +28,7 @@ fn main() -> io::Result<()> {
     let fds = protox::compile(&protos, [&proto_dir]).map_err(io::Error::other)?;
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     rpc_descriptor_set(&proto_dir, &out_dir)?;
+    mock_descriptor_set(&proto_dir, &out_dir)?;
     let encoded = fds.encode_to_vec();
     fs::write(out_dir.join("descriptor_set.bin"), &encoded)?;
 
@@ -39,6 +41,22 @@ fn main() -> io::Result<()> {
         .register_descriptors(&encoded)?
         .build(&[".api"])?;
     Ok(())
+}
+
+/// `mock.proto` alone, with the `google/protobuf` files it imports and its comments, so that a
+/// server whose services come from the user's descriptors can describe its admin service
+/// without describing api.Api and routeguide.RouteGuide too.
+fn mock_descriptor_set(proto_dir: &Path, out_dir: &Path) -> io::Result<()> {
+    let encoded = protox::Compiler::new([proto_dir])
+        .and_then(|mut compiler| {
+            compiler
+                .include_imports(true)
+                .include_source_info(true)
+                .open_files(["mock.proto"])?;
+            Ok(compiler.encode_file_descriptor_set())
+        })
+        .map_err(io::Error::other)?;
+    fs::write(out_dir.join("mock_descriptor_set.bin"), encoded)
 }
 
 /// `google/rpc/status.proto` and `error_details.proto` with the `google/protobuf` files they

@@ -49,6 +49,11 @@ pub mod routeguide {
 pub mod mock {
     #![allow(clippy::all, missing_docs)]
     tonic::include_proto!("apicli.mock.v1");
+
+    /// The encoded `FileDescriptorSet` of `proto/mock.proto` and its imports, for reflection and
+    /// the Connect layer of a server that serves the admin service beside the user's services.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/mock_descriptor_set.bin"));
 }
 
 pub use app::run;

@@ -140,6 +140,21 @@ async fn lists_the_calls_that_pass_the_filters() {
         .unwrap()
         .into_inner();
     assert!(later.calls.is_empty());
+
+    let last = double
+        .admin
+        .list_calls(Request::new(ListCallsRequest {
+            last: 1,
+            ..ListCallsRequest::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(last.calls.len(), 1);
+    assert_eq!(
+        json::from_value(&last.calls[0].requests[0]),
+        json!({"latitude": 5})
+    );
 }
 
 #[tokio::test]
@@ -369,4 +384,18 @@ async fn answers_over_grpc() {
         .unwrap_err();
     assert_eq!(refused.code(), Code::FailedPrecondition);
     server.abort();
+}
+
+#[test]
+fn the_admin_service_has_descriptors_of_its_own() {
+    let pool = DescriptorPool::decode(crate::mock::FILE_DESCRIPTOR_SET).unwrap();
+    let service = pool.get_service_by_name("apicli.mock.v1.Mock").unwrap();
+    assert_eq!(service.methods().count(), 5);
+    assert!(pool.get_service_by_name("routeguide.RouteGuide").is_none());
+    let comments = service
+        .parent_file()
+        .file_descriptor_proto()
+        .source_code_info
+        .is_some();
+    assert!(comments, "comments, for describe");
 }
