@@ -108,9 +108,14 @@ fn decode_base64(value: &str) -> Option<Vec<u8>> {
 
 /// Whether a metadata value must never be shown or kept (credentials).
 pub fn is_secret(name: &str) -> bool {
-    ["authorization", "proxy-authorization", "cookie", "x-api-key"]
-        .iter()
-        .any(|secret| name.eq_ignore_ascii_case(secret))
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "x-api-key",
+    ]
+    .iter()
+    .any(|secret| name.eq_ignore_ascii_case(secret))
 }
 
 #[cfg(test)]
