@@ -1,8 +1,8 @@
-//! Generates the api.Api stub, its proto3 JSON mapping and the encoded descriptor set from every
-//! `.proto` file at the top of `proto/` (the admin service of `mock.proto` among them, with a
-//! descriptor set of its own), and the descriptor set of the `google.rpc` error model
-//! (`proto/google/rpc/`), which error details decode through. protox parses the files in pure
-//! Rust, so no system `protoc` is needed.
+//! Generates the stubs of every `.proto` file at the top of `proto/`, api.Api's proto3 JSON
+//! mapping, the encoded descriptor set of the built-in services, that of the admin service
+//! (`mock.proto`, apart, since it is served only beside stubs), and the descriptor set of the
+//! `google.rpc` error model (`proto/google/rpc/`), which error details decode through. protox
+//! parses the files in pure Rust, so no system `protoc` is needed.
 
 use std::{
     env, fs, io,
@@ -10,6 +10,9 @@ use std::{
 };
 
 use prost::Message;
+
+/// The admin service of serve as a test double, in `proto/`.
+const MOCK_PROTO: &str = "mock.proto";
 
 fn main() -> io::Result<()> {
     let proto_dir = PathBuf::from("proto");
@@ -29,7 +32,12 @@ fn main() -> io::Result<()> {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     rpc_descriptor_set(&proto_dir, &out_dir)?;
     mock_descriptor_set(&proto_dir, &out_dir)?;
-    let encoded = fds.encode_to_vec();
+    // What a server of the built-in services describes: the admin service is served (and
+    // described, from its own set) only beside stubs.
+    let built_in = protos.iter().filter(|path| !path.ends_with(MOCK_PROTO));
+    let encoded = protox::compile(built_in, [&proto_dir])
+        .map_err(io::Error::other)?
+        .encode_to_vec();
     fs::write(out_dir.join("descriptor_set.bin"), &encoded)?;
 
     tonic_prost_build::configure()
@@ -52,7 +60,7 @@ fn mock_descriptor_set(proto_dir: &Path, out_dir: &Path) -> io::Result<()> {
             compiler
                 .include_imports(true)
                 .include_source_info(true)
-                .open_files(["mock.proto"])?;
+                .open_files([MOCK_PROTO])?;
             Ok(compiler.encode_file_descriptor_set())
         })
         .map_err(io::Error::other)?;

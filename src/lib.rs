@@ -32,7 +32,9 @@ pub mod api {
     tonic::include_proto!("api");
     include!(concat!(env!("OUT_DIR"), "/api.serde.rs"));
 
-    /// The encoded `FileDescriptorSet` of every file in `proto/`, for server reflection.
+    /// The encoded `FileDescriptorSet` of every file in `proto/` but `mock.proto` (the admin
+    /// service, served only beside stubs: see `mock::FILE_DESCRIPTOR_SET`), for server
+    /// reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
 }
