@@ -5,7 +5,7 @@
 //! | 0 | success, or stdout closed early (`apicli stream | head -1`) |
 //! | 1 | a failure outside an RPC status: cannot connect, I/O error |
 //! | 2 | usage: unknown flag, bad header, bad duration, bad address, length out of range |
-//! | 3 | `apicli health`: the server answered, and the service is not SERVING; `apicli bench`: an `--expect` condition was not met |
+//! | 3 | `apicli health`: the server answered, and the service is not SERVING; `apicli bench`: an `--expect` condition was not met; `apicli serve --report-unused`: a stub never matched |
 //! | 64 + gRPC code | the call ended with a non-OK status (67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED…) |
 //! | 130 | interrupted by Ctrl-C |
 
@@ -17,6 +17,8 @@ pub const SUCCESS: u8 = 0;
 pub const FAILURE: u8 = 1;
 pub const USAGE: u8 = 2;
 pub const NOT_SERVING: u8 = 3;
+/// `apicli serve --report-unused`: some stubs never matched a call.
+pub const UNUSED_STUBS: u8 = 3;
 pub const STATUS_BASE: u8 = 64;
 pub const INTERRUPTED: u8 = 130;
 
@@ -66,6 +68,12 @@ pub struct NotServing {
 #[error("{}", .0.join("; "))]
 pub struct Unmet(pub Vec<String>);
 
+/// `apicli serve --report-unused` stopped, and this many stubs never matched a call (each was
+/// named on its own line): exit 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{} {} never matched a call", .0, if *.0 == 1 { "stub" } else { "stubs" })]
+pub struct UnusedStubs(pub usize);
+
 /// Ctrl-C: exit 130. Holds what had arrived by then, if anything.
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted{}", if .0.is_empty() { String::new() } else { format!(" ({})", .0) })]
@@ -99,6 +107,9 @@ pub fn verdict(err: &anyhow::Error) -> Verdict {
         }
         if cause.is::<NotServing>() || cause.is::<Unmet>() {
             return loud(NOT_SERVING);
+        }
+        if cause.is::<UnusedStubs>() {
+            return loud(UNUSED_STUBS);
         }
         if cause.is::<Interrupted>() {
             return loud(INTERRUPTED);
@@ -196,6 +207,9 @@ mod tests {
         assert_eq!(verdict(&anyhow::anyhow!("cannot connect")).code, FAILURE);
         let unmet = anyhow::Error::new(Unmet(vec!["p99 is 7ms, not < 5ms".into()]));
         assert_eq!(verdict(&unmet).code, 3);
+        let unused = anyhow::Error::new(UnusedStubs(2));
+        assert_eq!(unused.to_string(), "2 stubs never matched a call");
+        assert_eq!(verdict(&unused).code, UNUSED_STUBS);
     }
 
     #[test]

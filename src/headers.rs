@@ -106,9 +106,16 @@ fn decode_base64(value: &str) -> Option<Vec<u8>> {
         .find_map(|engine| engine.decode(value).ok())
 }
 
-/// Whether a metadata value must never be shown (credentials).
+/// Whether a metadata value must never be shown or kept (credentials).
 pub fn is_secret(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("proxy-authorization")
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "x-api-key",
+    ]
+    .iter()
+    .any(|secret| name.eq_ignore_ascii_case(secret))
 }
 
 #[cfg(test)]
@@ -180,6 +187,8 @@ mod tests {
     #[test]
     fn knows_secrets() {
         assert!(is_secret("Authorization"));
+        assert!(is_secret("cookie"));
+        assert!(is_secret("X-Api-Key"));
         assert!(!is_secret("x-trace"));
     }
 }

@@ -33,7 +33,9 @@ pub mod api {
     tonic::include_proto!("api");
     include!(concat!(env!("OUT_DIR"), "/api.serde.rs"));
 
-    /// The encoded `FileDescriptorSet` of every file in `proto/`, for server reflection.
+    /// The encoded `FileDescriptorSet` of every file in `proto/` but `mock.proto` (the admin
+    /// service, served only beside stubs: see `mock::FILE_DESCRIPTOR_SET`), for server
+    /// reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
 }
@@ -43,6 +45,18 @@ pub mod api {
 pub mod routeguide {
     #![allow(clippy::all, missing_docs)]
     tonic::include_proto!("routeguide");
+}
+
+/// The admin service of `apicli serve` as a test double (`proto/mock.proto`): the call journal,
+/// verification and the stubs being served.
+pub mod mock {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("apicli.mock.v1");
+
+    /// The encoded `FileDescriptorSet` of `proto/mock.proto` and its imports, for reflection and
+    /// the Connect layer of a server that serves the admin service beside the user's services.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/mock_descriptor_set.bin"));
 }
 
 pub use app::run;

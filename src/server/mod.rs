@@ -14,6 +14,7 @@ mod items_body;
 mod items_reply;
 mod listen;
 mod logging;
+pub mod mock;
 mod paced;
 pub mod record;
 mod request_limit;
