@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-ALL_STEPS="1,2,3,4,5,6,7,8"
+ALL_STEPS="1,2,3,4,5,6,7,8,9"
 STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
@@ -963,6 +963,114 @@ $(printf '%s\n' "${REPRO[@]}")
 EOF
 }
 
+# --- step 9: serve as a test double --------------------------------------------------------------
+# h2load_any NAME BODY PATH REQUESTS TAG: one h2load run (-c 10 -m 10) of any unary method whose
+# requests must all succeed with one identical reply; prints "req/s cpu_us_per_call reply_bytes"
+h2load_any() {
+    local name=$1 body=$2 path=$3 n=$4 tag=$5 out=$WORK/h2load-$5.txt pid=${PID[$1]} t0 t1 data
+    t0=$(cpu_ticks "$pid")
+    timeout 300 h2load -n "$n" -c 10 -m 10 -t "$H2_THREADS" -d "$body" "${H2_HEADERS[@]}" \
+        "http://${ADDR[$name]}$path" >"$out" 2>&1 || { cat "$out" >&2; die "h2load $tag"; }
+    t1=$(cpu_ticks "$pid")
+    grep -q "$n succeeded, 0 failed, 0 errored" "$out" && grep -q "status codes: $n 2xx" "$out" ||
+        { cat "$out" >&2; die "h2load $tag: not every request succeeded"; }
+    data=$(sed -n 's/^traffic: .*(\([0-9]*\)) data.*/\1/p' "$out")
+    ((data % n == 0)) || die "h2load $tag: $data DATA bytes is not one same-sized reply per request"
+    echo "$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$out") $(calc "($t1 - $t0) * 1000000 / $(getconf CLK_TCK) / $n" %.2f) $((data / n))"
+}
+
+# grpc_reply NAME BODY PATH: the hex of a unary call's reply body, after checking grpc-status 0
+grpc_reply() {
+    local out=$WORK/curl-$1
+    curl -sS --max-time 10 --http2-prior-knowledge -D "$out.headers" -o "$out.body" \
+        --data-binary @"$2" "${H2_HEADERS[@]}" "http://${ADDR[$1]}$3" || die "curl $3 to $1"
+    grep -qi '^grpc-status: *0' "$out.headers" || { cat "$out.headers" "$out.body" >&2; die "$1: $3 is not OK"; }
+    od -An -tx1 "$out.body" | tr -d ' \n'
+}
+
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+median_of() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+step_test_double() {
+    say "step 9: serve as a test double (stubbed GetFeature beside RouteGuide servers; 1,000 stubs; the journal; a stubbed stream)"
+    local feature=$WORK/get-feature.grpc many=$WORK/stubs-1000.yaml
+    # Point{latitude: 409146138, longitude: -746188906} in a gRPC frame.
+    python3 -c 'import sys
+def varint(v):
+    v &= (1 << 64) - 1; out = b""
+    while True:
+        b = v & 0x7F; v >>= 7
+        if v: out += bytes([b | 0x80])
+        else: return out + bytes([b])
+msg = b"\x08" + varint(409146138) + b"\x10" + varint(-746188906)
+sys.stdout.buffer.write(b"\x00" + len(msg).to_bytes(4, "big") + msg)' >"$feature"
+    # 999 stubs that do not match (other latitudes), then the one that does.
+    python3 -c 'import sys
+for i in range(999):
+    print(f"- method: routeguide.RouteGuide/GetFeature\n  match: {{request: {{equals: {{latitude: {i}, longitude: -746188906}}}}}}\n  reply: {{message: {{name: stub {i}}}}}")' >"$many"
+    sed -n '/^- method/,$p' bench/stubs/feature.yaml >>"$many"
+
+    start_server rg-builtin "$APICLI" serve -q --addr 127.0.0.1:0
+    start_server rg-stub "$APICLI" serve -q --no-watch --proto proto/route_guide.proto --stubs bench/stubs/feature.yaml --addr 127.0.0.1:0
+    start_server rg-stub-1000 "$APICLI" serve -q --no-watch --proto proto/route_guide.proto --stubs "$many" --addr 127.0.0.1:0
+    start_server rg-python "$PYTHON" tests/interop/route_guide_server.py --port 0 --reflection none
+    local s want path=/routeguide.RouteGuide/GetFeature
+    want=$(grpc_reply rg-builtin "$feature" "$path")
+    for s in rg-stub rg-stub-1000 rg-python; do
+        [[ $(grpc_reply "$s" "$feature" "$path") == "$want" ]] || die "$s answers GetFeature with other bytes than the built-in RouteGuide"
+    done
+
+    local -A RPS=() CPU=()
+    local r n=$H2_N line rss0 rss1 rss2
+    for s in rg-builtin rg-stub rg-stub-1000; do h2load_any "$s" "$feature" "$path" "$H2_WARMUP" "warmup-$s" >/dev/null; done
+    h2load_any rg-python "$feature" "$path" "$((H2_WARMUP / 10))" warmup-rg-python >/dev/null
+    rss0=$(rss_kib "${PID[rg-stub]}")
+    for ((r = 1; r <= H2_ROUNDS; r++)); do
+        for s in rg-builtin rg-stub rg-stub-1000 rg-python; do
+            n=$H2_N
+            [[ $s == rg-python ]] && n=$H2_N_PY
+            say "  h2load GetFeature against $s (round $r)"
+            line=$(h2load_any "$s" "$feature" "$path" "$n" "step9-$s-r$r")
+            RPS[$s]+="${line%% *}"$'\n'
+            CPU[$s]+="$(cut -d' ' -f2 <<<"$line")"$'\n'
+        done
+    done
+    rss1=$(rss_kib "${PID[rg-stub]}")
+    h2load_any rg-stub "$feature" "$path" "$H2_N" step9-rg-stub-more >/dev/null
+    rss2=$(rss_kib "${PID[rg-stub]}")
+    local -A M=() C=()
+    for s in rg-builtin rg-stub rg-stub-1000 rg-python; do
+        M[$s]=$(printf '%s' "${RPS[$s]}" | median_of) C[$s]=$(printf '%s' "${CPU[$s]}" | median_of)
+    done
+    local r_py r_builtin r_cpu
+    r_py=$(calc "${M[rg-stub]} / ${M[rg-python]}" %.1f) r_builtin=$(calc "${M[rg-stub]} / ${M[rg-builtin]}" %.2f)
+    r_cpu=$(calc "${C[rg-stub-1000]} / ${C[rg-stub]}" %.2f)
+    row 9a "\`apicli serve --proto … --stubs\`: a stubbed GetFeature (\`equals\` match), h2load \`-c 10 -m 10\`, median of $H2_ROUNDS rounds; no grpc-go here, so beside grpcio's RouteGuide and the built-in one" "**$(fmt_int "${M[rg-stub]}") req/s** = **${r_py}×** grpcio ($(fmt_int "${M[rg-python]}") req/s), ${r_builtin}× the built-in RouteGuide ($(fmt_int "${M[rg-builtin]}") req/s)" "≥ 1.0× grpcio" "$(verdict "$r_py >= 1.0")"
+    row 9b "the same call with 1,000 stubs on GetFeature (the match last), server CPU per call" "**${C[rg-stub-1000]} µs** vs ${C[rg-stub]} µs with one stub = **${r_cpu}×** ($(fmt_int "${M[rg-stub-1000]}") req/s)" "≤ 2×" "$(verdict "$r_cpu <= 2")"
+    local grew more calls=$((H2_WARMUP + H2_ROUNDS * H2_N))
+    grew=$(calc "($rss1 - $rss0) / 1024" %.1f) more=$(calc "($rss2 - $rss1) / 1024" %.1f)
+    row 9c "the journal at its limit (10,000 calls): RSS of the stubbed server after $(fmt_int "$calls") calls, then $(fmt_int "$H2_N") more" "**+${grew} MiB** over the warm server, then **+${more} MiB**" "≤ 32 MiB, then flat (≤ 1 MiB)" "$(verdict "$grew <= 32 && $more <= 1")"
+    repro 9a/9b "h2load -n $H2_N -c 10 -m 10 -t $H2_THREADS -d get-feature.grpc -H 'content-type: application/grpc' -H 'te: trailers' http://\$ADDR/routeguide.RouteGuide/GetFeature   # against apicli serve -q --no-watch --proto proto/route_guide.proto --stubs bench/stubs/feature.yaml (or 1,000 stubs), apicli serve -q, and tests/interop/route_guide_server.py"
+    repro 9c "grep VmRSS /proc/\$PID/status   # of the 9a stub server, after its warm-up, after its rounds, and after one more run"
+
+    # A stubbed getStream beside the built-in one, both read by apicli stream.
+    start_server stream-stub "$APICLI" serve -q --no-watch --stubs bench/stubs/stream.yaml --addr 127.0.0.1:0
+    start_client_target
+    local a=${ADDR[main]} b=${ADDR[stream-stub]} json=$WORK/step9-stream.json
+    n=$("$APICLI" stream --length "$STREAM_LEN" -o json --addr "$b" | wc -l)
+    ((n == STREAM_LEN)) || die "the stubbed getStream gave $n items, not $STREAM_LEN"
+    timeout 400 hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$json" \
+        -n builtin "$APICLI stream --length $STREAM_LEN -o json --addr $a" \
+        -n stub "$APICLI stream --length $STREAM_LEN -o json --addr $b" \
+        >>"$WORK/steps.log" 2>&1 || { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 9 streams)"; }
+    local i_builtin i_stub share
+    i_builtin=$(calc "$STREAM_LEN / $(hf_median "$json" builtin)") i_stub=$(calc "$STREAM_LEN / $(hf_median "$json" stub)")
+    share=$(calc "100 * $i_stub / $i_builtin" %.0f)
+    row 9d "a stubbed getStream of $(fmt_int "$STREAM_LEN") messages (\`repeat: \"{{request.length}}\"\`), read by \`apicli stream -o json\`" "**$(fmt_int "$i_stub") items/s** = **${share}%** of the typed getStream ($(fmt_int "$i_builtin") items/s)" "≥ 50%" "$(verdict "$share >= 50")"
+    repro 9d "hyperfine -N --warmup 1 --runs $STREAM_RUNS '$APICLI stream --length $STREAM_LEN -o json --addr \$SERVE' '$APICLI stream --length $STREAM_LEN -o json --addr \$STUBS'   # \$STUBS: apicli serve -q --stubs bench/stubs/stream.yaml"
+}
+
 # --- main ------------------------------------------------------------------------------------
 main() {
     mkdir -p "$WORK"
@@ -991,6 +1099,7 @@ main() {
         6) step_general_calls ;;
         7) step_load_generator ;;
         8) step_protocols ;;
+        9) step_test_double ;;
         esac
     done
     cleanup
