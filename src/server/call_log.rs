@@ -27,6 +27,7 @@ use tonic::{
 use tower::{Layer, Service};
 use tracing::{debug, info};
 
+use super::mock::{Answer, connection::ConnInfo};
 use crate::exit::code_name;
 
 const REQUEST_ID: &str = "x-request-id";
@@ -120,6 +121,7 @@ where
             request_id,
             started: Instant::now(),
             status: None,
+            answer: None,
             in_flight: Arc::clone(&self.in_flight),
         };
         CallFuture {
@@ -153,6 +155,7 @@ where
             .insert(REQUEST_ID, record.request_id.clone());
         // A trailers-only response (an error before any message) has its status here.
         record.status = grpc_status(response.headers());
+        record.answer = response.extensions_mut().remove::<Answer>();
         Poll::Ready(Ok(response.map(|inner| LoggedBody {
             inner,
             record: Some(record),
@@ -217,6 +220,8 @@ struct CallRecord {
     started: Instant,
     /// None until the call ends: a record dropped without one was abandoned by the client.
     status: Option<Code>,
+    /// A test double's call: the stub that answered it, or why none did.
+    answer: Option<Answer>,
     in_flight: Arc<AtomicUsize>,
 }
 
@@ -226,6 +231,25 @@ impl Drop for CallRecord {
         let status = code_name(self.status.unwrap_or(Code::Cancelled));
         let duration = self.started.elapsed();
         let request_id = self.request_id.to_str().unwrap_or_default();
+        if let Some(answer) = &self.answer {
+            let (stub, miss) = match answer {
+                Answer::Stub(origin) => (origin.to_string(), ""),
+                Answer::Miss(why) => (String::new(), why.as_str()),
+            };
+            return info!(
+                target: CALLS,
+                method = %self.uri.path(),
+                peer = %self.peer,
+                protocol = %self.protocol,
+                http = %self.http,
+                status = %status,
+                ?duration,
+                request_id = %request_id,
+                stub = %stub,
+                miss = %miss,
+                "call"
+            );
+        }
         info!(
             target: CALLS,
             method = %self.uri.path(),
@@ -274,6 +298,9 @@ enum Peer {
 
 impl Peer {
     fn of(extensions: &Extensions) -> Peer {
+        if let Some(info) = extensions.get::<ConnInfo>() {
+            return info.peer.map_or(Peer::Unix, Peer::Tcp);
+        }
         let tcp = extensions.get::<TcpConnectInfo>().or_else(|| {
             extensions
                 .get::<TlsConnectInfo<TcpConnectInfo>>()
