@@ -7,8 +7,8 @@
 mod model;
 
 pub use model::{
-    CallMatcher, Fault, FaultKind, HeaderTemplate, MessageTemplate, Origin, RenderError,
-    RenderContext, Reply, Rule, StatusReply, Step, Stub, Wait,
+    CallMatcher, Fault, FaultKind, HeaderTemplate, MessageTemplate, Origin, RenderContext,
+    RenderError, Reply, Rule, StatusReply, Step, Stub, Wait,
 };
 
 use std::sync::Arc;

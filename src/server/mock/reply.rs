@@ -132,7 +132,7 @@ pub fn single(call: CallData, request: Option<DynamicMessage>) -> Result<ReplySt
                 match render(message, &context) {
                     Ok(bytes) => {
                         if !out.send(bytes).await {
-                            return;
+                            return out.finish(None).await;
                         }
                     }
                     Err(status) => return out.fail(status).await,
@@ -166,6 +166,8 @@ pub fn server_stream(call: CallData, request: DynamicMessage) -> ReplyStream {
         .await
         {
             out.finish(end(&call, Some(&request))).await;
+        } else {
+            out.finish(None).await;
         }
     })
 }
@@ -342,6 +344,8 @@ struct OutState {
     sent: AtomicU64,
     /// The fault has struck, or the call has ended otherwise: nothing more is sent.
     over: AtomicBool,
+    /// The fault has struck: the stream stays open until the client goes.
+    struck: AtomicBool,
 }
 
 impl Out {
@@ -362,6 +366,7 @@ impl Out {
 
     fn strike(&self, kind: FaultKind) {
         if !self.state.over.swap(true, Ordering::AcqRel) {
+            self.state.struck.store(true, Ordering::Release);
             self.cell.arm(kind);
         }
     }
@@ -379,13 +384,14 @@ impl Out {
         !self.strike_if_due()
     }
 
-    /// Ends the call with `status` (None: OK), or with the fault if it has not struck yet; then
-    /// keeps the stream open until the client goes, if a fault holds it.
+    /// Ends the call with `status` (None: OK), or with the fault if it has not struck yet; a
+    /// fault that has struck keeps the stream open until the client goes (a reset or a closed
+    /// connection makes it go), so that the reply never ends by itself.
     async fn finish(&self, status: Option<Status>) {
         if let Some(fault) = self.fault {
             self.strike(fault.kind);
         }
-        if self.cell_armed() {
+        if self.state.struck.load(Ordering::Acquire) {
             self.tx.closed().await;
             return;
         }
@@ -401,9 +407,5 @@ impl Out {
         if !self.state.over.swap(true, Ordering::AcqRel) {
             let _ = self.tx.send(Err(status)).await;
         }
-    }
-
-    fn cell_armed(&self) -> bool {
-        self.fault.is_some()
     }
 }
