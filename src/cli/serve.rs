@@ -7,6 +7,17 @@ use clap::{Args, ValueEnum};
 
 use super::DescriptorArgs;
 
+impl DoubleArgs {
+    /// The descriptor files, as the clients' options give them.
+    pub fn descriptors(&self) -> DescriptorArgs {
+        DescriptorArgs {
+            protos: self.protos.clone(),
+            import_paths: self.import_paths.clone(),
+            protosets: self.protosets.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Server options")]
 pub struct ServeArgs {
@@ -81,16 +92,25 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Test double options")]
 pub struct DoubleArgs {
-    #[command(flatten)]
-    pub descriptors: DescriptorArgs,
+    /// Serve the services of this .proto file instead of the built-in ones (repeatable)
+    #[arg(long = "proto", value_name = "FILE")]
+    pub protos: Vec<PathBuf>,
+
+    /// Where --proto files and their imports are found (repeatable) [default: each file's folder]
+    #[arg(short = 'I', long = "import-path", value_name = "DIR")]
+    pub import_paths: Vec<PathBuf>,
+
+    /// Serve the services of this FileDescriptorSet instead of the built-in ones (repeatable)
+    #[arg(long = "protoset", value_name = "FILE")]
+    pub protosets: Vec<PathBuf>,
 
     /// Serve the services of the server at ADDR, described by its reflection (asked once, at
     /// start)
     #[arg(long, value_name = "ADDR")]
     pub reflect_from: Option<String>,
 
-    /// Answer calls from the stubs in this YAML or JSON file, or in the files of this folder
-    /// (repeatable)
+    /// Answer calls from the stubs in this YAML or JSON file, or in the files of this folder;
+    /// without a descriptor option, stubs of the built-in services (repeatable)
     #[arg(long, value_name = "PATH")]
     pub stubs: Vec<PathBuf>,
 

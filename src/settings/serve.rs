@@ -205,7 +205,7 @@ pub(super) fn serve_settings(
 /// The test double's settings, if a descriptor flag or `--stubs` asks for one. The files named
 /// must exist; `--reflect-from` is an address reached as the clients reach one.
 fn double(args: DoubleArgs, mut global: GlobalArgs) -> Result<Option<Double>, UsageError> {
-    let files = DescriptorFiles::from_args(args.descriptors)?;
+    let files = DescriptorFiles::from_args(args.descriptors())?;
     for (flag, paths) in [("--proto", &files.protos), ("--protoset", &files.protosets)] {
         for path in paths {
             if !path.exists() {
