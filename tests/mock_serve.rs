@@ -377,3 +377,35 @@ fn bad_test_double_flags_are_one_line_and_exit_2() {
         assert_one_error_line(&out, needle);
     }
 }
+
+#[test]
+fn connect_with_json_reaches_the_double() {
+    let files = Files::new();
+    let stubs = files.stubs(json!({
+        "method": "routeguide.RouteGuide/GetFeature",
+        "reply": {"message": {"name": "over connect"}}
+    }));
+    let server = Server::start(&["--stubs", &stubs]);
+    let out = call(
+        &server,
+        &[
+            "--protocol",
+            "connect",
+            "--codec",
+            "json",
+            "call",
+            "routeguide.RouteGuide/GetFeature",
+            "-d",
+            "{}",
+            "-o",
+            "json",
+        ],
+    );
+    assert_exit(&out, 0);
+    assert_eq!(json_lines(&stdout(&out)), [json!({"name": "over connect"})]);
+    assert!(
+        server.wait_for_log("protocol=connect", common::LIMIT),
+        "{}",
+        server.log()
+    );
+}
