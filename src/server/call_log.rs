@@ -1,4 +1,5 @@
-//! One log line per call: method, peer, status, duration and request id.
+//! One log line per call: method, peer, status, duration and request id; for a test double's
+//! call, also the stub that answered it or why none did.
 //!
 //! The line is written when the response body is finished or dropped, so it also covers server
 //! streams (whose status travels in the trailers) and clients that leave early (CANCELLED).
@@ -231,24 +232,36 @@ impl Drop for CallRecord {
         let status = code_name(self.status.unwrap_or(Code::Cancelled));
         let duration = self.started.elapsed();
         let request_id = self.request_id.to_str().unwrap_or_default();
-        if let Some(answer) = &self.answer {
-            let (stub, miss) = match answer {
-                Answer::Stub(origin) => (origin.to_string(), ""),
-                Answer::Miss(why) => (String::new(), why.as_str()),
-            };
-            return info!(
-                target: CALLS,
-                method = %self.uri.path(),
-                peer = %self.peer,
-                protocol = %self.protocol,
-                http = %self.http,
-                status = %status,
-                ?duration,
-                request_id = %request_id,
-                stub = %stub,
-                miss = %miss,
-                "call"
-            );
+        match &self.answer {
+            Some(Answer::Stub(origin)) => {
+                return info!(
+                    target: CALLS,
+                    method = %self.uri.path(),
+                    peer = %self.peer,
+                    protocol = %self.protocol,
+                    http = %self.http,
+                    status = %status,
+                    ?duration,
+                    request_id = %request_id,
+                    stub = %origin,
+                    "call"
+                );
+            }
+            Some(Answer::Miss(why)) => {
+                return info!(
+                    target: CALLS,
+                    method = %self.uri.path(),
+                    peer = %self.peer,
+                    protocol = %self.protocol,
+                    http = %self.http,
+                    status = %status,
+                    ?duration,
+                    request_id = %request_id,
+                    miss = %why,
+                    "call"
+                );
+            }
+            None => {}
         }
         info!(
             target: CALLS,
