@@ -5,8 +5,10 @@ mod common;
 
 use std::fs;
 
-use common::{Server, apicli, assert_exit, json_lines, output_of, stderr, stdout};
+use apicli::routeguide::{Rectangle, route_guide_client::RouteGuideClient};
+use common::{LIMIT, Server, apicli, assert_exit, json_lines, output_of, stderr, stdout};
 use serde_json::json;
+use tonic::{Code, transport::Endpoint};
 
 /// A server whose stubs are `stubs`, and the folder that holds them.
 fn serve(stubs: serde_json::Value) -> (Server, tempfile::TempDir) {
@@ -137,4 +139,49 @@ fn stall_keeps_the_stream_open_until_the_client_gives_up() {
         "{}",
         stderr(&out)
     );
+}
+
+/// The status tonic's own client makes of each reset code, after the messages sent before it.
+#[test]
+fn a_tonic_client_sees_each_reset_code_as_its_status() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for (code, status) in [
+        ("CANCEL", Code::Cancelled),
+        ("INTERNAL_ERROR", Code::Internal),
+        ("REFUSED_STREAM", Code::Unavailable),
+    ] {
+        let (server, _dir) = serve(list_features(
+            json!({"kind": "reset", "after": 2, "code": code}),
+        ));
+        let (received, ended) = runtime.block_on(async {
+            let endpoint = Endpoint::from_shared(server.url()).unwrap();
+            let channel = tokio::time::timeout(LIMIT, endpoint.connect())
+                .await
+                .expect("connected in time")
+                .expect("connected");
+            let mut client = RouteGuideClient::new(channel);
+            let call = async {
+                let mut stream = client
+                    .list_features(Rectangle::default())
+                    .await
+                    .expect("the stream starts")
+                    .into_inner();
+                let mut received = 0;
+                loop {
+                    match stream.message().await {
+                        Ok(Some(_)) => received += 1,
+                        Ok(None) => return (received, Code::Ok),
+                        Err(status) => return (received, status.code()),
+                    }
+                }
+            };
+            tokio::time::timeout(LIMIT, call)
+                .await
+                .expect("ended in time")
+        });
+        assert_eq!((received, ended), (2, status), "{code}");
+    }
 }
