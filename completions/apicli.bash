@@ -1318,7 +1318,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__serve)
-            opts="-v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --cors-origin --addr --token-file --keepalive --verbose --quiet --color --help"
+            opts="-I -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --cors-origin --proto --import-path --protoset --reflect-from --stubs --journal-limit --no-watch --report-unused --addr --token-file --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1369,6 +1369,34 @@ _apicli() {
                     return 0
                     ;;
                 --cors-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --import-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protoset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stubs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

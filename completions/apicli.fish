@@ -69,7 +69,7 @@ complete -c apicli -n "__fish_apicli_needs_command" -f -a "describe" -d 'Describ
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "profiles" -d 'List the profiles of the config file, or show one as resolved'
-complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_needs_command" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide, or stubs of any service (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
@@ -403,6 +403,12 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-concurrent-s
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l max-request-size -d 'The largest request message accepted (units optional: 64KiB)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l threads -d 'Threads serving calls, each with the connections it was given [default: one per core]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cors-origin -d 'Let pages from ORIGIN (https://app.example, or * for any) call from a browser: CORS preflights answered, the protocols\' headers exposed (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l proto -d 'Serve the services of this .proto file instead of the built-in ones (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l protoset -d 'Serve the services of this FileDescriptorSet instead of the built-in ones (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l reflect-from -d 'Serve the services of the server at ADDR, described by its reflection (asked once, at start)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stubs -d 'Answer calls from the stubs in this YAML or JSON file, or in the files of this folder; without a descriptor option, stubs of the built-in services (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l journal-limit -d 'The most calls the journal keeps; the oldest go first' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free port) or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Require \'authorization: Bearer TOKEN\' on every call but health checks, with the token read from FILE' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped [default: 60s]' -r
@@ -411,6 +417,8 @@ always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC reflection'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-watch -d 'Do not reload the stub files when they change'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l report-unused -d 'At shutdown, list the stubs no call matched, and exit 3 if there are any'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Also log each request\'s metadata'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No log line per call'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -427,7 +435,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "call" -d 'Call any method of any service: unary, server-, client- or bidi-streaming'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "bench" -d 'Load-test any method: many calls at once, live progress, exact latency percentiles'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "profiles" -d 'List the profiles of the config file, or show one as resolved'
-complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide, or stubs of any service (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'

@@ -17,7 +17,7 @@ pub use command::{command, parse, scripts};
 pub use global::{
     Codec, ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol,
 };
-pub use serve::{LogFormat, ServeArgs};
+pub use serve::{DoubleArgs, LogFormat, ServeArgs};
 
 use std::path::PathBuf;
 
@@ -109,7 +109,8 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
-    /// Serve api.Api and routeguide.RouteGuide (on 127.0.0.1:50051 unless --addr says otherwise)
+    /// Serve api.Api and routeguide.RouteGuide, or stubs of any service (on 127.0.0.1:50051 unless
+    /// --addr says otherwise)
     Serve(ServeArgs),
     /// Print a shell completion script to stdout
     Completions {

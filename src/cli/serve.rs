@@ -1,8 +1,22 @@
-//! `apicli serve`'s own options: TLS, streaming pace, logging and the server's limits.
+//! `apicli serve`'s own options: TLS, streaming pace, logging, the server's limits, and what it
+//! serves as a test double (descriptors and stubs).
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+
+use super::DescriptorArgs;
+
+impl DoubleArgs {
+    /// The descriptor files, as the clients' options give them.
+    pub fn descriptors(&self) -> DescriptorArgs {
+        DescriptorArgs {
+            protos: self.protos.clone(),
+            import_paths: self.import_paths.clone(),
+            protosets: self.protosets.clone(),
+        }
+    }
+}
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Server options")]
@@ -68,6 +82,49 @@ pub struct ServeArgs {
     /// preflights answered, the protocols' headers exposed (repeatable)
     #[arg(long, value_name = "ORIGIN")]
     pub cors_origin: Vec<String>,
+
+    #[command(flatten)]
+    pub double: DoubleArgs,
+}
+
+/// What serve answers as a test double: any service, described by files or a live server's
+/// reflection, answered from stub files.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Test double options")]
+pub struct DoubleArgs {
+    /// Serve the services of this .proto file instead of the built-in ones (repeatable)
+    #[arg(long = "proto", value_name = "FILE")]
+    pub protos: Vec<PathBuf>,
+
+    /// Where --proto files and their imports are found (repeatable) [default: each file's folder]
+    #[arg(short = 'I', long = "import-path", value_name = "DIR")]
+    pub import_paths: Vec<PathBuf>,
+
+    /// Serve the services of this FileDescriptorSet instead of the built-in ones (repeatable)
+    #[arg(long = "protoset", value_name = "FILE")]
+    pub protosets: Vec<PathBuf>,
+
+    /// Serve the services of the server at ADDR, described by its reflection (asked once, at
+    /// start)
+    #[arg(long, value_name = "ADDR")]
+    pub reflect_from: Option<String>,
+
+    /// Answer calls from the stubs in this YAML or JSON file, or in the files of this folder;
+    /// without a descriptor option, stubs of the built-in services (repeatable)
+    #[arg(long, value_name = "PATH")]
+    pub stubs: Vec<PathBuf>,
+
+    /// The most calls the journal keeps; the oldest go first
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub journal_limit: usize,
+
+    /// Do not reload the stub files when they change
+    #[arg(long)]
+    pub no_watch: bool,
+
+    /// At shutdown, list the stubs no call matched, and exit 3 if there are any
+    #[arg(long)]
+    pub report_unused: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,4 +1,5 @@
-//! One log line per call: method, peer, status, duration and request id.
+//! One log line per call: method, peer, status, duration and request id; for a test double's
+//! call, also the stub that answered it or why none did.
 //!
 //! The line is written when the response body is finished or dropped, so it also covers server
 //! streams (whose status travels in the trailers) and clients that leave early (CANCELLED).
@@ -27,6 +28,7 @@ use tonic::{
 use tower::{Layer, Service};
 use tracing::{debug, info};
 
+use super::mock::{Answer, connection::ConnInfo};
 use crate::exit::code_name;
 
 const REQUEST_ID: &str = "x-request-id";
@@ -120,6 +122,7 @@ where
             request_id,
             started: Instant::now(),
             status: None,
+            answer: None,
             in_flight: Arc::clone(&self.in_flight),
         };
         CallFuture {
@@ -153,6 +156,7 @@ where
             .insert(REQUEST_ID, record.request_id.clone());
         // A trailers-only response (an error before any message) has its status here.
         record.status = grpc_status(response.headers());
+        record.answer = response.extensions_mut().remove::<Answer>();
         Poll::Ready(Ok(response.map(|inner| LoggedBody {
             inner,
             record: Some(record),
@@ -217,6 +221,8 @@ struct CallRecord {
     started: Instant,
     /// None until the call ends: a record dropped without one was abandoned by the client.
     status: Option<Code>,
+    /// A test double's call: the stub that answered it, or why none did.
+    answer: Option<Answer>,
     in_flight: Arc<AtomicUsize>,
 }
 
@@ -226,6 +232,37 @@ impl Drop for CallRecord {
         let status = code_name(self.status.unwrap_or(Code::Cancelled));
         let duration = self.started.elapsed();
         let request_id = self.request_id.to_str().unwrap_or_default();
+        match &self.answer {
+            Some(Answer::Stub(origin)) => {
+                return info!(
+                    target: CALLS,
+                    method = %self.uri.path(),
+                    peer = %self.peer,
+                    protocol = %self.protocol,
+                    http = %self.http,
+                    status = %status,
+                    ?duration,
+                    request_id = %request_id,
+                    stub = %origin,
+                    "call"
+                );
+            }
+            Some(Answer::Miss(why)) => {
+                return info!(
+                    target: CALLS,
+                    method = %self.uri.path(),
+                    peer = %self.peer,
+                    protocol = %self.protocol,
+                    http = %self.http,
+                    status = %status,
+                    ?duration,
+                    request_id = %request_id,
+                    miss = %why,
+                    "call"
+                );
+            }
+            None => {}
+        }
         info!(
             target: CALLS,
             method = %self.uri.path(),
@@ -274,6 +311,9 @@ enum Peer {
 
 impl Peer {
     fn of(extensions: &Extensions) -> Peer {
+        if let Some(info) = extensions.get::<ConnInfo>() {
+            return info.peer.map_or(Peer::Unix, Peer::Tcp);
+        }
         let tcp = extensions.get::<TcpConnectInfo>().or_else(|| {
             extensions
                 .get::<TlsConnectInfo<TcpConnectInfo>>()

@@ -1,6 +1,6 @@
-//! `apicli serve`: api.Api and routeguide.RouteGuide with health, reflection, TLS, bearer tokens
-//! and compression; one log line per call; and on SIGINT/SIGTERM a drain that lets calls in
-//! flight finish.
+//! `apicli serve`: api.Api and routeguide.RouteGuide (or, as a test double, any service answered
+//! from stubs) with health, reflection, TLS, bearer tokens and compression; one log line per
+//! call; and on SIGINT/SIGTERM a drain that lets calls in flight finish.
 
 mod api_routes;
 mod auth;
@@ -14,7 +14,7 @@ mod items_body;
 mod items_reply;
 mod listen;
 mod logging;
-pub mod mock;
+mod mock;
 mod paced;
 pub mod record;
 mod request_limit;
@@ -23,11 +23,13 @@ mod service;
 mod shards;
 mod tls;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
+use arc_swap::ArcSwap;
+use prost_reflect::DescriptorPool;
 use tokio::sync::watch;
-use tonic::{codec::CompressionEncoding, transport::Server};
+use tonic::{codec::CompressionEncoding, service::Routes, transport::Server};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
@@ -39,13 +41,14 @@ pub use service::ApiService;
 use crate::{
     api,
     routeguide::route_guide_server::RouteGuideServer,
-    settings::{ServeSettings, io_words},
+    settings::{Double, ServeSettings, io_words},
 };
 use api_routes::ApiRoutes;
 use connect::ConnectLayer;
 use listen::Listener;
+use mock::MockService;
 use request_limit::RequestLimitLayer;
-use shards::{Shards, Signals};
+use shards::{AppLayers, AppRouter, Shards, Signals};
 
 /// How long a keepalive ping may go unanswered before the connection is closed.
 const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
@@ -75,42 +78,48 @@ pub fn serve(settings: ServeSettings) -> anyhow::Result<()> {
 /// Serves until SIGINT or SIGTERM, then drains: health turns NOT_SERVING, the listener closes,
 /// and calls in flight may finish for up to `--grace` before they are cancelled.
 async fn run(settings: ServeSettings) -> anyhow::Result<()> {
+    // A double's descriptors and stubs are read before the port is taken: a bad file is exit 2
+    // with nothing listening.
+    let double = match &settings.double {
+        Some(double) => Some(DoubleParts::load(double, settings.limits.max_request_size).await?),
+        None => None,
+    };
     let listener = Listener::bind(&settings.listen).await?;
     let local = listener.local_addr()?;
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("", ServingStatus::Serving).await;
-    health.set_serving::<ApiRoutes>().await;
-    health
-        .set_serving::<RouteGuideServer<RouteGuideService>>()
-        .await;
-
     let auth = settings.token.as_deref().map(BearerAuth::new);
     let limits = &settings.limits;
-    let api = ApiRoutes::new(
-        ApiService::new(settings.stream_interval, settings.max_items),
-        limits.max_request_size,
-        COMPRESSION,
-    );
-    let mut route_guide = RouteGuideServer::new(RouteGuideService::new(settings.stream_interval))
-        .max_decoding_message_size(limits.max_request_size);
-    for &encoding in COMPRESSION {
-        route_guide = route_guide
-            .accept_compressed(encoding)
-            .send_compressed(encoding);
-    }
-    let (reflection_v1, reflection_v1alpha) = if settings.reflection {
-        let (v1, v1alpha) = reflection()?;
-        (Some(v1), Some(v1alpha))
-    } else {
-        (None, None)
+    let call_log = CallLogLayer::default();
+    let (router, served) = match double {
+        None => {
+            health.set_serving::<ApiRoutes>().await;
+            health
+                .set_serving::<RouteGuideServer<RouteGuideService>>()
+                .await;
+            let mut server = server(&settings, connect_layer(limits.max_request_size), &call_log);
+            // Health stays open, so probes work without the token.
+            let router = server.add_service(health_service);
+            (
+                builtin_router(router, &settings, auth.as_ref())?,
+                Vec::new(),
+            )
+        }
+        Some(double) => {
+            for service in &double.services {
+                health
+                    .set_service_status(service, ServingStatus::Serving)
+                    .await;
+            }
+            let connect = ConnectLayer::new(&double.descriptor_sets(), limits.max_request_size);
+            let mut server = server(&settings, connect, &call_log);
+            // Health stays open, so probes work without the token.
+            let routes = double.routes(Routes::new(health_service), &settings, auth.as_ref())?;
+            (server.add_routes(routes), double.services)
+        }
     };
-    let api = auth::behind(Some(api), auth.as_ref());
-    let route_guide = auth::behind(Some(route_guide), auth.as_ref());
-    let reflection_v1 = auth::behind(reflection_v1, auth.as_ref());
-    let reflection_v1alpha = auth::behind(reflection_v1alpha, auth.as_ref());
 
-    let builder = Server::builder();
     let (tls, trusted_ca) = match &settings.tls {
         Some(tls) => {
             let (config, made_ca) = tls::config(tls).context("the TLS certificate and key")?;
@@ -118,37 +127,6 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         }
         None => (None, None),
     };
-    let call_log = CallLogLayer::default();
-    let router = builder
-        // gRPC-Web (and Connect) come over HTTP/1.1 too; HTTP/2 is told by its preface.
-        .accept_http1(true)
-        .max_concurrent_streams(limits.max_concurrent_streams)
-        .http2_keepalive_interval(Some(limits.keepalive))
-        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
-        .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
-        .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
-        // Outermost, so that a preflight is answered before anything else looks at it.
-        .layer(tower::util::option_layer(cors::layer(
-            &settings.cors_origins,
-        )))
-        // Outside the log, which then logs the gRPC call that a Connect or gRPC-Web request
-        // became, and names the protocol it came in.
-        .layer(connect_layer(limits.max_request_size))
-        .layer(grpc_web::GrpcWebLayer)
-        .layer(call_log.clone())
-        // Inside the log, so that the log shows the status the client gets.
-        .layer(RequestLimitLayer::new(limits.max_request_size))
-        // Health stays open, so probes work without the token.
-        .add_service(health_service)
-        // Without a token, calls skip the interceptor and its request conversions altogether.
-        .add_optional_service(api.0)
-        .add_optional_service(api.1)
-        .add_optional_service(route_guide.0)
-        .add_optional_service(route_guide.1)
-        .add_optional_service(reflection_v1.0)
-        .add_optional_service(reflection_v1.1)
-        .add_optional_service(reflection_v1alpha.0)
-        .add_optional_service(reflection_v1alpha.1);
 
     info!("listening on {local}");
     if let Some(ca) = trusted_ca {
@@ -168,6 +146,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         settings.threads,
         &router,
         listener.is_unix(),
+        settings.double.is_some(),
         tls,
         limits.tcp_nodelay,
         &signals,
@@ -194,10 +173,18 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     health
         .set_service_status("", ServingStatus::NotServing)
         .await;
-    health.set_not_serving::<ApiRoutes>().await;
-    health
-        .set_not_serving::<RouteGuideServer<RouteGuideService>>()
-        .await;
+    if settings.double.is_some() {
+        for service in &served {
+            health
+                .set_service_status(service, ServingStatus::NotServing)
+                .await;
+        }
+    } else {
+        health.set_not_serving::<ApiRoutes>().await;
+        health
+            .set_not_serving::<RouteGuideServer<RouteGuideService>>()
+            .await;
+    }
     drop(listener);
     shards.close();
     let _ = draining.send(true);
@@ -213,8 +200,82 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reflection v1 and v1alpha, describing api.Api, routeguide.RouteGuide and health.
-fn reflection() -> anyhow::Result<(
+/// The server with its HTTP/2 settings and the layers every call goes through.
+fn server(
+    settings: &ServeSettings,
+    connect: ConnectLayer,
+    call_log: &CallLogLayer,
+) -> Server<AppLayers> {
+    let limits = &settings.limits;
+    Server::builder()
+        // gRPC-Web (and Connect) come over HTTP/1.1 too; HTTP/2 is told by its preface.
+        .accept_http1(true)
+        .max_concurrent_streams(limits.max_concurrent_streams)
+        .http2_keepalive_interval(Some(limits.keepalive))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .http2_max_pending_accept_reset_streams(Some(MAX_PENDING_RESETS))
+        .http2_max_header_list_size(MAX_HEADER_LIST_SIZE)
+        // Outermost, so that a preflight is answered before anything else looks at it.
+        .layer(tower::util::option_layer(cors::layer(
+            &settings.cors_origins,
+        )))
+        // Outside the log, which then logs the gRPC call that a Connect or gRPC-Web request
+        // became, and names the protocol it came in.
+        .layer(connect)
+        .layer(grpc_web::GrpcWebLayer)
+        .layer(call_log.clone())
+        // Inside the log, so that the log shows the status the client gets.
+        .layer(RequestLimitLayer::new(limits.max_request_size))
+}
+
+/// The built-in services besides health: api.Api, routeguide.RouteGuide and reflection.
+fn builtin_router(
+    router: AppRouter,
+    settings: &ServeSettings,
+    auth: Option<&BearerAuth>,
+) -> anyhow::Result<AppRouter> {
+    let limits = &settings.limits;
+    let api = ApiRoutes::new(
+        ApiService::new(settings.stream_interval, settings.max_items),
+        limits.max_request_size,
+        COMPRESSION,
+    );
+    let mut route_guide = RouteGuideServer::new(RouteGuideService::new(settings.stream_interval))
+        .max_decoding_message_size(limits.max_request_size);
+    for &encoding in COMPRESSION {
+        route_guide = route_guide
+            .accept_compressed(encoding)
+            .send_compressed(encoding);
+    }
+    let (reflection_v1, reflection_v1alpha) = if settings.reflection {
+        let (v1, v1alpha) = reflection(&[
+            api::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+        ])?;
+        (Some(v1), Some(v1alpha))
+    } else {
+        (None, None)
+    };
+    let api = auth::behind(Some(api), auth);
+    let route_guide = auth::behind(Some(route_guide), auth);
+    let reflection_v1 = auth::behind(reflection_v1, auth);
+    let reflection_v1alpha = auth::behind(reflection_v1alpha, auth);
+    Ok(router
+        // Without a token, calls skip the interceptor and its request conversions altogether.
+        .add_optional_service(api.0)
+        .add_optional_service(api.1)
+        .add_optional_service(route_guide.0)
+        .add_optional_service(route_guide.1)
+        .add_optional_service(reflection_v1.0)
+        .add_optional_service(reflection_v1.1)
+        .add_optional_service(reflection_v1alpha.0)
+        .add_optional_service(reflection_v1alpha.1))
+}
+
+/// Reflection v1 and v1alpha, describing the services of `sets`.
+fn reflection(
+    sets: &[&'static [u8]],
+) -> anyhow::Result<(
     tonic_reflection::server::v1::ServerReflectionServer<
         impl tonic_reflection::server::v1::ServerReflection,
     >,
@@ -223,9 +284,11 @@ fn reflection() -> anyhow::Result<(
     >,
 )> {
     let builder = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(api::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        let mut builder = tonic_reflection::server::Builder::configure();
+        for set in sets {
+            builder = builder.register_encoded_file_descriptor_set(set);
+        }
+        builder
     };
     Ok((
         builder().build_v1().context("building reflection")?,
@@ -244,6 +307,95 @@ fn connect_layer(max_request_size: usize) -> ConnectLayer {
         ],
         max_request_size,
     )
+}
+
+/// What a test double serves: its descriptors, its services, and the stubs that answer them.
+struct DoubleParts {
+    pool: DescriptorPool,
+    /// The pool, encoded once for reflection and Connect.
+    encoded: &'static [u8],
+    services: Vec<String>,
+    stubs: Arc<ArcSwap<crate::stubs::StubSet>>,
+    max_request_size: usize,
+}
+
+impl DoubleParts {
+    async fn load(double: &Double, max_request_size: usize) -> anyhow::Result<DoubleParts> {
+        let (pool, services) = mock::descriptors(&double.descriptors).await?;
+        let stubs = mock::stubs(&double.stubs, &pool)?;
+        // Once per process, and kept for its whole life by reflection and Connect.
+        let encoded: &'static [u8] = Box::leak(pool.encode_to_vec().into_boxed_slice());
+        Ok(DoubleParts {
+            pool,
+            encoded,
+            services,
+            stubs: Arc::new(ArcSwap::from_pointee(stubs)),
+            max_request_size,
+        })
+    }
+
+    /// The pool's descriptor set, and health's unless the pool has it.
+    fn own_sets(&self) -> Vec<&'static [u8]> {
+        let mut sets = vec![self.encoded];
+        if self
+            .pool
+            .get_service_by_name("grpc.health.v1.Health")
+            .is_none()
+        {
+            sets.push(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        }
+        sets
+    }
+
+    /// The descriptor sets Connect reads messages with: [`Self::own_sets`] and reflection's.
+    fn descriptor_sets(&self) -> Vec<&'static [u8]> {
+        let mut sets = self.own_sets();
+        sets.push(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET);
+        sets.push(tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET);
+        sets
+    }
+
+    /// Reflection (unless turned off) of the pool, and the double answering every other path,
+    /// besides `routes` (health).
+    fn routes(
+        &self,
+        mut routes: Routes,
+        settings: &ServeSettings,
+        auth: Option<&BearerAuth>,
+    ) -> anyhow::Result<Routes> {
+        if settings.reflection {
+            let (v1, v1alpha) = reflection(&self.own_sets())?;
+            match auth {
+                Some(auth) => {
+                    routes = routes
+                        .add_service(tonic::service::interceptor::InterceptedService::new(
+                            v1,
+                            auth.clone(),
+                        ))
+                        .add_service(tonic::service::interceptor::InterceptedService::new(
+                            v1alpha,
+                            auth.clone(),
+                        ));
+                }
+                None => routes = routes.add_service(v1).add_service(v1alpha),
+            }
+        }
+        let double = mock::Double::new(
+            &self.pool,
+            &self.services,
+            Arc::clone(&self.stubs),
+            self.max_request_size,
+        );
+        let service = MockService::new(double);
+        let router = routes.into_axum_router();
+        let router = match auth {
+            Some(auth) => router.fallback_service(
+                tonic::service::interceptor::InterceptedService::new(service, auth.clone()),
+            ),
+            None => router.fallback_service(service),
+        };
+        Ok(Routes::from(router))
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -19,20 +19,21 @@ use tracing::{debug, error};
 
 use super::{
     CallLogLayer, connect::ConnectLayer, cors::CorsFor, grpc_web::GrpcWebLayer,
-    request_limit::RequestLimitLayer, tls::HANDSHAKE_TIMEOUT,
+    mock::connection::Controlled, request_limit::RequestLimitLayer, tls::HANDSHAKE_TIMEOUT,
 };
 
-/// The server's routes behind the call log, gRPC-Web, Connect and CORS, ready to serve
-/// connections.
-pub type AppRouter = Router<
+/// The layers every call goes through: the request limit, the call log, gRPC-Web, Connect and
+/// CORS.
+pub type AppLayers = Stack<
+    RequestLimitLayer,
     Stack<
-        RequestLimitLayer,
-        Stack<
-            CallLogLayer,
-            Stack<GrpcWebLayer, Stack<ConnectLayer, Stack<Either<CorsFor, Identity>, Identity>>>,
-        >,
+        CallLogLayer,
+        Stack<GrpcWebLayer, Stack<ConnectLayer, Stack<Either<CorsFor, Identity>, Identity>>>,
     >,
 >;
+
+/// The server's routes behind [`AppLayers`], ready to serve connections.
+pub type AppRouter = Router<AppLayers>;
 
 /// An accepted connection on its way to a shard: a std socket, tied to no runtime yet.
 pub enum Accepted {
@@ -58,11 +59,13 @@ pub struct Signals {
 }
 
 impl Shards {
-    /// Starts `count` shard threads serving `router`.
+    /// Starts `count` shard threads serving `router`. `controlled`: each connection can be
+    /// ended by its calls (a test double's faults; see `mock/connection.rs`).
     pub fn start(
         count: usize,
         router: &AppRouter,
         unix: bool,
+        controlled: bool,
         tls: Option<Arc<rustls::ServerConfig>>,
         nodelay: bool,
         signals: &Signals,
@@ -77,7 +80,13 @@ impl Shards {
             let thread = thread::Builder::new()
                 .name(format!("apicli-serve-{index}"))
                 .spawn(move || {
-                    run_shard(router, accepted, unix, tls, nodelay, signals);
+                    let shard = Shard {
+                        unix,
+                        controlled,
+                        tls,
+                        nodelay,
+                    };
+                    run_shard(router, accepted, shard, signals);
                     drop(done_tx);
                 })?;
             queues.push(queue);
@@ -114,14 +123,26 @@ impl Shards {
     }
 }
 
+/// How a shard serves its connections.
+struct Shard {
+    unix: bool,
+    controlled: bool,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    nodelay: bool,
+}
+
 fn run_shard(
     router: AppRouter,
     accepted: mpsc::UnboundedReceiver<Accepted>,
-    unix: bool,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    nodelay: bool,
+    shard: Shard,
     mut signals: Signals,
 ) {
+    let Shard {
+        unix,
+        controlled,
+        tls,
+        nodelay,
+    } = shard;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -141,6 +162,11 @@ fn run_shard(
                     Accepted::Unix(stream) => tokio::net::UnixStream::from_std(stream),
                     Accepted::Tcp(_) => Err(io::Error::other("a TCP connection on a unix server")),
                 });
+                if controlled {
+                    let incoming =
+                        incoming.map(|stream| Ok::<_, io::Error>(Controlled::new(stream?, None)));
+                    return router.serve_with_incoming_shutdown(incoming, drained).await;
+                }
                 router.serve_with_incoming_shutdown(incoming, drained).await
             } else {
                 let incoming = accepted.map(move |connection| match connection {
@@ -151,8 +177,24 @@ fn run_shard(
                     Accepted::Unix(_) => Err(io::Error::other("a unix connection on a TCP server")),
                 });
                 match tls {
+                    Some(config) if controlled => {
+                        let incoming = handshakes(incoming, config).map(|stream| {
+                            let stream = stream?;
+                            let peer = stream.get_ref().0.peer_addr().ok();
+                            Ok::<_, io::Error>(Controlled::new(stream, peer))
+                        });
+                        router.serve_with_incoming_shutdown(incoming, drained).await
+                    }
                     Some(config) => {
                         let incoming = handshakes(incoming, config);
+                        router.serve_with_incoming_shutdown(incoming, drained).await
+                    }
+                    None if controlled => {
+                        let incoming = incoming.map(|stream| {
+                            let stream = stream?;
+                            let peer = stream.peer_addr().ok();
+                            Ok::<_, io::Error>(Controlled::new(stream, peer))
+                        });
                         router.serve_with_incoming_shutdown(incoming, drained).await
                     }
                     None => router.serve_with_incoming_shutdown(incoming, drained).await,

@@ -43,7 +43,9 @@ pub use client::{
     ClientSettings, ClientTls, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE, DescriptorFiles,
 };
 pub use job::{Call, Explore, Job};
-pub use serve::{DEFAULT_SERVER_KEEPALIVE, ServeSettings, ServerLimits, ServerTls};
+pub use serve::{
+    DEFAULT_SERVER_KEEPALIVE, Double, DoubleDescriptors, ServeSettings, ServerLimits, ServerTls,
+};
 
 /// Whether to colour what goes to each stream.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,14 +1,16 @@
-//! The settings of `apicli serve`: where to listen, TLS, the token, logging and the limits, with
-//! the client-only flags refused.
+//! The settings of `apicli serve`: where to listen, TLS, the token, logging and the limits, what
+//! it serves as a test double, with the client-only flags refused.
 
 use std::{path::PathBuf, time::Duration};
 
 use super::{
-    Colors, Listen, one_addr, parse_duration, parse_listen, parse_size,
+    ClientSettings, Colors, DescriptorFiles, Listen,
+    client::client_settings_at,
+    one_addr, parse_duration, parse_listen, parse_size, parse_target,
     values::{parse_duration_allow_zero, read_certificates, read_private_key, read_token},
 };
 use crate::{
-    cli::{DEFAULT_PORT, GlobalArgs, LogFormat, ServeArgs},
+    cli::{DEFAULT_PORT, DoubleArgs, GlobalArgs, LogFormat, ServeArgs},
     exit::UsageError,
 };
 
@@ -34,6 +36,33 @@ pub struct ServeSettings {
     pub color: Colors,
     /// `--cors-origin`: the origins whose pages may call; `*` for any. None: no CORS headers.
     pub cors_origins: Vec<String>,
+    /// Serve any service from stubs instead of the built-in services; None: the built-in ones.
+    pub double: Option<Double>,
+}
+
+/// serve as a test double: the services of some descriptors, answered from stubs.
+#[derive(Debug)]
+pub struct Double {
+    pub descriptors: DoubleDescriptors,
+    /// `--stubs`: files, and folders read recursively.
+    pub stubs: Vec<PathBuf>,
+    /// `--journal-limit`: the most calls the journal keeps.
+    pub journal_limit: usize,
+    /// Reload the stub files when they change (not with `--no-watch`).
+    pub watch: bool,
+    /// `--report-unused`: list the stubs never matched at shutdown, and exit 3 if any.
+    pub report_unused: bool,
+}
+
+/// Where the services served as a test double are described.
+#[derive(Debug)]
+pub enum DoubleDescriptors {
+    /// No descriptor flag: the built-in api.Api and routeguide.RouteGuide.
+    Builtin,
+    /// `--proto`, `-I`, `--protoset`.
+    Files(DescriptorFiles),
+    /// `--reflect-from ADDR`: a live server's reflection, asked at start, with how to reach it.
+    Reflection(Box<ClientSettings>),
 }
 
 #[derive(Debug)]
@@ -135,19 +164,27 @@ pub(super) fn serve_settings(
             "TLS over a unix: socket is not supported".into(),
         ));
     }
+    let token = global.token_file.as_deref().map(read_token).transpose()?;
+    let color = Colors::resolve(global.color);
+    let keepalive = match &global.keepalive {
+        Some(value) => parse_duration("--keepalive", value)?,
+        None => DEFAULT_SERVER_KEEPALIVE,
+    };
+    let log_level = match (global.verbose, global.quiet) {
+        (true, _) => "info,apicli=debug",
+        (false, true) => "info,apicli::calls=warn",
+        (false, false) => "info",
+    };
+    let double = double(args.double, global)?;
     Ok(ServeSettings {
         listen,
         stream_interval: parse_duration_allow_zero("--stream-interval", &args.stream_interval)?,
         max_items: args.max_items,
         tls,
-        token: global.token_file.as_deref().map(read_token).transpose()?,
+        token,
         reflection: !args.no_reflection,
         log_format: args.log_format,
-        log_level: match (global.verbose, global.quiet) {
-            (true, _) => "info,apicli=debug",
-            (false, true) => "info,apicli::calls=warn",
-            (false, false) => "info",
-        },
+        log_level,
         grace: parse_duration_allow_zero("--grace", &args.grace)?,
         threads: match args.threads {
             Some(threads) => usize::from(threads),
@@ -156,13 +193,75 @@ pub(super) fn serve_settings(
         limits: ServerLimits {
             max_concurrent_streams: args.max_concurrent_streams,
             max_request_size: parse_size("--max-request-size", &args.max_request_size)?,
-            keepalive: match &global.keepalive {
-                Some(value) => parse_duration("--keepalive", value)?,
-                None => DEFAULT_SERVER_KEEPALIVE,
-            },
+            keepalive,
             tcp_nodelay: !args.no_tcp_nodelay,
         },
-        color: Colors::resolve(global.color),
+        color,
         cors_origins: args.cors_origin,
+        double,
     })
+}
+
+/// The test double's settings, if a descriptor flag or `--stubs` asks for one. The files named
+/// must exist; `--reflect-from` is an address reached as the clients reach one.
+fn double(args: DoubleArgs, mut global: GlobalArgs) -> Result<Option<Double>, UsageError> {
+    let files = DescriptorFiles::from_args(args.descriptors())?;
+    for (flag, paths) in [("--proto", &files.protos), ("--protoset", &files.protosets)] {
+        for path in paths {
+            if !path.exists() {
+                return Err(UsageError(format!(
+                    "{flag} '{}': no such file",
+                    path.display()
+                )));
+            }
+        }
+    }
+    for path in &args.stubs {
+        if !path.exists() {
+            return Err(UsageError(format!(
+                "--stubs '{}': no such file or folder",
+                path.display()
+            )));
+        }
+    }
+    let descriptors = match (args.reflect_from, files.given()) {
+        (Some(_), true) => {
+            return Err(UsageError(
+                "--reflect-from describes the services; leave out --proto and --protoset, or it"
+                    .into(),
+            ));
+        }
+        (Some(addr), false) => {
+            let target = parse_target(&addr)
+                .map_err(|UsageError(why)| UsageError(format!("--reflect-from: {why}")))?;
+            // serve's own token and address are not the upstream's.
+            global.token_file = None;
+            global.addr.clear();
+            DoubleDescriptors::Reflection(Box::new(client_settings_at(global, target)?))
+        }
+        (None, true) => DoubleDescriptors::Files(files),
+        (None, false) if args.stubs.is_empty() => {
+            let given = [
+                (args.report_unused, "--report-unused"),
+                (args.no_watch, "--no-watch"),
+            ];
+            if let Some((_, flag)) = given.iter().find(|(given, _)| *given) {
+                return Err(UsageError(format!(
+                    "{flag} applies to stubs; give --stubs PATH too"
+                )));
+            }
+            return Ok(None);
+        }
+        (None, false) => DoubleDescriptors::Builtin,
+    };
+    if args.journal_limit == 0 {
+        return Err(UsageError("--journal-limit must be at least 1".into()));
+    }
+    Ok(Some(Double {
+        descriptors,
+        stubs: args.stubs,
+        journal_limit: args.journal_limit,
+        watch: !args.no_watch,
+        report_unused: args.report_unused,
+    }))
 }
