@@ -364,7 +364,7 @@ fn bad_test_double_flags_are_one_line_and_exit_2() {
         ),
         (
             &["--proto", &proto, "--stubs", &stubs],
-            "no method api.Api/sayHello",
+            "stubs.json:1:11: unknown service 'api.Api'; the services are: demo.Greeter",
         ),
     ];
     for (args, needle) in cases {

@@ -79,20 +79,19 @@ impl Handler {
                 messages.push(decode(bytes)?);
             }
         }
-        let found = self.double.stubs.load().find(&CallView {
+        let found = self.double.stubs.load().take(&CallView {
             method: &self.name,
             headers: &headers,
             messages: &messages,
         });
-        let stub = match found {
-            Ok(stub) => stub,
+        let (stub, n) = match found {
+            Ok(hit) => (hit.stub, hit.n),
             Err(miss) => {
                 self.note(Answer::Miss(miss.0.clone()));
                 return Err(Status::unimplemented(miss.0));
             }
         };
         self.note(Answer::Stub(stub.origin.clone()));
-        let n = stub.hits();
         if let Some(delay) = stub.delay {
             tokio::time::sleep(delay).await;
         }
@@ -118,7 +117,7 @@ impl Handler {
                 Some(request) => reply::server_stream(call, request),
                 None => return Err(Status::internal("the call has no request message")),
             },
-            (true, true) => reply::bidi(call, self.name, incoming),
+            (true, true) => reply::bidi(call, incoming),
         };
         let mut response = Response::new(stream);
         *response.metadata_mut() = reply_headers;

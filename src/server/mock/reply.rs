@@ -23,11 +23,8 @@ use tonic::{Code, Status, Streaming, metadata::MetadataMap};
 
 use super::fault::FaultCell;
 use crate::{
-    stubs::{
-        CallView, Fault, FaultKind, HeaderTemplate, MessageTemplate, RenderContext, Step, Stub,
-        Wait,
-    },
-    template::{Random, Template},
+    stubs::{Fault, FaultKind, HeaderTemplate, MessageTemplate, RenderContext, Step, Stub, Wait},
+    template::Template,
 };
 
 /// The messages of a reply, then its end: an `Err` item is the status that ends the call.
@@ -83,14 +80,7 @@ fn header_value(
 
 /// A template's text for this call.
 pub fn text(template: &Template, context: &RenderContext<'_>) -> String {
-    let mut out = String::new();
-    let mut random = Random::new(rand_seed());
-    template.render(context.n, &mut random, &mut out);
-    out
-}
-
-fn rand_seed() -> u64 {
-    uuid::Uuid::new_v4().as_u64_pair().0
+    context.render(template)
 }
 
 fn render(message: &MessageTemplate, context: &RenderContext<'_>) -> Result<Bytes, Status> {
@@ -112,12 +102,11 @@ fn end(call: &CallData, request: Option<&DynamicMessage>) -> Option<Status> {
         Err(status) => return Some(status),
     };
     Some(match &reply.status {
-        Some(status) => Status::with_details_and_metadata(
-            status.code,
-            text(&status.message, &context),
-            status.details.clone(),
-            trailers,
-        ),
+        Some(status) => {
+            let message = text(&status.message, &context);
+            let details = status.details_for(&message);
+            Status::with_details_and_metadata(status.code, message, details, trailers)
+        }
         None => Status::with_metadata(Code::Ok, "", trailers),
     })
 }
@@ -175,7 +164,7 @@ pub fn server_stream(call: CallData, request: DynamicMessage) -> ReplyStream {
 /// The reply of a bidi call: the script on its own timeline, and the rules answering each
 /// incoming message, at once. It ends when both are done: the script has run, and the client
 /// has half-closed.
-pub fn bidi(call: CallData, method: String, mut incoming: Streaming<Bytes>) -> ReplyStream {
+pub fn bidi(call: CallData, mut incoming: Streaming<Bytes>) -> ReplyStream {
     on_task(call, move |out, call| async move {
         let (progress_tx, progress) = watch::channel(Progress::default());
         let input = call.stub.method.input();
@@ -203,13 +192,9 @@ pub fn bidi(call: CallData, method: String, mut incoming: Streaming<Bytes>) -> R
                     }
                 };
                 progress_tx.send_modify(|p| p.received += 1);
-                let view = CallView {
-                    method: &method,
-                    headers: &call.headers,
-                    messages: std::slice::from_ref(&message),
-                };
-                let rule = (call.stub.reply.on.iter())
-                    .find(|rule| rule.when.as_ref().is_none_or(|when| when.matches(&view)));
+                let rule = (call.stub.reply.on.iter()).find(|rule| {
+                    (rule.when.as_ref()).is_none_or(|when| when.matches_message(&message))
+                });
                 if let Some(rule) = rule
                     && !run(&rule.replies, &out, &call, Some(&message), &progress).await
                 {
