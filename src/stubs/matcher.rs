@@ -267,7 +267,12 @@ impl CallMatcher {
             match key.text.as_str() {
                 "request" => {
                     if kinds.client_streaming {
-                        return Err(source.error(key.at, format!("match.request is for unary and server-stream methods; this is a {} method: use match.messages", kinds.name())));
+                        let instead = if kinds.server_streaming {
+                            "react to messages with reply.on rules"
+                        } else {
+                            "use match.messages"
+                        };
+                        return Err(source.error(key.at, format!("match.request is for unary and server-stream methods; this is a {} method: {instead}", kinds.name())));
                     }
                     let request = RequestMatcher::compile(source, value, descriptor)?;
                     matcher.points += request.points;
@@ -323,7 +328,10 @@ impl CallMatcher {
                 }
                 _ => {
                     if !kinds.client_streaming {
-                        return Err(source.error(key.at, format!("match.messages is for client-stream and bidi methods; this is a {} method: use match.request", kinds.name())));
+                        return Err(source.error(key.at, format!("match.messages is for client-stream methods; this is a {} method: use match.request", kinds.name())));
+                    }
+                    if kinds.server_streaming {
+                        return Err(source.error(key.at, "match.messages is for client-stream methods: a bidi stub is chosen on its headers when the call starts, before any message; react to messages with reply.on rules"));
                     }
                     let messages =
                         super::messages::MessagesMatcher::compile(source, value, descriptor)?;

@@ -119,7 +119,11 @@ fn each_bad_input_is_one_line_at_its_place() {
         ),
         (
             "method: shop.Shop/Get\nmatch: {messages: {count: 1}}\n",
-            "stubs.yaml:2:9: match.messages is for client-stream and bidi methods; this is a unary method: use match.request",
+            "stubs.yaml:2:9: match.messages is for client-stream methods; this is a unary method: use match.request",
+        ),
+        (
+            "method: shop.Shop/Chat\nmatch: {messages: {count: 1}}\n",
+            "stubs.yaml:2:9: match.messages is for client-stream methods: a bidi stub is chosen on its headers when the call starts, before any message; react to messages with reply.on rules",
         ),
         (
             "method: shop.Shop/List\nreply: {message: {}}\n",
