@@ -14,10 +14,8 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader},
-    path::{Path, PathBuf},
-    process::{Command, Stdio},
-    sync::mpsc,
+    path::Path,
+    process::Command,
     thread::{self},
     time::{Duration, Instant},
 };
@@ -25,8 +23,8 @@ use std::{
 use serde_json::{Value, json};
 
 use common::{
-    ChildGuard, LIMIT, Server,
-    peers::{Peers, Ran, no_proxy, repo_root, run},
+    LIMIT, Server,
+    peers::{Peers, PyServer, Ran, no_proxy, repo_root, run},
     route_guide::check_every_kind,
 };
 
@@ -61,15 +59,6 @@ fn peers() -> Option<&'static Peers> {
 }
 
 impl Peers {
-    /// The venv python running `tests/interop/SCRIPT`.
-    fn python(&self, script: &str) -> Command {
-        let mut cmd = Command::new(&self.python);
-        cmd.arg(repo_root().join("tests/interop").join(script))
-            .env("PYTHONDONTWRITEBYTECODE", "1");
-        no_proxy(&mut cmd);
-        cmd
-    }
-
     /// `buf curl --protocol PROTOCOL`, with prior-knowledge HTTP/2 when `h2c` (else HTTP/1.1,
     /// buf's default for http://), plus ARGS.
     fn buf_curl_in(&self, protocol: &str, h2c: bool, args: &[&str]) -> Command {
@@ -110,100 +99,6 @@ impl Peers {
 /// `apicli ARGS --addr URL`.
 fn apicli(url: &str, args: &[&str]) -> Ran {
     run(common::apicli().args(args).args(["--addr", url]))
-}
-
-/// A grpcio server (`tests/interop/server.py` or `route_guide_server.py`) on 127.0.0.1, port 0,
-/// logging every call.
-struct PyServer {
-    addr: String,
-    log: PathBuf,
-    _process: ChildGuard,
-    _dir: tempfile::TempDir,
-}
-
-impl PyServer {
-    /// `server.py ARGS`.
-    fn start(peers: &Peers, args: &[&str]) -> PyServer {
-        PyServer::start_script(peers, "server.py", args)
-    }
-
-    /// `route_guide_server.py ARGS`.
-    fn route_guide(peers: &Peers, args: &[&str]) -> PyServer {
-        PyServer::start_script(peers, "route_guide_server.py", args)
-    }
-
-    fn start_script(peers: &Peers, script: &str, args: &[&str]) -> PyServer {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let log = dir.path().join("calls.jsonl");
-        let mut cmd = peers.python(script);
-        cmd.args(["--port", "0", "--log"])
-            .arg(&log)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut process = ChildGuard(
-            cmd.spawn()
-                .unwrap_or_else(|err| panic!("start {script}: {err}")),
-        );
-        let stderr = process.0.stderr.take().expect("piped stderr");
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + LIMIT;
-        let mut said = String::new();
-        let addr = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => match line.split("listening on ").nth(1) {
-                    Some(addr) => break addr.trim().to_owned(),
-                    None => said.push_str(&format!("{line}\n")),
-                },
-                Err(_) => panic!("{script} did not report its address; stderr:\n{said}"),
-            }
-        };
-        PyServer {
-            addr,
-            log,
-            _process: process,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The calls the server has observed, one JSON object each.
-    fn calls(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines()
-            .map(|line| serde_json::from_str(line).expect("the server logs JSON lines"))
-            .collect()
-    }
-
-    /// The full method names (`/package.Service/Method`) of the calls observed, in order.
-    fn methods(&self) -> Vec<String> {
-        self.calls()
-            .iter()
-            .filter_map(|call| call["method"].as_str().map(str::to_owned))
-            .collect()
-    }
-
-    /// The one call the server observed.
-    fn only_call(&self) -> Value {
-        let calls = self.calls();
-        assert_eq!(
-            calls.len(),
-            1,
-            "expected one call, the server saw {calls:#?}"
-        );
-        calls.into_iter().next().unwrap()
-    }
 }
 
 fn items(range: std::ops::RangeInclusive<i64>) -> Vec<Value> {

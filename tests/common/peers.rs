@@ -1,18 +1,23 @@
 //! The third-party peers that `tests/interop/setup.sh` installs into `target/interop/` (a Python
 //! venv with grpcio, proxy.py and grpcurl, buf, and the Connect peers under node), found once per test
-//! binary; and what the tests that run them share: a finished command's output.
+//! binary; and what the tests that run them share: a finished command's output, and the grpcio
+//! servers of `tests/interop/`.
 //!
 //! When the install fails, [`peers`] says `skipping …: WHY` once and the tests return, except
 //! under `CI=true`, where they fail with the setup's output.
 
 use std::{
-    io::{self, Write},
+    io::{self, BufRead, BufReader, Write},
     path::{Path, PathBuf},
     process::{Command, Stdio},
-    sync::OnceLock,
+    sync::{OnceLock, mpsc},
+    thread,
+    time::Instant,
 };
 
 use serde_json::Value;
+
+use super::{ChildGuard, LIMIT};
 
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -199,5 +204,110 @@ pub fn run(cmd: &mut Command) -> Ran {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Peers {
+    /// The venv python running `tests/interop/SCRIPT`.
+    pub fn python(&self, script: &str) -> Command {
+        let mut cmd = Command::new(&self.python);
+        cmd.arg(repo_root().join("tests/interop").join(script))
+            .env("PYTHONDONTWRITEBYTECODE", "1");
+        no_proxy(&mut cmd);
+        cmd
+    }
+}
+
+/// A grpcio server (`tests/interop/server.py` or `route_guide_server.py`) on 127.0.0.1, port 0,
+/// logging every call.
+pub struct PyServer {
+    pub addr: String,
+    log: PathBuf,
+    _process: ChildGuard,
+    _dir: tempfile::TempDir,
+}
+
+impl PyServer {
+    /// `server.py ARGS`.
+    pub fn start(peers: &Peers, args: &[&str]) -> PyServer {
+        PyServer::start_script(peers, "server.py", args)
+    }
+
+    /// `route_guide_server.py ARGS`.
+    pub fn route_guide(peers: &Peers, args: &[&str]) -> PyServer {
+        PyServer::start_script(peers, "route_guide_server.py", args)
+    }
+
+    fn start_script(peers: &Peers, script: &str, args: &[&str]) -> PyServer {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let log = dir.path().join("calls.jsonl");
+        let mut cmd = peers.python(script);
+        cmd.args(["--port", "0", "--log"])
+            .arg(&log)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut process = ChildGuard(
+            cmd.spawn()
+                .unwrap_or_else(|err| panic!("start {script}: {err}")),
+        );
+        let stderr = process.0.stderr.take().expect("piped stderr");
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + LIMIT;
+        let mut said = String::new();
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => match line.split("listening on ").nth(1) {
+                    Some(addr) => break addr.trim().to_owned(),
+                    None => said.push_str(&format!("{line}\n")),
+                },
+                Err(_) => panic!("{script} did not report its address; stderr:\n{said}"),
+            }
+        };
+        PyServer {
+            addr,
+            log,
+            _process: process,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The calls the server has observed, one JSON object each.
+    pub fn calls(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines()
+            .map(|line| serde_json::from_str(line).expect("the server logs JSON lines"))
+            .collect()
+    }
+
+    /// The full method names (`/package.Service/Method`) of the calls observed, in order.
+    pub fn methods(&self) -> Vec<String> {
+        self.calls()
+            .iter()
+            .filter_map(|call| call["method"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// The one call the server observed.
+    pub fn only_call(&self) -> Value {
+        let calls = self.calls();
+        assert_eq!(
+            calls.len(),
+            1,
+            "expected one call, the server saw {calls:#?}"
+        );
+        calls.into_iter().next().unwrap()
     }
 }
