@@ -116,3 +116,39 @@ fn the_example_proto_is_the_served_one() {
         std::fs::read_to_string(root.join("proto/route_guide.proto")).unwrap()
     );
 }
+
+/// The stub files shown in the README and in `docs/stubs.md` (the YAML blocks that start with
+/// `- method:`), and bench's, meet the schema and load: what the documentation shows works.
+#[test]
+fn the_documented_stubs_meet_the_schema_and_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut shown = Vec::new();
+    for doc in ["README.md", "docs/stubs.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        let blocks = text.split("```yaml\n").skip(1);
+        for block in blocks.map(|rest| rest.split("```").next().unwrap_or("")) {
+            if block.trim_start().starts_with("- method:") {
+                shown.push((doc.to_owned(), block.to_owned()));
+            }
+        }
+    }
+    assert!(
+        shown.iter().any(|(doc, _)| doc == "README.md"),
+        "the README shows a stub file"
+    );
+    for name in ["feature.yaml", "stream.yaml"] {
+        let path = root.join("bench/stubs").join(name);
+        shown.push((name.to_owned(), std::fs::read_to_string(path).unwrap()));
+    }
+    let pool = descriptors();
+    for (doc, block) in shown {
+        assert_eq!(
+            faults(&as_json(&block)),
+            Vec::<String>::new(),
+            "{doc}:\n{block}"
+        );
+        if let Err(err) = stubs::load_text(&block, &doc, &pool) {
+            panic!("{doc}: {err}\n{block}");
+        }
+    }
+}
