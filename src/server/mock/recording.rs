@@ -1,0 +1,162 @@
+//! A call's journal entry while the call runs: begun when it arrives, given its request messages
+//! and its stub (or miss) by the handler and the reply, and ended by its response body with the
+//! status the client got, then kept in the journal.
+//!
+//! The body is where every call ends, whatever its kind: at the trailers (or at once, for a
+//! trailers-only reply), at a reset, or when hyper drops it, which a call that never got a status
+//! does (a client that left, a fault that ended the connection or stalled the stream).
+
+use std::{
+    net::SocketAddr,
+    pin::Pin,
+    sync::{Arc, Mutex},
+    task::{Context, Poll},
+};
+
+use bytes::Bytes;
+use http::HeaderMap;
+use http_body::{Body, Frame, SizeHint};
+use prost_reflect::MessageDescriptor;
+use tonic::{Code, Status};
+
+use super::{
+    Answer,
+    fault::FaultCell,
+    journal::{Entry, Journal},
+};
+use crate::stubs::FaultKind;
+
+/// One call's entry, shared by the parts of the call that fill it in; kept once ended.
+#[derive(Clone)]
+pub struct Recording {
+    /// None once ended.
+    entry: Arc<Mutex<Option<Entry>>>,
+    journal: Arc<Journal>,
+}
+
+impl Recording {
+    /// A call of `method` (`package.Service/Method`, requests of type `input`) arriving now.
+    pub fn begin(
+        journal: &Arc<Journal>,
+        method: Arc<str>,
+        input: MessageDescriptor,
+        peer: Option<SocketAddr>,
+        headers: &HeaderMap,
+    ) -> Recording {
+        Recording {
+            entry: Arc::new(Mutex::new(Some(Entry::begin(method, input, peer, headers)))),
+            journal: Arc::clone(journal),
+        }
+    }
+
+    /// A request message as it arrived, encoded.
+    pub fn request(&self, encoded: &[u8]) {
+        self.with(|entry| entry.push_encoded(encoded));
+    }
+
+    /// The stub that answers the call, or why none does.
+    pub fn answered(&self, answer: Answer) {
+        self.with(|entry| entry.answered(answer));
+    }
+
+    /// What [`Recording::answered`] said, for the log line.
+    pub fn answer(&self) -> Option<Answer> {
+        self.with(|entry| entry.answer().cloned()).flatten()
+    }
+
+    /// Ends the call with the status the client got, and keeps it. Only the first end counts.
+    pub fn end(&self, code: Code, message: &str) {
+        let entry = self.lock().take();
+        if let Some(entry) = entry {
+            self.journal.push(entry.end(code, message));
+        }
+    }
+
+    fn with<T>(&self, change: impl FnOnce(&mut Entry) -> T) -> Option<T> {
+        self.lock().as_mut().map(change)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Entry>> {
+        // A change is one assignment or push: a panic cannot leave one half done.
+        self.entry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A response body that ends its call's [`Recording`] (see the module's documentation).
+pub struct JournalBody<B> {
+    inner: B,
+    recording: Recording,
+    /// The call's fault, if one struck: it tells how a call that got no status ended.
+    fault: Arc<FaultCell>,
+}
+
+impl<B> JournalBody<B> {
+    pub fn new(inner: B, recording: Recording, fault: Arc<FaultCell>) -> Self {
+        JournalBody {
+            inner,
+            recording,
+            fault,
+        }
+    }
+}
+
+impl<B> Body for JournalBody<B>
+where
+    B: Body<Data = Bytes, Error = Status> + Unpin,
+{
+    type Data = Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(trailers) = frame.trailers_ref() {
+                    match Status::from_header_map(trailers) {
+                        Some(status) => self.recording.end(status.code(), status.message()),
+                        None => self
+                            .recording
+                            .end(Code::Unknown, "the trailers have no status"),
+                    }
+                }
+            }
+            Poll::Ready(Some(Err(status))) => match self.fault.armed() {
+                Some(FaultKind::Reset(code)) => {
+                    let reset = format!("reset {:?}", h2::Reason::from(code));
+                    self.recording.end(status.code(), &reset);
+                }
+                _ => self.recording.end(status.code(), status.message()),
+            },
+            Poll::Ready(None) => self.recording.end(Code::Unknown, "the reply has no status"),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl<B> Drop for JournalBody<B> {
+    fn drop(&mut self) {
+        // A call that got its status has ended already; this one never will.
+        let (code, message) = match self.fault.armed() {
+            Some(FaultKind::GoAway) => (Code::Unavailable, "goaway, then the connection closed"),
+            Some(FaultKind::Close) => (Code::Unavailable, "the connection was closed"),
+            Some(FaultKind::Stall) => (Code::Cancelled, "stalled until the client left"),
+            // The client left, or the server stopped before the call was done.
+            Some(FaultKind::Reset(_)) | None => (Code::Cancelled, "cancelled before its status"),
+        };
+        self.recording.end(code, message);
+    }
+}
