@@ -133,7 +133,13 @@ where
                 _ => self.recording.end(status.code(), status.message()),
             },
             Poll::Ready(None) => self.recording.end(Code::Unknown, "the reply has no status"),
-            Poll::Pending => {}
+            Poll::Pending => {
+                // The connection is about to end: the call is over for the client.
+                if let Some(fault @ (FaultKind::GoAway | FaultKind::Close)) = self.fault.armed() {
+                    let (code, message) = unanswered(Some(fault));
+                    self.recording.end(code, message);
+                }
+            }
         }
         polled
     }
@@ -150,13 +156,18 @@ where
 impl<B> Drop for JournalBody<B> {
     fn drop(&mut self) {
         // A call that got its status has ended already; this one never will.
-        let (code, message) = match self.fault.armed() {
-            Some(FaultKind::GoAway) => (Code::Unavailable, "goaway, then the connection closed"),
-            Some(FaultKind::Close) => (Code::Unavailable, "the connection was closed"),
-            Some(FaultKind::Stall) => (Code::Cancelled, "stalled until the client left"),
-            // The client left, or the server stopped before the call was done.
-            Some(FaultKind::Reset(_)) | None => (Code::Cancelled, "cancelled before its status"),
-        };
+        let (code, message) = unanswered(self.fault.armed());
         self.recording.end(code, message);
+    }
+}
+
+/// How a call that gets no status ends for its client, by the fault that struck, if any.
+fn unanswered(fault: Option<FaultKind>) -> (Code, &'static str) {
+    match fault {
+        Some(FaultKind::GoAway) => (Code::Unavailable, "goaway, then the connection closed"),
+        Some(FaultKind::Close) => (Code::Unavailable, "the connection was closed"),
+        Some(FaultKind::Stall) => (Code::Cancelled, "stalled until the client left"),
+        // The client left, or the server stopped before the call was done.
+        Some(FaultKind::Reset(_)) | None => (Code::Cancelled, "cancelled before its status"),
     }
 }
