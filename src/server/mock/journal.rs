@@ -125,15 +125,20 @@ impl Entry {
         peer: Option<SocketAddr>,
         headers: &HeaderMap,
     ) -> Entry {
+        // Copied rather than shared: a header read off the wire may share the buffer it was read
+        // into, which a kept entry would then keep whole.
         let headers = headers
             .iter()
             .map(|(name, value)| {
                 let value = if is_secret(name.as_str()) {
                     REDACTED
                 } else {
-                    value.clone()
+                    HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone())
                 };
-                (name.clone(), value)
+                // A standard name is a constant: only the others are copied.
+                let name = HeaderName::from_bytes(name.as_str().as_bytes())
+                    .unwrap_or_else(|_| name.clone());
+                (name, value)
             })
             .collect();
         Entry {
