@@ -171,3 +171,87 @@ fn unanswered(fault: Option<FaultKind>) -> (Code, &'static str) {
         Some(FaultKind::Reset(_)) | None => (Code::Cancelled, "cancelled before its status"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use futures_util::stream;
+    use http_body_util::{BodyExt as _, StreamBody};
+
+    use super::*;
+
+    /// A recording of a GetFeature call, and its journal.
+    fn recording() -> (Recording, Arc<Journal>) {
+        let journal = Arc::new(Journal::new(10));
+        let input = crate::descriptors::builtin_pool()
+            .get_message_by_name("routeguide.Point")
+            .unwrap();
+        let method = "routeguide.RouteGuide/GetFeature".into();
+        let recording = Recording::begin(&journal, method, input, None, &HeaderMap::new());
+        (recording, journal)
+    }
+
+    fn ended(journal: &Journal) -> Vec<(Code, String)> {
+        let (entries, _) = journal.snapshot();
+        (entries.iter())
+            .map(|entry| (entry.code(), entry.message().to_owned()))
+            .collect()
+    }
+
+    fn body(
+        frames: Vec<Result<Frame<Bytes>, Status>>,
+    ) -> StreamBody<impl futures_util::Stream<Item = Result<Frame<Bytes>, Status>> + Unpin> {
+        StreamBody::new(stream::iter(frames))
+    }
+
+    #[tokio::test]
+    async fn a_call_ends_at_its_trailers_once() {
+        let (recording, journal) = recording();
+        recording.request(&[0x08, 0x01]);
+        let mut trailers = HeaderMap::new();
+        trailers.insert("grpc-status", "5".parse().unwrap());
+        trailers.insert("grpc-message", "no%20feature".parse().unwrap());
+        let frames = vec![
+            Ok(Frame::data(Bytes::from_static(b"reply"))),
+            Ok(Frame::trailers(trailers)),
+        ];
+        let cell = Arc::new(FaultCell::default());
+        let mut body = JournalBody::new(body(frames), recording.clone(), cell);
+        while body.frame().await.is_some() {}
+        drop(body);
+        recording.end(Code::Internal, "too late");
+        assert_eq!(ended(&journal), [(Code::NotFound, "no feature".to_owned())]);
+        assert_eq!(journal.snapshot().0[0].requests().count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_reset_is_named_by_its_code() {
+        let (recording, journal) = recording();
+        let cell = Arc::new(FaultCell::default());
+        cell.arm(FaultKind::Reset(8));
+        let reset = Status::from(h2::Error::from(h2::Reason::CANCEL));
+        let mut body = JournalBody::new(body(vec![Err(reset)]), recording, cell);
+        while body.frame().await.is_some() {}
+        assert_eq!(
+            ended(&journal),
+            [(Code::Cancelled, "reset CANCEL".to_owned())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_call_without_a_status_ends_when_its_body_goes() {
+        let (recording, journal) = recording();
+        let cell = Arc::new(FaultCell::default());
+        drop(JournalBody::new(body(Vec::new()), recording, cell));
+        let (recording, stalled) = self::recording();
+        let cell = Arc::new(FaultCell::default());
+        cell.arm(FaultKind::Stall);
+        drop(JournalBody::new(body(Vec::new()), recording, cell));
+        assert_eq!(
+            [ended(&journal), ended(&stalled)].concat(),
+            [
+                (Code::Cancelled, "cancelled before its status".to_owned()),
+                (Code::Cancelled, "stalled until the client left".to_owned()),
+            ]
+        );
+    }
+}
