@@ -23,13 +23,15 @@ mod service;
 mod shards;
 mod tls;
 
-use std::{sync::Arc, time::Duration};
+use std::{convert::Infallible, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
-use arc_swap::ArcSwap;
 use prost_reflect::DescriptorPool;
 use tokio::sync::watch;
-use tonic::{codec::CompressionEncoding, service::Routes, transport::Server};
+use tonic::{
+    body::Body, codec::CompressionEncoding, server::NamedService, service::Routes,
+    transport::Server,
+};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
@@ -40,13 +42,14 @@ pub use service::ApiService;
 
 use crate::{
     api,
+    mock::mock_server::MockServer,
     routeguide::route_guide_server::RouteGuideServer,
     settings::{Double, ServeSettings, io_words},
 };
 use api_routes::ApiRoutes;
 use connect::ConnectLayer;
 use listen::Listener;
-use mock::MockService;
+use mock::{Journal, MockAdmin, MockService, ServedStubs, StubWatch};
 use request_limit::RequestLimitLayer;
 use shards::{AppLayers, AppRouter, Shards, Signals};
 
@@ -92,7 +95,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     let auth = settings.token.as_deref().map(BearerAuth::new);
     let limits = &settings.limits;
     let call_log = CallLogLayer::default();
-    let (router, served) = match double {
+    let (router, served) = match &double {
         None => {
             health.set_serving::<ApiRoutes>().await;
             health
@@ -116,7 +119,7 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
             let mut server = server(&settings, connect, &call_log);
             // Health stays open, so probes work without the token.
             let routes = double.routes(Routes::new(health_service), &settings, auth.as_ref())?;
-            (server.add_routes(routes), double.services)
+            (server.add_routes(routes), double.services.clone())
         }
     };
 
@@ -197,7 +200,10 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
     }
     shards.join();
     info!("stopped");
-    Ok(())
+    match double {
+        Some(double) => double.finish(),
+        None => Ok(()),
+    }
 }
 
 /// The server with its HTTP/2 settings and the layers every call goes through.
@@ -309,34 +315,53 @@ fn connect_layer(max_request_size: usize) -> ConnectLayer {
     )
 }
 
-/// What a test double serves: its descriptors, its services, and the stubs that answer them.
+/// What a test double serves: its descriptors, its services, the stubs that answer them, and the
+/// journal of their calls.
 struct DoubleParts {
     pool: DescriptorPool,
     /// The pool, encoded once for reflection and Connect.
     encoded: &'static [u8],
     services: Vec<String>,
-    stubs: Arc<ArcSwap<crate::stubs::StubSet>>,
+    /// Read by the stubbed services; changed by the admin service and the watch.
+    stubs: Arc<ServedStubs>,
+    journal: Arc<Journal>,
+    /// Reloads the stub files when they change; None with `--no-watch`, or if they cannot be
+    /// watched.
+    watch: Option<StubWatch>,
+    report_unused: bool,
     max_request_size: usize,
 }
 
 impl DoubleParts {
     async fn load(double: &Double, max_request_size: usize) -> anyhow::Result<DoubleParts> {
         let (pool, services) = mock::descriptors(&double.descriptors).await?;
-        let stubs = mock::stubs(&double.stubs, &pool)?;
+        let stubs = Arc::new(ServedStubs::new(mock::stubs(&double.stubs, &pool)?));
+        let watch = if double.watch && !double.stubs.is_empty() {
+            StubWatch::start(&double.stubs, pool.clone(), Arc::clone(&stubs))
+                .inspect_err(|why| warn!("{why}; the stubs will not be reloaded when they change"))
+                .ok()
+        } else {
+            None
+        };
         // Once per process, and kept for its whole life by reflection and Connect.
         let encoded: &'static [u8] = Box::leak(pool.encode_to_vec().into_boxed_slice());
         Ok(DoubleParts {
             pool,
             encoded,
             services,
-            stubs: Arc::new(ArcSwap::from_pointee(stubs)),
+            stubs,
+            journal: Arc::new(Journal::new(double.journal_limit)),
+            watch,
+            report_unused: double.report_unused,
             max_request_size,
         })
     }
 
-    /// The pool's descriptor set, and health's unless the pool has it.
+    /// The pool's descriptor set, the admin service's, and health's unless the pool has it. The
+    /// first of two files with one name wins (in reflection and in Connect), so the pool's own
+    /// come first.
     fn own_sets(&self) -> Vec<&'static [u8]> {
-        let mut sets = vec![self.encoded];
+        let mut sets = vec![self.encoded, crate::mock::FILE_DESCRIPTOR_SET];
         if self
             .pool
             .get_service_by_name("grpc.health.v1.Health")
@@ -355,8 +380,8 @@ impl DoubleParts {
         sets
     }
 
-    /// Reflection (unless turned off) of the pool, and the double answering every other path,
-    /// besides `routes` (health).
+    /// Reflection (unless turned off) of the pool and the admin service, the admin service, and
+    /// the double answering every other path, besides `routes` (health); all behind the token.
     fn routes(
         &self,
         mut routes: Routes,
@@ -365,25 +390,24 @@ impl DoubleParts {
     ) -> anyhow::Result<Routes> {
         if settings.reflection {
             let (v1, v1alpha) = reflection(&self.own_sets())?;
-            match auth {
-                Some(auth) => {
-                    routes = routes
-                        .add_service(tonic::service::interceptor::InterceptedService::new(
-                            v1,
-                            auth.clone(),
-                        ))
-                        .add_service(tonic::service::interceptor::InterceptedService::new(
-                            v1alpha,
-                            auth.clone(),
-                        ));
-                }
-                None => routes = routes.add_service(v1).add_service(v1alpha),
-            }
+            routes = add_behind(routes, v1, auth);
+            routes = add_behind(routes, v1alpha, auth);
         }
+        let admin = MockAdmin::new(
+            Arc::clone(&self.journal),
+            Arc::clone(&self.stubs),
+            self.pool.clone(),
+        );
+        let mut admin = MockServer::new(admin).max_decoding_message_size(self.max_request_size);
+        for &encoding in COMPRESSION {
+            admin = admin.accept_compressed(encoding).send_compressed(encoding);
+        }
+        routes = add_behind(routes, admin, auth);
         let double = mock::Double::new(
             &self.pool,
             &self.services,
             Arc::clone(&self.stubs),
+            Arc::clone(&self.journal),
             self.max_request_size,
         );
         let service = MockService::new(double);
@@ -395,6 +419,36 @@ impl DoubleParts {
             None => router.fallback_service(service),
         };
         Ok(Routes::from(router))
+    }
+
+    /// Once the server has stopped: no more reloads, and with `--report-unused`, a warning for
+    /// each stub no call matched, and exit 3 if there is any.
+    fn finish(self) -> anyhow::Result<()> {
+        if let Some(watch) = self.watch {
+            watch.stop();
+        }
+        if self.report_unused {
+            mock::report_unused(self.stubs.load().all())?;
+        }
+        Ok(())
+    }
+}
+
+/// Adds `service` to `routes`, behind the token if there is one.
+fn add_behind<S>(routes: Routes, service: S, auth: Option<&BearerAuth>) -> Routes
+where
+    S: tower::Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>
+        + NamedService
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    match auth::behind(Some(service), auth) {
+        (_, Some(guarded)) => routes.add_service(guarded),
+        (Some(open), None) => routes.add_service(open),
+        (None, None) => routes,
     }
 }
 

@@ -12,10 +12,11 @@ use prost_reflect::DescriptorPool;
 use tonic::{Request, Response, Status};
 
 use super::{
-    filter::{CallFilter, CompileMatch},
-    journal::{Entry, Journal, Outcome},
+    Answer,
+    filter::{self, CallFilter},
+    journal::{Entry, Journal},
     json,
-    served::{ServedStubs, StubIndex},
+    served::ServedStubs,
 };
 use crate::{
     exit::code_name,
@@ -24,12 +25,8 @@ use crate::{
         ListStubsRequest, ListStubsResponse, ResetRequest, ResetResponse, StubSummary,
         VerifyRequest, VerifyResponse, mock_server::Mock, verify_request::Count,
     },
-    stubs::{Stub, StubSet},
+    stubs,
 };
-
-/// Loads the text of a stub file, given the name its stubs' origins and errors give it: the
-/// stubs, or the error as one line, `name:line:column: message`.
-pub type Loader = dyn Fn(&str, &str) -> Result<Vec<Stub>, String> + Send + Sync;
 
 /// The name of AddStubs' text when its request gives none.
 const ADDED: &str = "AddStubs";
@@ -39,32 +36,22 @@ const CALLS_SHOWN: usize = 3;
 const REQUEST_SHOWN: usize = 200;
 
 /// The admin service, over the state that the stubbed services share.
-pub struct MockAdmin<S = StubSet> {
+pub struct MockAdmin {
     journal: Arc<Journal>,
-    stubs: Arc<ServedStubs<S>>,
-    /// The descriptors of the services served: the methods that filters name.
+    stubs: Arc<ServedStubs>,
+    /// The descriptors of the services served: the methods that filters name, and what AddStubs'
+    /// stubs are checked against.
     pool: DescriptorPool,
-    load: Arc<Loader>,
-    compile: Arc<CompileMatch>,
 }
 
-impl<S: StubIndex> MockAdmin<S> {
-    /// The admin service over the journal and the stubs that the stubbed services share. `pool`
-    /// holds the services served, `load` reads AddStubs' text, and `compile` makes the request
-    /// matches of ListCalls and Verify (both the stub files' own rules).
-    pub fn new(
-        journal: Arc<Journal>,
-        stubs: Arc<ServedStubs<S>>,
-        pool: DescriptorPool,
-        load: Arc<Loader>,
-        compile: Arc<CompileMatch>,
-    ) -> MockAdmin<S> {
+impl MockAdmin {
+    /// The admin service over the journal and the stubs that the stubbed services share; `pool`
+    /// describes the services served.
+    pub fn new(journal: Arc<Journal>, stubs: Arc<ServedStubs>, pool: DescriptorPool) -> MockAdmin {
         MockAdmin {
             journal,
             stubs,
             pool,
-            load,
-            compile,
         }
     }
 
@@ -79,7 +66,6 @@ impl<S: StubIndex> MockAdmin<S> {
             &self.pool,
             method,
             request.map(json::from_struct),
-            &self.compile,
             since,
             until,
         )
@@ -88,7 +74,7 @@ impl<S: StubIndex> MockAdmin<S> {
 }
 
 #[tonic::async_trait]
-impl<S: StubIndex> Mock for MockAdmin<S> {
+impl Mock for MockAdmin {
     async fn list_calls(
         &self,
         request: Request<ListCallsRequest>,
@@ -154,7 +140,8 @@ impl<S: StubIndex> Mock for MockAdmin<S> {
             "" => ADDED,
             name => name,
         };
-        let stubs = (self.load)(&request.text, name).map_err(Status::invalid_argument)?;
+        let stubs = stubs::load_text(&request.text, name, &self.pool)
+            .map_err(|err| Status::invalid_argument(err.to_string()))?;
         let added = stubs.len();
         let total = self.stubs.add(stubs);
         Ok(Response::new(AddStubsResponse {
@@ -171,8 +158,8 @@ impl<S: StubIndex> Mock for MockAdmin<S> {
         let method = match request.method.as_str() {
             "" => None,
             method => Some(
-                super::filter::resolve(&self.pool, method)
-                    .map(|method| super::filter::full_name(&method))
+                filter::resolve(&self.pool, method)
+                    .map(|method| filter::full_name(&method))
                     .map_err(|bad| Status::invalid_argument(bad.0))?,
             ),
         };
@@ -219,9 +206,9 @@ fn call(entry: &Entry) -> Call {
             })
             .or_insert_with(|| value.into_owned());
     }
-    let (stub, miss) = match entry.outcome() {
-        Some(Outcome::Stub(origin)) => (origin.to_string(), String::new()),
-        Some(Outcome::Miss(miss)) => (String::new(), miss.to_string()),
+    let (stub, miss) = match entry.answer() {
+        Some(Answer::Stub(origin)) => (origin.to_string(), String::new()),
+        Some(Answer::Miss(miss)) => (String::new(), miss.to_string()),
         None => (String::new(), String::new()),
     };
     Call {
@@ -311,9 +298,9 @@ fn shown(entry: &Entry) -> String {
         requests.truncate(at);
         requests.push('…');
     }
-    let answer = match entry.outcome() {
-        Some(Outcome::Stub(origin)) => format!(" by {origin}"),
-        Some(Outcome::Miss(miss)) => format!(" ({miss})"),
+    let answer = match entry.answer() {
+        Some(Answer::Stub(origin)) => format!(" by {origin}"),
+        Some(Answer::Miss(miss)) => format!(" ({miss})"),
         None => String::new(),
     };
     format!("{requests} → {}{answer}", code_name(entry.code()))

@@ -1,49 +1,44 @@
-//! The admin service, called directly over a journal and a set of stubs made here.
+//! The admin service, called directly over a journal and the stubs of a stub file.
 
 use http::HeaderMap;
+use prost::Message as _;
 use prost_reflect::DynamicMessage;
 use serde_json::json;
 use tonic::Code;
 
 use super::*;
-use crate::server::mock::{
-    filter::{full_name, resolve, testing::compiler},
-    served::testing::{Plain, pool, stub},
-};
+use crate::stubs::Stub;
 
-/// A stand-in for the stub file loader: one stub per line, each line a RouteGuide method; a
-/// line `bad` is an error at that line.
-fn load(text: &str, name: &str) -> Result<Vec<Stub>, String> {
-    let mut stubs = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line_number = u32::try_from(n + 1).unwrap();
-        if line == "bad" {
-            return Err(format!("{name}:{line_number}:1: unknown key 'bad'"));
-        }
-        stubs.push(stub(name, line_number, line));
-    }
-    Ok(stubs)
+/// Two stubs: GetFeature at line 1, ListFeatures at line 4.
+const FEATURES: &str = "\
+- method: routeguide.RouteGuide/GetFeature
+  reply: {message: {name: here}}
+
+- method: routeguide.RouteGuide/ListFeatures
+  reply: {stream: []}
+";
+
+const CHAT: &str = "- method: routeguide.RouteGuide/RouteChat\n  reply: {stream: []}\n";
+const RECORD: &str = "- method: routeguide.RouteGuide/RecordRoute\n  reply: {message: {}}\n";
+
+fn pool() -> DescriptorPool {
+    crate::descriptors::builtin_pool()
+}
+
+fn load(text: &str, name: &str) -> Vec<Stub> {
+    stubs::load_text(text, name, &pool()).unwrap()
 }
 
 struct Double {
-    admin: MockAdmin<Plain>,
+    admin: MockAdmin,
     journal: Arc<Journal>,
-    stubs: Arc<ServedStubs<Plain>>,
+    stubs: Arc<ServedStubs>,
 }
 
 fn double() -> Double {
     let journal = Arc::new(Journal::new(100));
-    let stubs = Arc::new(ServedStubs::new(vec![
-        stub("features.yaml", 1, "GetFeature"),
-        stub("features.yaml", 9, "ListFeatures"),
-    ]));
-    let admin = MockAdmin::new(
-        Arc::clone(&journal),
-        Arc::clone(&stubs),
-        pool(),
-        Arc::new(load),
-        compiler(),
-    );
+    let stubs = Arc::new(ServedStubs::new(load(FEATURES, "features.yaml")));
+    let admin = MockAdmin::new(Arc::clone(&journal), Arc::clone(&stubs), pool());
     Double {
         admin,
         journal,
@@ -53,24 +48,24 @@ fn double() -> Double {
 
 /// A GetFeature call at this latitude, answered by the first stub, as the service would record.
 fn get_feature(double: &Double, latitude: i32) {
-    let method = resolve(&pool(), "routeguide.RouteGuide/GetFeature").unwrap();
+    let method = filter::resolve(&pool(), "routeguide.RouteGuide/GetFeature").unwrap();
     let mut headers = HeaderMap::new();
     headers.insert("authorization", "Bearer s3cret".parse().unwrap());
     headers.append("x-tag", "a".parse().unwrap());
     headers.append("x-tag", "b".parse().unwrap());
     let mut entry = Entry::begin(
-        full_name(&method).into(),
+        filter::full_name(&method).into(),
         method.input(),
         Some("127.0.0.1:4000".parse().unwrap()),
         &headers,
     );
     let mut request = DynamicMessage::new(method.input());
     request.set_field_by_name("latitude", prost_reflect::Value::I32(latitude));
-    entry.push_message(&request);
-    let set = double.stubs.current().load();
-    let stub = &set.stubs()[0];
+    entry.push_encoded(&request.encode_to_vec());
+    let set = double.stubs.load();
+    let stub = &set.all()[0];
     stub.count_hit();
-    entry.matched(&stub.origin);
+    entry.answered(Answer::Stub(stub.origin.clone()));
     double.journal.push(entry.end(Code::Ok, ""));
 }
 
@@ -180,7 +175,7 @@ async fn a_bad_filter_is_invalid_argument() {
     .await
     .unwrap_err();
     assert_eq!(misfit.code(), Code::InvalidArgument);
-    assert!(misfit.message().contains("no field 'lat'"), "{misfit:?}");
+    assert!(misfit.message().contains("'lat'"), "{misfit:?}");
     let no_method = verify(&double, VerifyRequest::default()).await.unwrap_err();
     assert_eq!(no_method.code(), Code::InvalidArgument);
 }
@@ -245,19 +240,23 @@ async fn add_stubs_adds_or_changes_nothing() {
     let bad = double
         .admin
         .add_stubs(Request::new(AddStubsRequest {
-            text: "RouteChat\nbad".into(),
+            text: format!("{CHAT}  repy: {{}}\n"),
             name: String::new(),
         }))
         .await
         .unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);
-    assert_eq!(bad.message(), "AddStubs:2:1: unknown key 'bad'");
-    assert_eq!(double.stubs.current().load().stubs().len(), 2, "unchanged");
+    assert!(
+        bad.message()
+            .starts_with("AddStubs:3:3: unknown key 'repy'"),
+        "{bad:?}"
+    );
+    assert_eq!(double.stubs.load().all().len(), 2, "unchanged");
 
     let added = double
         .admin
         .add_stubs(Request::new(AddStubsRequest {
-            text: "RouteChat\nRecordRoute".into(),
+            text: format!("{CHAT}{RECORD}"),
             name: "chat.yaml".into(),
         }))
         .await
@@ -266,9 +265,8 @@ async fn add_stubs_adds_or_changes_nothing() {
     assert_eq!((added.added, added.total), (2, 4));
     let origins: Vec<String> = double
         .stubs
-        .current()
         .load()
-        .stubs()
+        .all()
         .iter()
         .map(|stub| stub.origin.to_string())
         .collect();
@@ -276,9 +274,9 @@ async fn add_stubs_adds_or_changes_nothing() {
         origins,
         [
             "features.yaml:1",
-            "features.yaml:9",
+            "features.yaml:4",
             "chat.yaml:1",
-            "chat.yaml:2"
+            "chat.yaml:3"
         ]
     );
 }
@@ -290,7 +288,7 @@ async fn list_stubs_and_reset() {
     double
         .admin
         .add_stubs(Request::new(AddStubsRequest {
-            text: "RouteChat".into(),
+            text: CHAT.into(),
             name: String::new(),
         }))
         .await
@@ -324,7 +322,7 @@ async fn list_stubs_and_reset() {
                 false
             ),
             (
-                "features.yaml:9",
+                "features.yaml:4",
                 "routeguide.RouteGuide/ListFeatures",
                 0,
                 false
@@ -339,7 +337,7 @@ async fn list_stubs_and_reset() {
         .reset(Request::new(ResetRequest {}))
         .await
         .unwrap();
-    assert!(double.journal.is_empty());
+    assert!(double.journal.snapshot().0.is_empty());
     let after: Vec<_> = listed("")
         .await
         .iter()
@@ -349,7 +347,7 @@ async fn list_stubs_and_reset() {
         after,
         [
             ("features.yaml:1".to_owned(), 0),
-            ("features.yaml:9".to_owned(), 0)
+            ("features.yaml:4".to_owned(), 0)
         ]
     );
 }

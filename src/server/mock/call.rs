@@ -2,11 +2,7 @@
 //! found (unary and server stream: on the request; client stream: at half-close, on every
 //! message; bidi: at the start, on the headers), `delay`, the reply's headers, then the reply.
 
-use std::{
-    future::Future,
-    pin::Pin,
-    sync::{Arc, Mutex},
-};
+use std::{future::Future, pin::Pin, sync::Arc};
 
 use bytes::Bytes;
 use prost_reflect::{DynamicMessage, MethodDescriptor};
@@ -15,6 +11,7 @@ use tonic::{Request, Response, Status, Streaming, server::StreamingService};
 use super::{
     Answer, Double,
     fault::FaultCell,
+    recording::Recording,
     reply::{self, CallData, ReplyStream},
 };
 use crate::stubs::{CallView, RenderContext};
@@ -24,10 +21,10 @@ pub struct Handler {
     pub double: Arc<Double>,
     pub method: MethodDescriptor,
     /// `package.Service/Method`.
-    pub name: String,
+    pub name: Arc<str>,
     pub cell: Arc<FaultCell>,
-    /// What answered: filled in as soon as it is known, for the log line.
-    pub answer: Arc<Mutex<Option<Answer>>>,
+    /// The call's journal entry: its requests and what answered, as soon as they are known.
+    pub recording: Recording,
     pub http2: bool,
 }
 
@@ -41,9 +38,9 @@ impl StreamingService<Bytes> for Handler {
         let handler = Handler {
             double: Arc::clone(&self.double),
             method: self.method.clone(),
-            name: self.name.clone(),
+            name: Arc::clone(&self.name),
             cell: Arc::clone(&self.cell),
-            answer: Arc::clone(&self.answer),
+            recording: self.recording.clone(),
             http2: self.http2,
         };
         Box::pin(handler.answer(request))
@@ -59,6 +56,7 @@ impl Handler {
         let headers = metadata.into_headers();
         let input = self.method.input();
         let decode = |bytes: Bytes| {
+            self.recording.request(&bytes);
             DynamicMessage::decode(input.clone(), bytes).map_err(|err| {
                 Status::invalid_argument(format!(
                     "the request is not a valid {}: {err}",
@@ -87,11 +85,12 @@ impl Handler {
         let (stub, n) = match found {
             Ok(hit) => (hit.stub, hit.n),
             Err(miss) => {
-                self.note(Answer::Miss(miss.0.clone()));
+                self.recording
+                    .answered(Answer::Miss(Arc::from(miss.0.as_str())));
                 return Err(Status::unimplemented(miss.0));
             }
         };
-        self.note(Answer::Stub(stub.origin.clone()));
+        self.recording.answered(Answer::Stub(stub.origin.clone()));
         if let Some(delay) = stub.delay {
             tokio::time::sleep(delay).await;
         }
@@ -110,6 +109,7 @@ impl Handler {
             n,
             http2: self.http2,
             cell: self.cell,
+            recording: self.recording,
         };
         let stream = match (client_streaming, server_streaming) {
             (_, false) => reply::single(call, request)?,
@@ -122,11 +122,5 @@ impl Handler {
         let mut response = Response::new(stream);
         *response.metadata_mut() = reply_headers;
         Ok(response)
-    }
-
-    fn note(&self, answer: Answer) {
-        if let Ok(mut slot) = self.answer.lock() {
-            *slot = Some(answer);
-        }
     }
 }

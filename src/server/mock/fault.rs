@@ -40,7 +40,8 @@ impl FaultCell {
         self.body.wake();
     }
 
-    fn armed(&self) -> Option<FaultKind> {
+    /// The fault, once armed.
+    pub fn armed(&self) -> Option<FaultKind> {
         self.armed.lock().ok().and_then(|armed| *armed)
     }
 }

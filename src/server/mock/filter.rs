@@ -1,27 +1,15 @@
 //! Which journal entries ListCalls lists and Verify counts: a method, a match on the request (the
 //! syntax of a stub's `match.request`), and a time window.
 //!
-//! Matching is the stub matcher's: the admin service is handed a [`CompileMatch`] that turns the
-//! match's JSON into a [`RequestMatch`] for a request type, so that a call is listed by the very
-//! rules that would have chosen a stub for it.
+//! The request match is the stub matcher's ([`RequestMatcher`]), so that a call is listed by the
+//! very rules that would have chosen a stub for it.
 
-use std::{collections::HashMap, sync::Arc, time::SystemTime};
+use std::{collections::HashMap, time::SystemTime};
 
-use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, MethodDescriptor};
+use prost_reflect::{DescriptorPool, MethodDescriptor};
 
 use super::journal::Entry;
-
-/// A request match, compiled for one request type.
-pub trait RequestMatch: Send + Sync {
-    /// Whether this request matches.
-    fn matches(&self, request: &DynamicMessage) -> bool;
-}
-
-/// Compiles a request match (`{"equals": …}`, `{"contains": …}`, `{"matches": …}`) for a request
-/// type, or says in one line why it does not fit it.
-pub type CompileMatch = dyn Fn(&serde_json::Value, &MessageDescriptor) -> Result<Box<dyn RequestMatch>, String>
-    + Send
-    + Sync;
+use crate::stubs::RequestMatcher;
 
 /// A bad filter, in words for INVALID_ARGUMENT.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,9 +27,8 @@ pub struct CallFilter {
 /// A request match: compiled once when the method is known, else once per request type met.
 struct RequestFilter {
     json: serde_json::Value,
-    compile: Arc<CompileMatch>,
     /// By request type's full name; None where the match does not fit the type.
-    compiled: HashMap<String, Option<Box<dyn RequestMatch>>>,
+    compiled: HashMap<String, Option<RequestMatcher>>,
 }
 
 impl CallFilter {
@@ -52,7 +39,6 @@ impl CallFilter {
         pool: &DescriptorPool,
         method: &str,
         request: Option<serde_json::Value>,
-        compile: &Arc<CompileMatch>,
         since: Option<SystemTime>,
         until: Option<SystemTime>,
     ) -> Result<CallFilter, BadFilter> {
@@ -66,16 +52,12 @@ impl CallFilter {
                 let mut compiled = HashMap::new();
                 if let Some(method) = &method {
                     let input = method.input();
-                    let matcher = compile(&json, &input).map_err(|err| {
+                    let matcher = RequestMatcher::from_json(&json, &input).map_err(|err| {
                         BadFilter(format!("the request match of {}: {err}", full_name(method)))
                     })?;
                     compiled.insert(input.full_name().to_owned(), Some(matcher));
                 }
-                Some(RequestFilter {
-                    json,
-                    compile: Arc::clone(compile),
-                    compiled,
-                })
+                Some(RequestFilter { json, compiled })
             }
         };
         Ok(CallFilter {
@@ -111,12 +93,11 @@ impl CallFilter {
             return true;
         };
         let input = entry.input();
-        let compile = &request.compile;
         let json = &request.json;
         let matcher = request
             .compiled
             .entry(input.full_name().to_owned())
-            .or_insert_with(|| compile(json, input).ok());
+            .or_insert_with(|| RequestMatcher::from_json(json, input).ok());
         match matcher {
             Some(matcher) => entry.requests().any(|message| matcher.matches(&message)),
             None => false,
@@ -144,58 +125,20 @@ pub fn full_name(method: &MethodDescriptor) -> String {
 }
 
 #[cfg(test)]
-pub mod testing {
-    //! A stand-in for the stub matcher: `{"contains": {field: value}}` on top-level fields.
-
-    use std::sync::Arc;
-
-    use prost_reflect::{DynamicMessage, MessageDescriptor};
-
-    use super::{CompileMatch, RequestMatch};
-
-    struct Contains(serde_json::Map<String, serde_json::Value>);
-
-    impl RequestMatch for Contains {
-        fn matches(&self, request: &DynamicMessage) -> bool {
-            let json = serde_json::to_value(request).unwrap_or_default();
-            self.0
-                .iter()
-                .all(|(name, want)| json.get(name) == Some(want))
-        }
-    }
-
-    fn compile(
-        json: &serde_json::Value,
-        input: &MessageDescriptor,
-    ) -> Result<Box<dyn RequestMatch>, String> {
-        let fields = json
-            .get("contains")
-            .and_then(serde_json::Value::as_object)
-            .ok_or("want {\"contains\": {…}}")?;
-        if let Some(unknown) = fields
-            .keys()
-            .find(|name| input.get_field_by_json_name(name).is_none())
-        {
-            return Err(format!("{} has no field '{unknown}'", input.full_name()));
-        }
-        Ok(Box::new(Contains(fields.clone())))
-    }
-
-    pub fn compiler() -> Arc<CompileMatch> {
-        Arc::new(compile)
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use std::time::Duration;
 
     use http::HeaderMap;
+    use prost::Message as _;
+    use prost_reflect::DynamicMessage;
     use serde_json::json;
     use tonic::Code;
 
     use super::*;
-    use crate::server::mock::served::testing::pool;
+
+    fn pool() -> DescriptorPool {
+        crate::descriptors::builtin_pool()
+    }
 
     fn call(method: &str, latitude: i32) -> Entry {
         let pool = pool();
@@ -210,12 +153,12 @@ mod tests {
         if let Some(field) = method.input().get_field_by_name("latitude") {
             request.set_field(&field, prost_reflect::Value::I32(latitude));
         }
-        entry.push_message(&request);
+        entry.push_encoded(&request.encode_to_vec());
         entry.end(Code::Ok, "")
     }
 
     fn filter(method: &str, request: Option<serde_json::Value>) -> Result<CallFilter, BadFilter> {
-        CallFilter::new(&pool(), method, request, &testing::compiler(), None, None)
+        CallFilter::new(&pool(), method, request, None, None)
     }
 
     #[test]
@@ -247,6 +190,8 @@ mod tests {
         )
         .unwrap();
         assert!(by_request.passes(&get) && !by_request.passes(&other));
+        let mut by_regex = filter("", Some(json!({"matches": {"latitude": "^5$"}}))).unwrap();
+        assert!(!by_regex.passes(&get) && by_regex.passes(&other));
 
         // Without a method, a match that does not fit a type passes none of its calls.
         let mut anywhere = filter("", Some(json!({"contains": {"latitude": 5}}))).unwrap();
@@ -263,7 +208,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             err.0,
-            "the request match of routeguide.RouteGuide/GetFeature: routeguide.Point has no field 'lat'"
+            "the request match of routeguide.RouteGuide/GetFeature: unknown field 'lat' in \
+             routeguide.Point; did you mean 'latitude'?"
         );
     }
 
@@ -273,7 +219,7 @@ mod tests {
         let at = entry.started();
         let second = Duration::from_secs(1);
         let window = |since, until| {
-            CallFilter::new(&pool(), "", None, &testing::compiler(), since, until)
+            CallFilter::new(&pool(), "", None, since, until)
                 .unwrap()
                 .passes(&entry)
         };

@@ -16,14 +16,12 @@ use std::{
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
-use prost::Message as _;
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 use tonic::Code;
 
-use crate::{headers::is_secret, stubs::Origin};
+use super::Answer;
+use crate::headers::is_secret;
 
-/// `--journal-limit`'s default.
-pub const DEFAULT_LIMIT: usize = 10_000;
 /// The request messages one call keeps at most; those after are counted, not kept.
 pub const MAX_MESSAGES: usize = 100;
 /// The bytes of encoded request messages one call keeps at most.
@@ -59,11 +57,6 @@ impl Journal {
         }
     }
 
-    /// Whether calls are kept at all: when not, the service need not build entries.
-    pub fn enabled(&self) -> bool {
-        self.limit > 0
-    }
-
     /// Keeps a call that ended, dropping the oldest if the journal is full.
     pub fn push(&self, entry: Entry) {
         if self.limit == 0 {
@@ -85,16 +78,6 @@ impl Journal {
         (kept.entries.iter().cloned().collect(), kept.dropped)
     }
 
-    /// How many calls are kept.
-    pub fn len(&self) -> usize {
-        self.lock().entries.len()
-    }
-
-    /// Whether no call is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Forgets every call (the admin service's Reset).
     pub fn clear(&self) {
         let mut kept = self.lock();
@@ -108,15 +91,6 @@ impl Journal {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// How a call found its stub.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// This stub answered.
-    Stub(Origin),
-    /// None matched: why, naming the closest.
-    Miss(Arc<str>),
 }
 
 /// One call: begun when it arrives ([`Entry::begin`]), given its request messages and its
@@ -134,7 +108,7 @@ pub struct Entry {
     kept_bytes: usize,
     not_kept: u32,
     /// None until a stub is looked for (a client stream cancelled before it half-closed has none).
-    outcome: Option<Outcome>,
+    answer: Option<Answer>,
     code: Code,
     message: String,
     started: SystemTime,
@@ -151,15 +125,20 @@ impl Entry {
         peer: Option<SocketAddr>,
         headers: &HeaderMap,
     ) -> Entry {
+        // Copied rather than shared: a header read off the wire may share the buffer it was read
+        // into, which a kept entry would then keep whole.
         let headers = headers
             .iter()
             .map(|(name, value)| {
                 let value = if is_secret(name.as_str()) {
                     REDACTED
                 } else {
-                    value.clone()
+                    HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone())
                 };
-                (name.clone(), value)
+                // A standard name is a constant: only the others are copied.
+                let name = HeaderName::from_bytes(name.as_str().as_bytes())
+                    .unwrap_or_else(|_| name.clone());
+                (name, value)
             })
             .collect();
         Entry {
@@ -170,7 +149,7 @@ impl Entry {
             messages: Vec::new(),
             kept_bytes: 0,
             not_kept: 0,
-            outcome: None,
+            answer: None,
             code: Code::Unknown,
             message: String::new(),
             started: SystemTime::now(),
@@ -179,35 +158,22 @@ impl Entry {
         }
     }
 
-    /// Adds a request message as it arrived on the wire (encoded, of the `input` type).
-    pub fn push_encoded(&mut self, encoded: Bytes) {
+    /// Adds a request message as it arrived on the wire (encoded, of the `input` type). It is
+    /// copied: the bytes a call reads share the buffer they were read into, which is larger.
+    pub fn push_encoded(&mut self, encoded: &[u8]) {
         if self.messages.len() < MAX_MESSAGES
             && self.kept_bytes + encoded.len() <= MAX_MESSAGE_BYTES
         {
             self.kept_bytes += encoded.len();
-            self.messages.push(encoded);
+            self.messages.push(Bytes::copy_from_slice(encoded));
         } else {
             self.not_kept = self.not_kept.saturating_add(1);
         }
     }
 
-    /// Adds a request message already decoded.
-    pub fn push_message(&mut self, message: &DynamicMessage) {
-        if self.messages.len() < MAX_MESSAGES {
-            self.push_encoded(Bytes::from(message.encode_to_vec()));
-        } else {
-            self.not_kept = self.not_kept.saturating_add(1);
-        }
-    }
-
-    /// The stub that answers the call.
-    pub fn matched(&mut self, origin: &Origin) {
-        self.outcome = Some(Outcome::Stub(origin.clone()));
-    }
-
-    /// No stub answers the call: the miss text.
-    pub fn missed(&mut self, miss: &str) {
-        self.outcome = Some(Outcome::Miss(miss.into()));
+    /// The stub that answers the call, or why none does.
+    pub fn answered(&mut self, answer: Answer) {
+        self.answer = Some(answer);
     }
 
     /// The call ended with this status, now.
@@ -259,8 +225,8 @@ impl Entry {
     }
 
     /// The stub that answered or the miss; None if no stub was looked for.
-    pub fn outcome(&self) -> Option<&Outcome> {
-        self.outcome.as_ref()
+    pub fn answer(&self) -> Option<&Answer> {
+        self.answer.as_ref()
     }
 
     /// The status the call ended with.
@@ -286,6 +252,7 @@ impl Entry {
 
 #[cfg(test)]
 mod tests {
+    use prost::Message as _;
     use prost_reflect::DescriptorPool;
 
     use super::*;
@@ -308,7 +275,7 @@ mod tests {
         );
         let mut request = DynamicMessage::new(point());
         request.set_field_by_name("latitude", prost_reflect::Value::I32(n));
-        entry.push_message(&request);
+        entry.push_encoded(&request.encode_to_vec());
         entry.end(Code::Ok, "")
     }
 
@@ -317,10 +284,10 @@ mod tests {
         let journal = Journal::new(50);
         for n in 0..100 {
             journal.push(entry(n));
-            assert!(journal.len() <= 50);
+            assert!(journal.snapshot().0.len() <= 50);
         }
-        assert_eq!(journal.len(), 50);
         let (entries, dropped) = journal.snapshot();
+        assert_eq!(entries.len(), 50);
         assert_eq!(dropped, 50);
         assert_eq!(
             entries[0].requests_json(),
@@ -332,16 +299,16 @@ mod tests {
             [serde_json::json!({"latitude": 99})]
         );
         journal.clear();
-        assert!(journal.is_empty());
-        assert_eq!(journal.snapshot().1, 0);
+        let (entries, dropped) = journal.snapshot();
+        assert!(entries.is_empty());
+        assert_eq!(dropped, 0);
     }
 
     #[test]
     fn a_limit_of_zero_keeps_nothing() {
         let journal = Journal::new(0);
-        assert!(!journal.enabled());
         journal.push(entry(1));
-        assert!(journal.is_empty());
+        assert!(journal.snapshot().0.is_empty());
     }
 
     #[test]
@@ -374,26 +341,25 @@ mod tests {
     fn a_call_keeps_a_bounded_number_of_messages() {
         let mut entry = Entry::begin("a.B/C".into(), point(), None, &HeaderMap::new());
         for _ in 0..MAX_MESSAGES + 5 {
-            entry.push_encoded(Bytes::from_static(&[0x08, 0x01]));
+            entry.push_encoded(&[0x08, 0x01]);
         }
-        entry.push_encoded(Bytes::from(vec![0; MAX_MESSAGE_BYTES]));
+        entry.push_encoded(&vec![0; MAX_MESSAGE_BYTES]);
         assert_eq!(entry.requests().count(), MAX_MESSAGES);
         assert_eq!(entry.not_kept(), 6);
 
         let mut big = Entry::begin("a.B/C".into(), point(), None, &HeaderMap::new());
-        big.push_encoded(Bytes::from(vec![0; MAX_MESSAGE_BYTES + 1]));
+        big.push_encoded(&vec![0; MAX_MESSAGE_BYTES + 1]);
         assert_eq!((big.requests().count(), big.not_kept()), (0, 1));
     }
 
     #[test]
     fn an_entry_keeps_its_outcome_and_status() {
         let mut entry = Entry::begin("a.B/C".into(), point(), None, &HeaderMap::new());
-        assert_eq!(entry.outcome(), None);
-        entry.missed("no stub for a.B/C");
+        assert!(entry.answer().is_none());
+        entry.answered(Answer::Miss("no stub for a.B/C".into()));
         let entry = entry.end(Code::Unimplemented, "no stub for a.B/C");
-        assert_eq!(
-            entry.outcome(),
-            Some(&Outcome::Miss("no stub for a.B/C".into()))
+        assert!(
+            matches!(entry.answer(), Some(Answer::Miss(miss)) if &**miss == "no stub for a.B/C")
         );
         assert_eq!(entry.code(), Code::Unimplemented);
         assert_eq!(entry.message(), "no stub for a.B/C");

@@ -11,11 +11,13 @@ use crate::{
     descriptors::{Descriptors, Reflection, builtin_pool, load_files},
     exit::UsageError,
     settings::DoubleDescriptors,
-    stubs::StubSet,
+    stubs::Stub,
 };
 
-/// Services the double never answers from stubs: it serves its own health and reflection.
+/// Services the double never answers from stubs: it serves its own admin service, health and
+/// reflection.
 const OWN_SERVICES: &[&str] = &[
+    "apicli.mock.v1.Mock",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
     "grpc.reflection.v1alpha.ServerReflection",
@@ -66,8 +68,6 @@ pub async fn descriptors(
 
 /// The stubs of `paths` (files, and the stub files of folders, read recursively in path order),
 /// checked against `pool`: a bad one is exit 2 with its `file:line:column`.
-pub fn stubs(paths: &[PathBuf], pool: &DescriptorPool) -> Result<StubSet, UsageError> {
-    crate::stubs::load_paths(paths, pool)
-        .map(StubSet::new)
-        .map_err(|err| UsageError(err.to_string()))
+pub fn stubs(paths: &[PathBuf], pool: &DescriptorPool) -> Result<Vec<Stub>, UsageError> {
+    crate::stubs::load_paths(paths, pool).map_err(|err| UsageError(err.to_string()))
 }

@@ -7,46 +7,65 @@
 //! bytes, so compression and `--max-request-size` apply as they do to the built-in services, and
 //! decodes messages with the method's descriptors only to match them and fill in templates.
 
-pub mod admin;
+mod admin;
 mod call;
 mod codec;
 pub mod connection;
 mod fault;
-pub mod filter;
-pub mod journal;
-pub mod json;
+mod filter;
+mod journal;
+mod json;
 mod load;
+mod recording;
 mod reply;
-pub mod served;
-pub mod unused;
-pub mod watch;
+mod served;
+mod unused;
+mod watch;
 
 use std::{
     collections::HashMap,
     convert::Infallible,
     future::Future,
     pin::Pin,
-    sync::{Arc, Mutex},
+    sync::Arc,
     task::{Context, Poll},
 };
 
-use arc_swap::ArcSwap;
 use bytes::Bytes;
 use prost_reflect::{DescriptorPool, MethodDescriptor};
 use tonic::{Status, body::Body, server::Grpc};
 
+pub use admin::MockAdmin;
+pub use journal::Journal;
 pub use load::{descriptors, stubs};
+pub use served::ServedStubs;
+pub use unused::report as report_unused;
+pub use watch::StubWatch;
 
-use self::{call::Handler, codec::BytesCodec, connection::ConnInfo, fault::FaultBody};
-use crate::stubs::{Origin, StubSet};
+use self::{
+    call::Handler,
+    codec::BytesCodec,
+    connection::ConnInfo,
+    fault::FaultBody,
+    recording::{JournalBody, Recording},
+};
+use crate::stubs::Origin;
 
-/// The services served as a test double, the stubs that answer them, and the limits of a call.
+/// The services served as a test double, the stubs that answer them, the journal of their calls,
+/// and the limits of a call.
 pub struct Double {
     /// Each method by its path, `/package.Service/Method`.
-    methods: HashMap<String, MethodDescriptor>,
-    /// Swapped whole when the stubs change.
-    stubs: Arc<ArcSwap<StubSet>>,
+    methods: HashMap<String, Method>,
+    stubs: Arc<ServedStubs>,
+    journal: Arc<Journal>,
     max_request_size: usize,
+}
+
+/// A method served.
+struct Method {
+    /// `package.Service/Method`, shared by its calls' journal entries.
+    name: Arc<str>,
+    descriptor: MethodDescriptor,
 }
 
 impl Double {
@@ -54,31 +73,42 @@ impl Double {
     pub fn new(
         pool: &DescriptorPool,
         services: &[String],
-        stubs: Arc<ArcSwap<StubSet>>,
+        stubs: Arc<ServedStubs>,
+        journal: Arc<Journal>,
         max_request_size: usize,
     ) -> Double {
         let methods = (services.iter())
             .filter_map(|name| pool.get_service_by_name(name))
             .flat_map(|service| service.methods().collect::<Vec<_>>())
-            .map(|method| {
-                let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
-                (path, method)
+            .map(|descriptor| {
+                let name = format!(
+                    "{}/{}",
+                    descriptor.parent_service().full_name(),
+                    descriptor.name()
+                );
+                let method = Method {
+                    name: Arc::from(name.as_str()),
+                    descriptor,
+                };
+                (format!("/{name}"), method)
             })
             .collect();
         Double {
             methods,
             stubs,
+            journal,
             max_request_size,
         }
     }
 }
 
-/// What answered a call, put in its response's extensions for the log line.
+/// What answered a call: kept in its journal entry, and put in its response's extensions for the
+/// log line.
 #[derive(Debug, Clone)]
 pub enum Answer {
     Stub(Origin),
     /// No stub matched: why.
-    Miss(String),
+    Miss(Arc<str>),
 }
 
 /// The tower service that answers every method of a [`Double`].
@@ -116,19 +146,26 @@ where
 
 async fn answer(double: Arc<Double>, request: http::Request<Body>) -> http::Response<Body> {
     let path = request.uri().path();
-    let Some(method) = double.methods.get(path).cloned() else {
+    let Some(method) = double.methods.get(path) else {
         let status = Status::unimplemented(format!("this server does not serve {path}"));
         return status.into_http();
     };
-    let connection = (request.extensions().get::<ConnInfo>()).map(|info| Arc::clone(&info.control));
-    let answer = Arc::new(Mutex::new(None));
+    let connection = request.extensions().get::<ConnInfo>();
+    let recording = Recording::begin(
+        &double.journal,
+        Arc::clone(&method.name),
+        method.descriptor.input(),
+        connection.and_then(|info| info.peer),
+        request.headers(),
+    );
+    let connection = connection.map(|info| Arc::clone(&info.control));
     let cell = Arc::default();
     let handler = Handler {
-        name: path[1..].to_owned(),
+        name: Arc::clone(&method.name),
+        method: method.descriptor.clone(),
         double: Arc::clone(&double),
-        method,
         cell: Arc::clone(&cell),
-        answer: Arc::clone(&answer),
+        recording: recording.clone(),
         http2: request.version() == http::Version::HTTP_2,
     };
     let mut grpc = Grpc::new(BytesCodec)
@@ -139,8 +176,13 @@ async fn answer(double: Arc<Double>, request: http::Request<Body>) -> http::Resp
     }
     let response = grpc.streaming(handler, request).await;
     let (mut parts, body) = response.into_parts();
-    if let Some(answer) = answer.lock().ok().and_then(|mut slot| slot.take()) {
+    if let Some(answer) = recording.answer() {
         parts.extensions.insert(answer);
     }
-    http::Response::from_parts(parts, Body::new(FaultBody::new(body, cell, connection)))
+    // A trailers-only reply (an error before any message) ends here.
+    if let Some(status) = Status::from_header_map(&parts.headers) {
+        recording.end(status.code(), status.message());
+    }
+    let body = FaultBody::new(body, Arc::clone(&cell), connection);
+    http::Response::from_parts(parts, Body::new(JournalBody::new(body, recording, cell)))
 }

@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Code, Status, Streaming, metadata::MetadataMap};
 
-use super::fault::FaultCell;
+use super::{fault::FaultCell, recording::Recording};
 use crate::{
     stubs::{Fault, FaultKind, HeaderTemplate, MessageTemplate, RenderContext, Step, Stub, Wait},
     template::Template,
@@ -39,6 +39,8 @@ pub struct CallData {
     /// The call came over HTTP/2: a GOAWAY can be sent (else the connection is closed).
     pub http2: bool,
     pub cell: Arc<FaultCell>,
+    /// The call's journal entry: a bidi call's messages are added as they arrive.
+    pub recording: Recording,
 }
 
 impl CallData {
@@ -180,6 +182,7 @@ pub fn bidi(call: CallData, mut incoming: Streaming<Bytes>) -> ReplyStream {
                     // The client has gone, or sent what cannot be read.
                     Err(_) => return false,
                 };
+                call.recording.request(&bytes);
                 let message = match DynamicMessage::decode(input.clone(), bytes) {
                     Ok(message) => message,
                     Err(err) => {

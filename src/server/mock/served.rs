@@ -10,177 +10,124 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, Guard};
 
 use crate::stubs::{Stub, StubSet};
 
-/// A set of stubs as calls look them up, built from the stubs it holds.
-pub trait StubIndex: Send + Sync + 'static {
-    /// The index of these stubs, tried in this order among equals.
-    fn from_stubs(stubs: Vec<Arc<Stub>>) -> Self;
-
-    /// Every stub, in that order.
-    fn stubs(&self) -> &[Arc<Stub>];
+/// The set being served: the stubs of the files first, in load order, then those AddStubs added.
+pub struct ServedStubs {
+    set: ArcSwap<StubSet>,
+    /// How many of the set's stubs, at its start, come from the files. Held while a change is
+    /// made, so that changes come one at a time.
+    from_files: Mutex<usize>,
 }
 
-/// The set being served, with the parts it is made of.
-pub struct ServedStubs<S = StubSet> {
-    current: Arc<ArcSwap<S>>,
-    parts: Mutex<Parts>,
-}
-
-#[derive(Default)]
-struct Parts {
-    /// Those of the files, in load order.
-    files: Vec<Arc<Stub>>,
-    /// Those AddStubs added, in the order they came.
-    added: Vec<Arc<Stub>>,
-}
-
-impl<S: StubIndex> ServedStubs<S> {
+impl ServedStubs {
     /// Serves the stubs of the files.
-    pub fn new(files: Vec<Stub>) -> ServedStubs<S> {
-        let parts = Parts {
-            files: files.into_iter().map(Arc::new).collect(),
-            added: Vec::new(),
-        };
+    pub fn new(files: Vec<Stub>) -> ServedStubs {
+        let count = files.len();
         ServedStubs {
-            current: Arc::new(ArcSwap::from_pointee(parts.index())),
-            parts: Mutex::new(parts),
+            set: ArcSwap::from_pointee(StubSet::new(files)),
+            from_files: Mutex::new(count),
         }
     }
 
-    /// The set as calls see it: `load()` it once per call.
-    pub fn current(&self) -> &Arc<ArcSwap<S>> {
-        &self.current
+    /// The set as calls see it now.
+    pub fn load(&self) -> Guard<Arc<StubSet>> {
+        self.set.load()
     }
 
     /// Adds stubs after all the others; returns how many are served now.
     pub fn add(&self, stubs: Vec<Stub>) -> usize {
-        let mut parts = self.lock();
-        parts.added.extend(stubs.into_iter().map(Arc::new));
-        self.current.store(Arc::new(parts.index()));
-        parts.files.len() + parts.added.len()
+        let _change = self.lock();
+        let set = self.set.load();
+        let all: Vec<Arc<Stub>> = (set.all().iter().cloned())
+            .chain(stubs.into_iter().map(Arc::new))
+            .collect();
+        let total = all.len();
+        self.set.store(Arc::new(StubSet::from_arcs(all)));
+        total
     }
 
     /// Replaces the stubs of the files (a hot reload); the added ones stay.
     pub fn replace_files(&self, files: Vec<Stub>) {
-        let mut parts = self.lock();
-        parts.files = files.into_iter().map(Arc::new).collect();
-        self.current.store(Arc::new(parts.index()));
+        let mut from_files = self.lock();
+        let set = self.set.load();
+        let count = files.len();
+        let all = (files.into_iter().map(Arc::new))
+            .chain(set.all()[*from_files..].iter().cloned())
+            .collect();
+        self.set.store(Arc::new(StubSet::from_arcs(all)));
+        *from_files = count;
     }
 
     /// Back to the stubs of the files, each with no hits.
     pub fn reset(&self) {
-        let mut parts = self.lock();
-        parts.added.clear();
-        for stub in &parts.files {
+        let from_files = self.lock();
+        let set = self.set.load();
+        let files = set.all()[..*from_files].to_vec();
+        for stub in &files {
             stub.reset_hits();
         }
-        self.current.store(Arc::new(parts.index()));
+        self.set.store(Arc::new(StubSet::from_arcs(files)));
     }
 
     /// The stubs of the files, then the added ones.
     pub fn parts(&self) -> (Vec<Arc<Stub>>, Vec<Arc<Stub>>) {
-        let parts = self.lock();
-        (parts.files.clone(), parts.added.clone())
+        let from_files = self.lock();
+        let set = self.set.load();
+        let (files, added) = set.all().split_at(*from_files);
+        (files.to_vec(), added.to_vec())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Parts> {
+    fn lock(&self) -> MutexGuard<'_, usize> {
         // Each change stores a whole set before it lets go, so a panic leaves a consistent one.
-        self.parts
+        self.from_files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-impl Parts {
-    fn index<S: StubIndex>(&self) -> S {
-        S::from_stubs(self.files.iter().chain(&self.added).cloned().collect())
-    }
-}
-
-/// Stubs for the tests of this folder: the methods of the built-in routeguide.RouteGuide.
-#[cfg(test)]
-pub mod testing {
-    use std::sync::Arc;
-
-    use prost_reflect::DescriptorPool;
-
-    use super::StubIndex;
-    use crate::stubs::{CallMatcher, Origin, Reply, Stub};
-
-    /// A set that is its stubs, in order.
-    pub struct Plain(pub Vec<Arc<Stub>>);
-
-    impl StubIndex for Plain {
-        fn from_stubs(stubs: Vec<Arc<Stub>>) -> Plain {
-            Plain(stubs)
-        }
-
-        fn stubs(&self) -> &[Arc<Stub>] {
-            &self.0
-        }
-    }
-
-    pub fn pool() -> DescriptorPool {
-        DescriptorPool::decode(crate::api::FILE_DESCRIPTOR_SET).expect("the built-in descriptors")
-    }
-
-    /// A stub of `routeguide.RouteGuide/METHOD` written at `file:line`.
-    pub fn stub(file: &str, line: u32, method: &str) -> Stub {
-        let method = pool()
-            .get_service_by_name("routeguide.RouteGuide")
-            .and_then(|service| service.methods().find(|m| m.name() == method))
-            .expect("a RouteGuide method");
-        Stub::new(
-            Origin {
-                file: file.into(),
-                line,
-            },
-            method,
-            CallMatcher::default(),
-            Reply::default(),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{
-        testing::{Plain, stub},
-        *,
-    };
+    use super::*;
+    use crate::stubs::load_text;
 
-    fn origins(served: &ServedStubs<Plain>) -> Vec<String> {
-        let set = served.current().load();
-        set.stubs().iter().map(|s| s.origin.to_string()).collect()
+    /// The stubs of `text`, named `name`, for the built-in descriptors.
+    fn stubs(name: &str, text: &str) -> Vec<Stub> {
+        let pool = crate::descriptors::builtin_pool();
+        load_text(text, name, &pool).unwrap()
+    }
+
+    const GET: &str = "- method: routeguide.RouteGuide/GetFeature\n  reply: {message: {}}\n";
+    const LIST: &str = "- method: routeguide.RouteGuide/ListFeatures\n  reply: {stream: []}\n";
+
+    fn origins(served: &ServedStubs) -> Vec<String> {
+        let set = served.load();
+        set.all().iter().map(|s| s.origin.to_string()).collect()
     }
 
     #[test]
     fn adds_keep_the_stubs_and_their_hits_and_reset_goes_back_to_the_files() {
-        let served = ServedStubs::<Plain>::new(vec![stub("a.yaml", 1, "GetFeature")]);
-        served.current().load().stubs()[0].count_hit();
-        assert_eq!(served.add(vec![stub("AddStubs", 1, "ListFeatures")]), 2);
+        let served = ServedStubs::new(stubs("a.yaml", GET));
+        served.load().all()[0].count_hit();
+        assert_eq!(served.add(stubs("AddStubs", LIST)), 2);
         assert_eq!(origins(&served), ["a.yaml:1", "AddStubs:1"]);
-        let set = served.current().load();
-        assert_eq!(set.stubs()[0].hits(), 1, "the same stub, with its hits");
-        set.stubs()[1].count_hit();
+        let set = served.load();
+        assert_eq!(set.all()[0].hits(), 1, "the same stub, with its hits");
+        set.all()[1].count_hit();
 
         served.reset();
         assert_eq!(origins(&served), ["a.yaml:1"]);
-        assert_eq!(served.current().load().stubs()[0].hits(), 0);
+        assert_eq!(served.load().all()[0].hits(), 0);
     }
 
     #[test]
     fn a_reload_replaces_the_files_and_keeps_the_added() {
-        let served = ServedStubs::<Plain>::new(vec![stub("a.yaml", 1, "GetFeature")]);
-        served.add(vec![stub("AddStubs", 1, "ListFeatures")]);
-        served.replace_files(vec![
-            stub("a.yaml", 1, "GetFeature"),
-            stub("a.yaml", 5, "RouteChat"),
-        ]);
-        assert_eq!(origins(&served), ["a.yaml:1", "a.yaml:5", "AddStubs:1"]);
+        let served = ServedStubs::new(stubs("a.yaml", GET));
+        served.add(stubs("AddStubs", LIST));
+        served.replace_files(stubs("a.yaml", &format!("{GET}{LIST}")));
+        assert_eq!(origins(&served), ["a.yaml:1", "a.yaml:3", "AddStubs:1"]);
         let (files, added) = served.parts();
         assert_eq!((files.len(), added.len()), (2, 1));
     }

@@ -34,23 +34,28 @@ pub fn never_matched(stubs: &[Arc<Stub>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::mock::served::testing::stub;
 
     #[test]
     fn names_the_stubs_that_never_matched() {
-        let stubs: Vec<_> = [
-            stub("a.yaml", 1, "GetFeature"),
-            stub("a.yaml", 7, "RouteChat"),
-            stub("AddStubs", 1, "RecordRoute"),
-        ]
+        let pool = crate::descriptors::builtin_pool();
+        let load = |text: &str, name| crate::stubs::load_text(text, name, &pool).unwrap();
+        let stubs: Vec<_> = load(
+            "- method: routeguide.RouteGuide/GetFeature\n  reply: {message: {}}\n\
+             - method: routeguide.RouteGuide/RouteChat\n  reply: {stream: []}\n",
+            "a.yaml",
+        )
         .into_iter()
+        .chain(load(
+            "method: routeguide.RouteGuide/RecordRoute\nreply: {message: {}}\n",
+            "AddStubs",
+        ))
         .map(Arc::new)
         .collect();
         stubs[0].count_hit();
         assert_eq!(
             never_matched(&stubs),
             [
-                "stub never matched: a.yaml:7 routeguide.RouteGuide/RouteChat",
+                "stub never matched: a.yaml:3 routeguide.RouteGuide/RouteChat",
                 "stub never matched: AddStubs:1 routeguide.RouteGuide/RecordRoute",
             ]
         );

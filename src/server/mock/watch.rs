@@ -19,19 +19,16 @@ use std::{
 };
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use prost_reflect::DescriptorPool;
 use tracing::{info, warn};
 
-use super::served::{ServedStubs, StubIndex};
-use crate::stubs::Stub;
+use super::served::ServedStubs;
+use crate::stubs;
 
 /// How long the events must stop before the files are loaded again.
 pub const QUIET: Duration = Duration::from_millis(100);
 /// The longest a burst of events may hold a reload back.
 pub const MOST_DELAY: Duration = Duration::from_secs(1);
-
-/// Loads every stub file again: the stubs, or the first error as one line,
-/// `file:line:column: message`.
-pub type Reload = dyn Fn() -> Result<Vec<Stub>, String> + Send + Sync;
 
 /// The extensions of stub files; other files in a watched folder are not stubs.
 const STUB_FILES: &[&str] = &["yaml", "yml", "json"];
@@ -48,19 +45,24 @@ enum Message {
     Stop,
 }
 
-/// What is watched: folders (everything under them) and files.
+/// What is watched: folders (everything under them) and files; and how to load them again.
 struct Watched {
+    /// As `--stubs` gave them, for the loader.
+    paths: Vec<PathBuf>,
+    /// What the stubs are checked against.
+    pool: DescriptorPool,
     folders: Vec<PathBuf>,
     files: Vec<PathBuf>,
 }
 
 impl StubWatch {
     /// Watches `paths` (files and folders, as `--stubs` gave them) and, on a change, loads them
-    /// with `reload` and serves the result. Fails, in words, if a path cannot be watched.
-    pub fn start<S: StubIndex>(
+    /// again, checked against `pool`, and serves the result. Fails, in words, if a path cannot
+    /// be watched.
+    pub fn start(
         paths: &[PathBuf],
-        reload: Arc<Reload>,
-        served: Arc<ServedStubs<S>>,
+        pool: DescriptorPool,
+        served: Arc<ServedStubs>,
     ) -> Result<StubWatch, String> {
         let (sender, events) = mpsc::channel();
         let to_thread = sender.clone();
@@ -69,6 +71,8 @@ impl StubWatch {
         })
         .map_err(|err| format!("cannot watch the stub files: {err}"))?;
         let mut watched = Watched {
+            paths: paths.to_vec(),
+            pool,
             folders: Vec::new(),
             files: Vec::new(),
         };
@@ -91,7 +95,7 @@ impl StubWatch {
         }
         let thread = std::thread::Builder::new()
             .name("stub-watch".into())
-            .spawn(move || run(&events, &watched, &*reload, &served))
+            .spawn(move || run(&events, &watched, &served))
             .map_err(|err| format!("cannot watch the stub files: {err}"))?;
         Ok(StubWatch {
             watcher: Some(watcher),
@@ -121,12 +125,7 @@ impl Drop for StubWatch {
 }
 
 /// The watching thread: waits for a change, lets its burst pass, reloads; until stopped.
-fn run<S: StubIndex>(
-    events: &mpsc::Receiver<Message>,
-    watched: &Watched,
-    reload: &Reload,
-    served: &ServedStubs<S>,
-) {
+fn run(events: &mpsc::Receiver<Message>, watched: &Watched, served: &ServedStubs) {
     loop {
         match events.recv() {
             Ok(Message::Event(event)) if watched.changed_by(&event) => {}
@@ -142,7 +141,7 @@ fn run<S: StubIndex>(
                 Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        match reload() {
+        match stubs::load_paths(&watched.paths, &watched.pool) {
             Ok(stubs) => {
                 let count = stubs.len();
                 served.replace_files(stubs);
@@ -181,28 +180,15 @@ impl Watched {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use super::*;
-    use crate::server::mock::served::testing::{Plain, stub};
 
-    /// A stand-in for the loader: each line of each file a RouteGuide method, `bad` an error.
-    fn loader(paths: Vec<PathBuf>, loads: Arc<AtomicUsize>) -> Arc<Reload> {
-        Arc::new(move || {
-            loads.fetch_add(1, Ordering::SeqCst);
-            let mut stubs = Vec::new();
-            for path in &paths {
-                let text = std::fs::read_to_string(path).map_err(|err| err.to_string())?;
-                let name = path.file_name().unwrap().to_string_lossy();
-                for (n, line) in text.lines().enumerate() {
-                    if line == "bad" {
-                        return Err(format!("{name}:{}:1: unknown key 'bad'", n + 1));
-                    }
-                    stubs.push(stub(&name, u32::try_from(n + 1).unwrap(), line));
-                }
-            }
-            Ok(stubs)
-        })
+    const GET: &str = "- method: routeguide.RouteGuide/GetFeature\n  reply: {message: {}}\n";
+    const CHAT: &str = "- method: routeguide.RouteGuide/RouteChat\n  reply: {stream: []}\n";
+    const LIST: &str = "- method: routeguide.RouteGuide/ListFeatures\n  reply: {stream: []}\n";
+    const ADDED: &str = "- method: routeguide.RouteGuide/RecordRoute\n  reply: {message: {}}\n";
+
+    fn pool() -> DescriptorPool {
+        crate::descriptors::builtin_pool()
     }
 
     /// Waits (bounded) until `done` holds.
@@ -216,24 +202,27 @@ mod tests {
         panic!("{what} did not happen");
     }
 
-    fn methods(served: &ServedStubs<Plain>) -> Vec<String> {
-        let set = served.current().load();
-        set.0.iter().map(|s| s.method_name().to_owned()).collect()
+    fn methods(served: &ServedStubs) -> Vec<String> {
+        let set = served.load();
+        set.all()
+            .iter()
+            .map(|s| s.method_name().to_owned())
+            .collect()
     }
 
     #[test]
     fn a_good_edit_is_served_and_a_bad_one_keeps_the_last_good_set() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("route.yaml");
-        std::fs::write(&file, "GetFeature\n").unwrap();
-        let loads = Arc::new(AtomicUsize::new(0));
-        let reload = loader(vec![file.clone()], Arc::clone(&loads));
-        let served = Arc::new(ServedStubs::<Plain>::new(reload().unwrap()));
-        served.add(vec![stub("AddStubs", 1, "RecordRoute")]);
-        let watch =
-            StubWatch::start(std::slice::from_ref(&file), reload, Arc::clone(&served)).unwrap();
+        std::fs::write(&file, GET).unwrap();
+        let paths = [file.clone()];
+        let served = Arc::new(ServedStubs::new(
+            stubs::load_paths(&paths, &pool()).unwrap(),
+        ));
+        served.add(stubs::load_text(ADDED, "AddStubs", &pool()).unwrap());
+        let watch = StubWatch::start(&paths, pool(), Arc::clone(&served)).unwrap();
 
-        std::fs::write(&file, "GetFeature\nRouteChat\n").unwrap();
+        std::fs::write(&file, format!("{GET}{CHAT}")).unwrap();
         eventually("the reload", || methods(&served).len() == 3);
         assert_eq!(
             methods(&served),
@@ -244,21 +233,18 @@ mod tests {
             ]
         );
 
-        let before = loads.load(Ordering::SeqCst);
-        std::fs::write(&file, "ListFeatures\nbad\n").unwrap();
-        eventually("the failed reload", || {
-            loads.load(Ordering::SeqCst) > before
-        });
+        // Broken, then mended by a rename, as editors save: only the mended one is served.
+        std::fs::write(&file, format!("{LIST}- method: nope\n")).unwrap();
+        std::thread::sleep(MOST_DELAY + QUIET);
         assert_eq!(methods(&served).len(), 3, "the last good set stays");
-
-        // Replaced by a rename, as editors save.
         let temporary = dir.path().join(".route.yaml.swp");
-        std::fs::write(&temporary, "ListFeatures\n").unwrap();
+        std::fs::write(&temporary, LIST).unwrap();
         std::fs::rename(&temporary, &file).unwrap();
         eventually("the reload after a rename", || {
             methods(&served).first().map(String::as_str)
                 == Some("routeguide.RouteGuide/ListFeatures")
         });
+        assert_eq!(methods(&served).len(), 2);
         watch.stop();
     }
 
@@ -266,6 +252,8 @@ mod tests {
     fn a_folder_is_watched_for_stub_files_only() {
         let dir = tempfile::tempdir().unwrap();
         let watched = Watched {
+            paths: Vec::new(),
+            pool: pool(),
             folders: vec![dir.path().to_owned()],
             files: vec![PathBuf::from("/elsewhere/one.yaml")],
         };
@@ -280,9 +268,8 @@ mod tests {
 
     #[test]
     fn a_path_that_cannot_be_watched_is_an_error() {
-        let served = Arc::new(ServedStubs::<Plain>::new(Vec::new()));
-        let reload: Arc<Reload> = Arc::new(|| Ok(Vec::new()));
-        let err = StubWatch::start(&[PathBuf::from("/no/such/stubs")], reload, served)
+        let served = Arc::new(ServedStubs::new(Vec::new()));
+        let err = StubWatch::start(&[PathBuf::from("/no/such/stubs")], pool(), served)
             .err()
             .unwrap();
         assert!(err.starts_with("cannot watch /no/such/stubs: "), "{err}");
