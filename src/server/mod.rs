@@ -29,7 +29,11 @@ use anyhow::Context as _;
 use arc_swap::ArcSwap;
 use prost_reflect::DescriptorPool;
 use tokio::sync::watch;
-use tonic::{codec::CompressionEncoding, service::Routes, transport::Server};
+use tonic::{
+    codec::CompressionEncoding,
+    service::{Routes, interceptor::InterceptedService},
+    transport::Server,
+};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
@@ -47,6 +51,7 @@ use api_routes::ApiRoutes;
 use connect::ConnectLayer;
 use listen::Listener;
 use mock::MockService;
+use record::RecordService;
 use request_limit::RequestLimitLayer;
 use shards::{AppLayers, AppRouter, Shards, Signals};
 
@@ -84,6 +89,16 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
         Some(double) => Some(DoubleParts::load(double, settings.limits.max_request_size).await?),
         None => None,
     };
+    // So is the recorder's live server reached: one that does not answer is an error at start.
+    let recorder = match (
+        &double,
+        settings.double.as_ref().and_then(|d| d.record.as_ref()),
+    ) {
+        (Some(double), Some(record)) => {
+            Some(RecordService::start(record, double.pool.clone()).await?)
+        }
+        _ => None,
+    };
     let listener = Listener::bind(&settings.listen).await?;
     let local = listener.local_addr()?;
 
@@ -115,7 +130,11 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
             let connect = ConnectLayer::new(&double.descriptor_sets(), limits.max_request_size);
             let mut server = server(&settings, connect, &call_log);
             // Health stays open, so probes work without the token.
-            let routes = double.routes(Routes::new(health_service), &settings, auth.as_ref())?;
+            let routes = Routes::new(health_service);
+            let routes = match recorder {
+                Some(recorder) => double.recorded(recorder, routes, &settings, auth.as_ref())?,
+                None => double.routes(routes, &settings, auth.as_ref())?,
+            };
             (server.add_routes(routes), double.services)
         }
     };
@@ -395,6 +414,48 @@ impl DoubleParts {
             None => router.fallback_service(service),
         };
         Ok(Routes::from(router))
+    }
+}
+
+impl DoubleParts {
+    /// Reflection (unless turned off) of the pool, and `recorder` forwarding every other call to
+    /// the live server, besides `routes` (health): `--record-from`.
+    fn recorded(
+        &self,
+        recorder: RecordService,
+        routes: Routes,
+        settings: &ServeSettings,
+        auth: Option<&BearerAuth>,
+    ) -> anyhow::Result<Routes> {
+        if let Some(record) = settings.double.as_ref().and_then(|d| d.record.as_ref()) {
+            info!(
+                "recording the calls to {} into {}",
+                record.upstream.target.display(),
+                record.dir.display()
+            );
+        }
+        let routes = self.with_reflection(routes, settings, auth)?;
+        Ok(recorder.routes(routes, auth))
+    }
+
+    /// `routes` with reflection v1 and v1alpha of the pool, behind the token, unless
+    /// `--no-reflection`.
+    fn with_reflection(
+        &self,
+        routes: Routes,
+        settings: &ServeSettings,
+        auth: Option<&BearerAuth>,
+    ) -> anyhow::Result<Routes> {
+        if !settings.reflection {
+            return Ok(routes);
+        }
+        let (v1, v1alpha) = reflection(&self.own_sets())?;
+        Ok(match auth {
+            Some(auth) => routes
+                .add_service(InterceptedService::new(v1, auth.clone()))
+                .add_service(InterceptedService::new(v1alpha, auth.clone())),
+            None => routes.add_service(v1).add_service(v1alpha),
+        })
     }
 }
 
