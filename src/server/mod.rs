@@ -83,20 +83,25 @@ pub fn serve(settings: ServeSettings) -> anyhow::Result<()> {
 /// Serves until SIGINT or SIGTERM, then drains: health turns NOT_SERVING, the listener closes,
 /// and calls in flight may finish for up to `--grace` before they are cancelled.
 async fn run(settings: ServeSettings) -> anyhow::Result<()> {
+    // The recorder's live server is reached before the port is taken, and before its
+    // reflection is asked: one that does not answer is an error with nothing listening.
+    let record = settings.double.as_ref().and_then(|d| d.record.as_ref());
+    let upstream = match record {
+        Some(record) => Some(RecordService::connect(record).await?),
+        None => None,
+    };
     // A double's descriptors and stubs are read before the port is taken: a bad file is exit 2
     // with nothing listening.
     let double = match &settings.double {
         Some(double) => Some(DoubleParts::load(double, settings.limits.max_request_size).await?),
         None => None,
     };
-    // So is the recorder's live server reached: one that does not answer is an error at start.
-    let recorder = match (
-        &double,
-        settings.double.as_ref().and_then(|d| d.record.as_ref()),
-    ) {
-        (Some(double), Some(record)) => {
-            Some(RecordService::start(record, double.pool.clone()).await?)
-        }
+    let recorder = match (record, upstream, &double) {
+        (Some(record), Some(upstream), Some(double)) => Some(RecordService::with_settings(
+            record,
+            upstream,
+            double.pool.clone(),
+        )?),
         _ => None,
     };
     let listener = Listener::bind(&settings.listen).await?;

@@ -123,15 +123,25 @@ impl RecordService {
         })
     }
 
-    /// The recorder `--record-from` asks for: connected to the live server (a server that does
-    /// not answer is an error before serve listens), writing into its folder (made if missing).
-    pub async fn start(record: &Record, pool: DescriptorPool) -> anyhow::Result<RecordService> {
+    /// A connection to the live server of `--record-from`: one that does not answer is an
+    /// error before serve listens.
+    pub async fn connect(record: &Record) -> anyhow::Result<Channel> {
         let upstream = &record.upstream;
         let connection = client::connect(upstream)
             .await
             .with_context(|| format!("--record-from {}", upstream.target.display()))?;
+        Ok(connection.channel)
+    }
+
+    /// The recorder `--record-from` asks for, forwarding over `upstream` (see
+    /// [`RecordService::connect`]) and writing into its folder (made if missing).
+    pub fn with_settings(
+        record: &Record,
+        upstream: Channel,
+        pool: DescriptorPool,
+    ) -> Result<RecordService, UsageError> {
         let mut headers = MetadataMap::new();
-        for header in &upstream.metadata {
+        for header in &record.upstream.metadata {
             header.append_to(&mut headers);
         }
         let options = RecordOptions {
@@ -139,13 +149,12 @@ impl RecordService {
             timing: record.timing,
             headers: headers.into_headers(),
         };
-        RecordService::new(connection.channel, pool, &record.dir, options).map_err(|err| {
+        RecordService::new(upstream, pool, &record.dir, options).map_err(|err| {
             UsageError(format!(
                 "--stubs '{}': cannot write stub files there: {}",
                 record.dir.display(),
                 io_words(&err)
             ))
-            .into()
         })
     }
 
