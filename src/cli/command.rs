@@ -182,8 +182,11 @@ fn shown(arg: Arg, command: &str, audience: Audience) -> Arg {
         },
         // serve's meaning of a client option is one of its general options.
         Audience::Server => match (own, for_clients) {
-            (Some(text), true) if SERVE_UPSTREAM.contains(&id) => {
-                retold(arg, text).help_heading(SERVE_UPSTREAM_HEADING)
+            (Some(text), true) if let Some(at) = SERVE_UPSTREAM.iter().position(|o| *o == id) => {
+                // After the test double's own options, in the list's order.
+                retold(arg, text)
+                    .help_heading(SERVE_UPSTREAM_HEADING)
+                    .display_order(usize::from(u16::MAX) + at)
             }
             (Some(text), true) => retold(arg, text).help_heading(None::<&str>),
             (Some(text), false) => retold(arg, text),

@@ -125,8 +125,8 @@ pub struct DoubleArgs {
     pub redact_header: Vec<String>,
 
     /// Answer calls from the stubs in this YAML or JSON file, or in the files of this folder;
-    /// without a descriptor option, stubs of the built-in services (repeatable); with
-    /// --record-from, the folder the recorded stubs are written to
+    /// without a descriptor option, stubs of the built-in services (repeatable); the folder
+    /// that --record-from writes to
     #[arg(long, value_name = "PATH")]
     pub stubs: Vec<PathBuf>,
 
