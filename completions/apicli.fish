@@ -407,18 +407,27 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l proto -d 'Serve 
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l protoset -d 'Serve the services of this FileDescriptorSet instead of the built-in ones (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l reflect-from -d 'Serve the services of the server at ADDR, described by its reflection (asked once, at start)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stubs -d 'Answer calls from the stubs in this YAML or JSON file, or in the files of this folder; without a descriptor option, stubs of the built-in services (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l record-from -d 'Forward every call to the live server at ADDR, and write each exchange as a stub file in the one --stubs DIR (made if missing); described by its reflection unless --proto or --protoset is given' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l redact-header -d 'With --record-from: never write this header in a stub file, as authorization, cookie and x-api-key never are (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stubs -d 'Answer calls from the stubs in this YAML or JSON file, or in the files of this folder; without a descriptor option, stubs of the built-in services (repeatable); with --record-from, the folder the recorded stubs are written to' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l journal-limit -d 'The most calls the journal keeps; the oldest go first' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l addr -d 'Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free port) or unix:/path [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -s H -l header -d 'With --record-from or --reflect-from: metadata for the live server, \'name: value\' (repeatable), or @FILE; it replaces a recorded caller\'s header of the same name' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l connect-timeout -d 'With --record-from or --reflect-from: how long connecting to the live server may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l token-file -d 'Require \'authorization: Bearer TOKEN\' on every call but health checks, with the token read from FILE' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l ca-cert -d 'With --record-from or --reflect-from: trust this CA certificate (PEM) besides the system roots, for the live server\'s https:// address' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cert -d 'With --record-from or --reflect-from: present this client certificate (PEM) to the live server; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped [default: 60s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC reflection'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-tcp-nodelay -d 'Do not set TCP_NODELAY on accepted connections'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l record-timing -d 'With --record-from: write the time before each reply and message (delay, after)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l no-watch -d 'Do not reload the stub files when they change'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l report-unused -d 'At shutdown, list the stubs no call matched, and exit 3 if there are any'
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'With --record-from or --reflect-from: do not verify the live server\'s TLS certificate'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Also log each request\'s metadata'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No log line per call'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

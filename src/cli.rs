@@ -11,7 +11,10 @@ mod global;
 mod listing;
 mod serve;
 
-pub use audience::{Audience, CLIENT_HEADINGS, GROUPS, Group, OWN_HELP, REFUSED};
+pub use audience::{
+    Audience, CLIENT_HEADINGS, GROUPS, Group, OWN_HELP, REFUSED, SERVE_UPSTREAM,
+    SERVE_UPSTREAM_HEADING,
+};
 pub use bench::{BenchArgs, MAX_CONCURRENCY, MAX_CONNECTIONS};
 pub use command::{command, parse, scripts};
 pub use global::{

@@ -87,19 +87,21 @@ fn the_top_level_help_lists_every_command_in_its_group() {
 #[test]
 fn serve_and_the_clients_show_their_own_options() {
     let serve = printed(&["serve".to_owned(), "--help".to_owned()]);
-    for absent in [
-        "--timeout",
-        "--ca-cert",
-        "--insecure",
-        "--profile",
-        "Client",
-    ] {
+    for absent in ["--timeout", "--authority", "--proxy", "--profile", "Client"] {
         assert!(
             !serve.contains(absent),
             "{absent} in serve's help:\n{serve}"
         );
     }
-    for present in ["Where to listen", "Require 'authorization", "--tls-cert"] {
+    for present in [
+        "Where to listen",
+        "Require 'authorization",
+        "--tls-cert",
+        // The client options that reach the live server of --record-from and --reflect-from.
+        "--ca-cert",
+        "--insecure",
+        "With --record-from or --reflect-from: metadata for the live server",
+    ] {
         assert!(serve.contains(present), "{present} not in serve's help");
     }
     for client in ["hello", "call", "bench"] {

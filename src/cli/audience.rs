@@ -37,12 +37,56 @@ pub const OWN_HELP: &[(&str, &str, &str)] = &[
     ("serve", "verbose", "Also log each request's metadata"),
     ("serve", "quiet", "No log line per call"),
     (
+        "serve",
+        "headers",
+        "With --record-from or --reflect-from: metadata for the live server, 'name: value' \
+         (repeatable), or @FILE; it replaces a recorded caller's header of the same name",
+    ),
+    (
+        "serve",
+        "connect_timeout",
+        "With --record-from or --reflect-from: how long connecting to the live server may take \
+         [default: 10s]",
+    ),
+    (
+        "serve",
+        "ca_cert",
+        "With --record-from or --reflect-from: trust this CA certificate (PEM) besides the system \
+         roots, for the live server's https:// address",
+    ),
+    (
+        "serve",
+        "cert",
+        "With --record-from or --reflect-from: present this client certificate (PEM) to the live \
+         server; needs --key",
+    ),
+    ("serve", "key", "The private key (PEM) of --cert"),
+    (
+        "serve",
+        "insecure",
+        "With --record-from or --reflect-from: do not verify the live server's TLS certificate",
+    ),
+    (
         "bench",
         "addr",
         "Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it \
          to spread the connections over several [default: 127.0.0.1:50051]",
     ),
 ];
+
+/// The client options serve takes to reach a live server (`--record-from`, `--reflect-from`):
+/// its help shows them, with their [`OWN_HELP`] texts, among the test double options.
+pub const SERVE_UPSTREAM: &[&str] = &[
+    "headers",
+    "connect_timeout",
+    "ca_cert",
+    "cert",
+    "key",
+    "insecure",
+];
+
+/// The heading of serve's help under which [`SERVE_UPSTREAM`] are shown.
+pub const SERVE_UPSTREAM_HEADING: &str = "Test double options";
 
 /// Global options a command refuses, as (command, option id): its help and the completion
 /// scripts leave them out. They still parse, so that settings can say why they do not apply.

@@ -12,7 +12,10 @@ use std::ffi::OsString;
 
 use clap::{Arg, Command, CommandFactory as _, FromArgMatches as _};
 
-use super::{Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, REFUSED, listing};
+use super::{
+    Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, REFUSED, SERVE_UPSTREAM,
+    SERVE_UPSTREAM_HEADING, listing,
+};
 
 /// The program's command, ready to parse, print help, complete and make man pages. Not built:
 /// call `build()` before reading a subcommand's options.
@@ -179,6 +182,12 @@ fn shown(arg: Arg, command: &str, audience: Audience) -> Arg {
         },
         // serve's meaning of a client option is one of its general options.
         Audience::Server => match (own, for_clients) {
+            (Some(text), true) if let Some(at) = SERVE_UPSTREAM.iter().position(|o| *o == id) => {
+                // After the test double's own options, in the list's order.
+                retold(arg, text)
+                    .help_heading(SERVE_UPSTREAM_HEADING)
+                    .display_order(usize::from(u16::MAX) + at)
+            }
             (Some(text), true) => retold(arg, text).help_heading(None::<&str>),
             (Some(text), false) => retold(arg, text),
             (None, true) => arg.hide(true),
@@ -314,10 +323,17 @@ mod tests {
             assert!(serve.iter().any(|v| v == id), "serve hides {id}");
         }
         assert!(serve.iter().any(|v| v == "tls_cert"));
-        for id in [
-            "profile", "headers", "timeout", "ca_cert", "insecure", "compress",
-        ] {
+        for id in ["profile", "timeout", "authority", "proxy", "compress"] {
             assert!(!serve.iter().any(|v| v == id), "serve shows {id}");
+        }
+        // What reaches the live server of --record-from and --reflect-from.
+        for id in SERVE_UPSTREAM {
+            let arg = sub(&cmd, "serve")
+                .get_arguments()
+                .find(|a| a.get_id() == id)
+                .unwrap();
+            assert!(!arg.is_hide_set(), "serve hides {id}");
+            assert_eq!(arg.get_help_heading(), Some(SERVE_UPSTREAM_HEADING), "{id}");
         }
         let addr = sub(&cmd, "serve")
             .get_arguments()

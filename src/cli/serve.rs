@@ -109,8 +109,24 @@ pub struct DoubleArgs {
     #[arg(long, value_name = "ADDR")]
     pub reflect_from: Option<String>,
 
+    /// Forward every call to the live server at ADDR, and write each exchange as a stub file in
+    /// the one --stubs DIR (made if missing); described by its reflection unless --proto or
+    /// --protoset is given
+    #[arg(long, value_name = "ADDR", conflicts_with = "reflect_from")]
+    pub record_from: Option<String>,
+
+    /// With --record-from: write the time before each reply and message (delay, after)
+    #[arg(long, requires = "record_from")]
+    pub record_timing: bool,
+
+    /// With --record-from: never write this header in a stub file, as authorization, cookie
+    /// and x-api-key never are (repeatable)
+    #[arg(long, value_name = "NAME", requires = "record_from")]
+    pub redact_header: Vec<String>,
+
     /// Answer calls from the stubs in this YAML or JSON file, or in the files of this folder;
-    /// without a descriptor option, stubs of the built-in services (repeatable)
+    /// without a descriptor option, stubs of the built-in services (repeatable); the folder
+    /// that --record-from writes to
     #[arg(long, value_name = "PATH")]
     pub stubs: Vec<PathBuf>,
 

@@ -50,6 +50,7 @@ use api_routes::ApiRoutes;
 use connect::ConnectLayer;
 use listen::Listener;
 use mock::{Journal, MockAdmin, MockService, ServedStubs, StubWatch};
+use record::RecordService;
 use request_limit::RequestLimitLayer;
 use shards::{AppLayers, AppRouter, Shards, Signals};
 
@@ -81,11 +82,26 @@ pub fn serve(settings: ServeSettings) -> anyhow::Result<()> {
 /// Serves until SIGINT or SIGTERM, then drains: health turns NOT_SERVING, the listener closes,
 /// and calls in flight may finish for up to `--grace` before they are cancelled.
 async fn run(settings: ServeSettings) -> anyhow::Result<()> {
+    // The recorder's live server is reached before the port is taken, and before its
+    // reflection is asked: one that does not answer is an error with nothing listening.
+    let record = settings.double.as_ref().and_then(|d| d.record.as_ref());
+    let upstream = match record {
+        Some(record) => Some(RecordService::connect(record).await?),
+        None => None,
+    };
     // A double's descriptors and stubs are read before the port is taken: a bad file is exit 2
     // with nothing listening.
     let double = match &settings.double {
         Some(double) => Some(DoubleParts::load(double, settings.limits.max_request_size).await?),
         None => None,
+    };
+    let recorder = match (record, upstream, &double) {
+        (Some(record), Some(upstream), Some(double)) => Some(RecordService::with_settings(
+            record,
+            upstream,
+            double.pool.clone(),
+        )?),
+        _ => None,
     };
     let listener = Listener::bind(&settings.listen).await?;
     let local = listener.local_addr()?;
@@ -118,7 +134,11 @@ async fn run(settings: ServeSettings) -> anyhow::Result<()> {
             let connect = ConnectLayer::new(&double.descriptor_sets(), limits.max_request_size);
             let mut server = server(&settings, connect, &call_log);
             // Health stays open, so probes work without the token.
-            let routes = double.routes(Routes::new(health_service), &settings, auth.as_ref())?;
+            let routes = Routes::new(health_service);
+            let routes = match recorder {
+                Some(recorder) => double.recorded(recorder, routes, &settings, auth.as_ref())?,
+                None => double.routes(routes, &settings, auth.as_ref())?,
+            };
             (server.add_routes(routes), double.services.clone())
         }
     };
@@ -388,11 +408,7 @@ impl DoubleParts {
         settings: &ServeSettings,
         auth: Option<&BearerAuth>,
     ) -> anyhow::Result<Routes> {
-        if settings.reflection {
-            let (v1, v1alpha) = reflection(&self.own_sets())?;
-            routes = add_behind(routes, v1, auth);
-            routes = add_behind(routes, v1alpha, auth);
-        }
+        routes = Self::with_reflection(routes, &self.own_sets(), settings, auth)?;
         let admin = MockAdmin::new(
             Arc::clone(&self.journal),
             Arc::clone(&self.stubs),
@@ -419,6 +435,45 @@ impl DoubleParts {
             None => router.fallback_service(service),
         };
         Ok(Routes::from(router))
+    }
+
+    /// Reflection (unless turned off) of the pool, and `recorder` forwarding every other call to
+    /// the live server, besides `routes` (health): `--record-from`.
+    fn recorded(
+        &self,
+        recorder: RecordService,
+        routes: Routes,
+        settings: &ServeSettings,
+        auth: Option<&BearerAuth>,
+    ) -> anyhow::Result<Routes> {
+        if let Some(record) = settings.double.as_ref().and_then(|d| d.record.as_ref()) {
+            info!(
+                "recording the calls to {} into {}",
+                record.upstream.target.display(),
+                record.dir.display()
+            );
+        }
+        // The admin service is not served while recording: reflection leaves it out.
+        let sets: Vec<_> = (self.own_sets().into_iter())
+            .filter(|set| !std::ptr::eq(*set, crate::mock::FILE_DESCRIPTOR_SET))
+            .collect();
+        let routes = Self::with_reflection(routes, &sets, settings, auth)?;
+        Ok(recorder.routes(routes, auth))
+    }
+
+    /// `routes` with reflection v1 and v1alpha of `sets`, behind the token, unless
+    /// `--no-reflection`.
+    fn with_reflection(
+        routes: Routes,
+        sets: &[&'static [u8]],
+        settings: &ServeSettings,
+        auth: Option<&BearerAuth>,
+    ) -> anyhow::Result<Routes> {
+        if !settings.reflection {
+            return Ok(routes);
+        }
+        let (v1, v1alpha) = reflection(sets)?;
+        Ok(add_behind(add_behind(routes, v1, auth), v1alpha, auth))
     }
 
     /// Once the server has stopped: no more reloads, and with `--report-unused`, a warning for

@@ -47,7 +47,7 @@ impl DescriptorFiles {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ClientSettings {
     pub target: Target,
     /// TLS settings, for an `https://` target.
@@ -84,7 +84,7 @@ pub struct ClientSettings {
     pub color: Colors,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ClientTls {
     /// `--ca-cert`, trusted besides the system roots.
     pub ca_cert: Option<Vec<u8>>,

@@ -44,7 +44,8 @@ pub use client::{
 };
 pub use job::{Call, Explore, Job};
 pub use serve::{
-    DEFAULT_SERVER_KEEPALIVE, Double, DoubleDescriptors, ServeSettings, ServerLimits, ServerTls,
+    DEFAULT_SERVER_KEEPALIVE, Double, DoubleDescriptors, Record, ServeSettings, ServerLimits,
+    ServerTls,
 };
 
 /// Whether to colour what goes to each stream.

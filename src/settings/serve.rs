@@ -4,7 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use super::{
-    ClientSettings, Colors, DescriptorFiles, Listen,
+    ClientSettings, Colors, DescriptorFiles, Listen, Protocol,
     client::client_settings_at,
     one_addr, parse_duration, parse_listen, parse_size, parse_target,
     values::{parse_duration_allow_zero, read_certificates, read_private_key, read_token},
@@ -52,6 +52,22 @@ pub struct Double {
     pub watch: bool,
     /// `--report-unused`: list the stubs never matched at shutdown, and exit 3 if any.
     pub report_unused: bool,
+    /// `--record-from`: every call is forwarded to a live server and written as a stub; no
+    /// stubs are served then.
+    pub record: Option<Record>,
+}
+
+/// `--record-from ADDR --stubs DIR`: what the recorder forwards to, and how it writes.
+#[derive(Debug)]
+pub struct Record {
+    /// How the live server is reached: the client's TLS options and `-H` headers.
+    pub upstream: Box<ClientSettings>,
+    /// The one `--stubs` folder, made if missing, that the stub files are written to.
+    pub dir: PathBuf,
+    /// `--record-timing`: the time before each reply and message is written too.
+    pub timing: bool,
+    /// `--redact-header`: headers never written, beside the credentials.
+    pub redact: Vec<http::HeaderName>,
 }
 
 /// Where the services served as a test double are described.
@@ -92,19 +108,31 @@ pub(super) fn serve_settings(
     global: GlobalArgs,
     args: ServeArgs,
 ) -> Result<ServeSettings, UsageError> {
-    let client_only = [
+    // A live server (recorded, or asked for its descriptors) is reached with these of the
+    // client's options.
+    let upstream = args.double.record_from.is_some() || args.double.reflect_from.is_some();
+    let for_upstream = [
         (!global.headers.is_empty(), "--header"),
-        (global.timeout.is_some(), "--timeout"),
         (global.connect_timeout.is_some(), "--connect-timeout"),
-        (global.output.is_some(), "--output"),
-        (global.max_message_size.is_some(), "--max-message-size"),
         (
             global.ca_cert.is_some(),
             "--ca-cert (the server's is --client-ca)",
         ),
         (global.cert.is_some(), "--cert (the server's is --tls-cert)"),
-        (global.authority.is_some(), "--authority"),
+        (global.key.is_some(), "--key (the server's is --tls-key)"),
         (global.insecure, "--insecure"),
+    ];
+    if let Some((_, flag)) = for_upstream.iter().find(|(given, _)| *given && !upstream) {
+        return Err(UsageError(format!(
+            "{flag} applies to client calls, not to 'serve', but for the live server of \
+             --record-from or --reflect-from"
+        )));
+    }
+    let client_only = [
+        (global.timeout.is_some(), "--timeout"),
+        (global.output.is_some(), "--output"),
+        (global.max_message_size.is_some(), "--max-message-size"),
+        (global.authority.is_some(), "--authority"),
         (global.proxy.is_some(), "--proxy"),
         (global.no_proxy, "--no-proxy"),
         (
@@ -202,8 +230,9 @@ pub(super) fn serve_settings(
     })
 }
 
-/// The test double's settings, if a descriptor flag or `--stubs` asks for one. The files named
-/// must exist; `--reflect-from` is an address reached as the clients reach one.
+/// The test double's settings, if a descriptor flag, `--stubs` or `--record-from` asks for one.
+/// The files named must exist; `--reflect-from` and `--record-from` are addresses reached as the
+/// clients reach one.
 fn double(args: DoubleArgs, mut global: GlobalArgs) -> Result<Option<Double>, UsageError> {
     let files = DescriptorFiles::from_args(args.descriptors())?;
     for (flag, paths) in [("--proto", &files.protos), ("--protoset", &files.protosets)] {
@@ -215,6 +244,12 @@ fn double(args: DoubleArgs, mut global: GlobalArgs) -> Result<Option<Double>, Us
                 )));
             }
         }
+    }
+    // serve's own token and address are not the live server's.
+    global.token_file = None;
+    global.addr.clear();
+    if let Some(addr) = &args.record_from {
+        return record(addr, &args, files, global).map(Some);
     }
     for path in &args.stubs {
         if !path.exists() {
@@ -232,12 +267,7 @@ fn double(args: DoubleArgs, mut global: GlobalArgs) -> Result<Option<Double>, Us
             ));
         }
         (Some(addr), false) => {
-            let target = parse_target(&addr)
-                .map_err(|UsageError(why)| UsageError(format!("--reflect-from: {why}")))?;
-            // serve's own token and address are not the upstream's.
-            global.token_file = None;
-            global.addr.clear();
-            DoubleDescriptors::Reflection(Box::new(client_settings_at(global, target)?))
+            DoubleDescriptors::Reflection(Box::new(live_server("--reflect-from", &addr, global)?))
         }
         (None, true) => DoubleDescriptors::Files(files),
         (None, false) if args.stubs.is_empty() => {
@@ -263,5 +293,85 @@ fn double(args: DoubleArgs, mut global: GlobalArgs) -> Result<Option<Double>, Us
         journal_limit: args.journal_limit,
         watch: !args.no_watch,
         report_unused: args.report_unused,
+        record: None,
     }))
+}
+
+/// The recorder's settings: `--record-from ADDR` with one `--stubs DIR` to write to, described by
+/// `files` or else by the live server's reflection. It serves no stubs, so the options of stubs
+/// served do not apply.
+fn record(
+    addr: &str,
+    args: &DoubleArgs,
+    files: DescriptorFiles,
+    global: GlobalArgs,
+) -> Result<Double, UsageError> {
+    let dir = match args.stubs.as_slice() {
+        [dir] => dir.clone(),
+        [] => {
+            return Err(UsageError(
+                "--record-from needs --stubs DIR, the folder the stub files are written to".into(),
+            ));
+        }
+        _ => {
+            return Err(UsageError(
+                "--record-from writes to one folder: give --stubs DIR once".into(),
+            ));
+        }
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(UsageError(format!(
+            "--stubs '{}': not a folder; --record-from writes its stub files into a folder",
+            dir.display()
+        )));
+    }
+    let given = [
+        (args.report_unused, "--report-unused"),
+        (args.no_watch, "--no-watch"),
+    ];
+    if let Some((_, flag)) = given.iter().find(|(given, _)| *given) {
+        return Err(UsageError(format!(
+            "{flag} applies to stubs served, not to --record-from"
+        )));
+    }
+    let redact = (args.redact_header.iter())
+        .map(|name| {
+            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                UsageError(format!(
+                    "bad --redact-header '{name}': not a header name (letters, digits and \
+                     -_.!#$%&'*+^`|~)"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut upstream = live_server("--record-from", addr, global)?;
+    // The calls are forwarded as the gRPC requests they are (Connect and gRPC-Web calls too,
+    // once translated), and the recorder's own route is not news to serve's log.
+    upstream.protocol = Protocol::Grpc;
+    upstream.verbose = false;
+    let descriptors = match files.given() {
+        true => DoubleDescriptors::Files(files),
+        false => DoubleDescriptors::Reflection(Box::new(upstream.clone())),
+    };
+    Ok(Double {
+        descriptors,
+        stubs: Vec::new(),
+        journal_limit: args.journal_limit.max(1),
+        watch: false,
+        report_unused: false,
+        record: Some(Record {
+            upstream: Box::new(upstream),
+            dir,
+            timing: args.record_timing,
+            redact,
+        }),
+    })
+}
+
+/// How the live server at `addr` (given with `flag`) is reached: as a client reaches it, with the
+/// client's TLS options and `-H` headers.
+fn live_server(flag: &str, addr: &str, global: GlobalArgs) -> Result<ClientSettings, UsageError> {
+    let in_words = |UsageError(why)| UsageError(format!("{flag}: {why}"));
+    let target = parse_target(addr).map_err(in_words)?;
+    client_settings_at(global, target).map_err(in_words)
 }

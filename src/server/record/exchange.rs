@@ -4,10 +4,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName};
+use prost::Message as _;
 use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor, SerializeOptions};
+use tracing::warn;
 
 use super::yaml::Node;
-use crate::exit::code_name;
+use crate::{details::RpcStatus, exit::code_name};
 
 /// Headers never written to a file, whatever the options say: they carry credentials.
 const CREDENTIALS: &[&str] = &[
@@ -203,38 +205,63 @@ impl Exchange {
 
     /// A bidi call's `stream` (what the server sent before the first message came, and after
     /// the client half-closed) and `on` (each incoming message, and the replies that followed
-    /// it).
+    /// it). When one message came twice and was answered differently, rules on the message
+    /// cannot tell the two apart: the whole call is then a script that waits for each message
+    /// by its count (`wait: {messages: N}`) before the replies that followed it.
     fn bidi(
         &self,
         timing: bool,
         input: &prost_reflect::MessageDescriptor,
         output: &prost_reflect::MessageDescriptor,
     ) -> Result<Vec<(String, Node)>, String> {
-        let (mut stream, mut next) = self.replies_after(0, timing, output)?;
-        let mut on = Vec::new();
+        let (first, mut next) = self.replies_after(0, timing, output)?;
+        // What the client did, each with the replies that followed it.
+        let mut turns: Vec<(Turn, Vec<Node>)> = Vec::new();
         while let Some((_, event)) = self.events.get(next) {
             next += 1;
-            match event {
-                Event::In(bytes) => {
-                    let (replies, after) = self.replies_after(next, timing, output)?;
-                    on.push(Node::map([
-                        (
-                            "match",
-                            Node::map([("equals", message_json(input, bytes)?)]),
-                        ),
-                        ("reply", Node::List(replies)),
-                    ]));
-                    next = after;
+            let turn = match event {
+                Event::In(bytes) => Turn::Message(message_json(input, bytes)?),
+                Event::HalfClose => Turn::HalfClose,
+                Event::Out(_) => continue,
+            };
+            let (replies, after) = self.replies_after(next, timing, output)?;
+            turns.push((turn, replies));
+            next = after;
+        }
+        let by_count = turns.iter().enumerate().any(|(i, (turn, replies))| {
+            turns[..i].iter().any(|(earlier, earlier_replies)| {
+                matches!(turn, Turn::Message(_))
+                    && earlier == turn
+                    && !same_messages(earlier_replies, replies)
+            })
+        });
+        let mut stream = first;
+        let mut on = Vec::new();
+        let mut count = 0;
+        for (index, (turn, replies)) in turns.iter().enumerate() {
+            match turn {
+                Turn::Message(message) => {
+                    count += 1;
+                    if by_count {
+                        if !replies.is_empty() {
+                            let wait = Node::map([("messages", Node::Number(count.to_string()))]);
+                            stream.push(Node::map([("wait", wait)]));
+                            stream.extend(replies.iter().cloned());
+                        }
+                    } else if !turns[..index].iter().any(|(earlier, _)| earlier == turn) {
+                        // A message seen before got the same replies then: its rule is there.
+                        on.push(Node::map([
+                            ("match", Node::map([("equals", message.clone())])),
+                            ("reply", Node::List(replies.clone())),
+                        ]));
+                    }
                 }
-                Event::HalfClose => {
-                    let (replies, after) = self.replies_after(next, timing, output)?;
+                Turn::HalfClose => {
                     if !replies.is_empty() {
                         stream.push(Node::map([("wait", Node::text("half-close"))]));
-                        stream.extend(replies);
+                        stream.extend(replies.iter().cloned());
                     }
-                    next = after;
                 }
-                Event::Out(_) => {}
             }
         }
         let mut reply = Vec::new();
@@ -311,6 +338,26 @@ impl Exchange {
     }
 }
 
+/// What the client did in a bidi call.
+#[derive(Debug, PartialEq)]
+enum Turn {
+    /// It sent this message (its JSON).
+    Message(Node),
+    HalfClose,
+}
+
+/// Whether two lists of steps send the same messages, whatever their timing.
+fn same_messages(a: &[Node], b: &[Node]) -> bool {
+    let message = |step: &Node| match step {
+        Node::Map(entries) => entries
+            .iter()
+            .find(|(key, _)| key == "message")
+            .map(|(_, message)| message.clone()),
+        _ => None,
+    };
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| message(a) == message(b))
+}
+
 fn incoming((_, event): &(Instant, Event)) -> Option<&Bytes> {
     match event {
         Event::In(bytes) => Some(bytes),
@@ -365,19 +412,56 @@ fn written_headers(headers: &HeaderMap, redact: &[HeaderName]) -> Vec<(String, N
 }
 
 /// A failed status: its code's name, message and details, each detail as proto3 JSON with
-/// `"@type"`.
+/// `"@type"` first. A detail whose type neither google.rpc nor the descriptors know, or that
+/// proto3 JSON does not write as the object of its fields (a well-known type), is left out
+/// with a warning: a stub file can only hold details as the fields of a known message.
 fn status_node(status: &tonic::Status, pool: &DescriptorPool) -> Result<Node, String> {
     let mut node = vec![("code", Node::text(code_name(status.code())))];
     if !status.message().is_empty() {
         node.push(("message", Node::text(status.message())));
     }
-    let details = crate::details::decode(status, Some(pool))
-        .iter()
-        .map(|json| serde_json::from_str(json))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|err| format!("a detail of the status is not JSON: {err}"))?;
-    if !details.is_empty() {
-        node.push(("details", Node::List(details)));
+    let details = match status.details() {
+        [] => Vec::new(),
+        bytes => {
+            RpcStatus::decode(bytes)
+                .map_err(|err| format!("the status details are not a google.rpc.Status: {err}"))?
+                .details
+        }
+    };
+    let mut written = Vec::new();
+    for any in &details {
+        match detail_node(any, pool) {
+            Ok(detail) => written.push(detail),
+            Err(why) => warn!(
+                "a detail of type {} is not written: {why}",
+                any.type_url.rsplit('/').next().unwrap_or(&any.type_url)
+            ),
+        }
+    }
+    if !written.is_empty() {
+        node.push(("details", Node::List(written)));
     }
     Ok(Node::map(node))
+}
+
+/// One detail: `"@type"`, then the fields of its message.
+fn detail_node(any: &prost_types::Any, pool: &DescriptorPool) -> Result<Node, String> {
+    let name = any.type_url.rsplit('/').next().unwrap_or(&any.type_url);
+    if name.starts_with("google.protobuf.") {
+        return Err("a well-known type, which a stub's details cannot hold".into());
+    }
+    let descriptor = (crate::details::rpc_descriptors())
+        .and_then(|rpc| rpc.get_message_by_name(name))
+        .or_else(|| pool.get_message_by_name(name))
+        .ok_or(
+            "its type is neither a google.rpc type nor in the descriptors (--proto can add it)",
+        )?;
+    match message_json(&descriptor, &any.value)? {
+        Node::Map(fields) => {
+            let mut detail = vec![("@type".to_owned(), Node::text(any.type_url.clone()))];
+            detail.extend(fields);
+            Ok(Node::Map(detail))
+        }
+        _ => Err("its JSON is not an object".into()),
+    }
 }

@@ -72,7 +72,12 @@ fn stub(
         timing,
         pool: &pool,
     };
-    yaml::to_string(&exchange.stub(trailers, &writing).unwrap())
+    let text = yaml::to_string(&exchange.stub(trailers, &writing).unwrap());
+    // Every file the recorder writes is one the stub loader reads.
+    if let Err(err) = crate::stubs::load_text(&text, "recorded.yaml", &pool) {
+        panic!("the stub loader refuses the recorded file: {err}\n{text}");
+    }
+    text
 }
 
 fn ok() -> HeaderMap {
@@ -337,6 +342,119 @@ fn details_are_written_as_json_with_their_type() {
                  - \"@type\": \"type.googleapis.com/google.rpc.LocalizedMessage\"\n        \
                    locale: \"en\"\n        \
                    message: \"gone\"\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_message_sent_again_with_the_same_replies_has_one_rule() {
+    let events = vec![
+        (1, Event::In(note(1, "a"))),
+        (2, Event::Out(note(1, "x"))),
+        (3, Event::In(note(1, "a"))),
+        (4, Event::Out(note(1, "x"))),
+        (5, Event::HalfClose),
+    ];
+    let text = stub(
+        "routeguide.RouteGuide/RouteChat",
+        events,
+        Some(0),
+        &ok(),
+        true,
+    );
+    assert_eq!(text.matches("- match:").count(), 1, "{text}");
+    assert!(!text.contains("wait"), "{text}");
+}
+
+#[test]
+fn a_message_sent_again_with_other_replies_makes_the_call_a_script_by_count() {
+    let events = vec![
+        (1, Event::In(note(1, "a"))),
+        (2, Event::Out(note(1, "x"))),
+        (3, Event::In(note(2, "b"))),
+        (4, Event::In(note(1, "a"))),
+        (5, Event::Out(note(1, "y"))),
+        (6, Event::HalfClose),
+        (7, Event::Out(note(9, "bye"))),
+    ];
+    assert_eq!(
+        stub(
+            "routeguide.RouteGuide/RouteChat",
+            events,
+            Some(0),
+            &ok(),
+            false
+        ),
+        "method: \"routeguide.RouteGuide/RouteChat\"\n\
+         reply:\n  \
+           headers:\n    \
+             x-served-by: \"live\"\n  \
+           stream:\n    \
+             - wait:\n        \
+                 messages: 1\n    \
+             - message:\n        \
+                 location:\n          \
+                   latitude: 1\n          \
+                   longitude: 1\n        \
+                 message: \"x\"\n    \
+             - wait:\n        \
+                 messages: 3\n    \
+             - message:\n        \
+                 location:\n          \
+                   latitude: 1\n          \
+                   longitude: 1\n        \
+                 message: \"y\"\n    \
+             - wait: \"half-close\"\n    \
+             - message:\n        \
+                 location:\n          \
+                   latitude: 9\n          \
+                   longitude: 9\n        \
+                 message: \"bye\"\n"
+    );
+}
+
+#[test]
+fn details_of_unknown_or_well_known_types_are_left_out() {
+    use base64::Engine as _;
+    let info = crate::details::RpcStatus {
+        code: 9,
+        message: "out of stock".into(),
+        details: vec![
+            prost_types::Any {
+                type_url: "type.googleapis.com/acme.Secret".into(),
+                value: vec![0x0a, 1, b'x'],
+            },
+            prost_types::Any {
+                type_url: "type.googleapis.com/google.protobuf.Duration".into(),
+                value: vec![0x08, 1],
+            },
+            prost_types::Any {
+                type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+                // reason "R"
+                value: vec![0x0a, 1, b'R'],
+            },
+        ],
+    };
+    let details = base64::engine::general_purpose::STANDARD_NO_PAD.encode(info.encode_to_vec());
+    let trailers = headers(&[
+        ("grpc-status", "9"),
+        ("grpc-message", "out of stock"),
+        ("grpc-status-details-bin", &details),
+    ]);
+    let events = vec![(0, Event::In(Bytes::new())), (0, Event::HalfClose)];
+    let text = stub(
+        "routeguide.RouteGuide/GetFeature",
+        events,
+        None,
+        &trailers,
+        false,
+    );
+    assert!(
+        text.ends_with(
+            "    details:\n      \
+                 - \"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\"\n        \
+                   reason: \"R\"\n"
         ),
         "{text}"
     );

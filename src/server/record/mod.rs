@@ -32,18 +32,25 @@ use std::{
     time::Instant,
 };
 
+use anyhow::Context as _;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use prost_reflect::{DescriptorPool, MethodDescriptor};
 use tonic::{
     body::Body,
+    metadata::MetadataMap,
     service::{Routes, interceptor::InterceptedService},
 };
 use tower::{Service, ServiceExt as _};
 use tracing::{debug, info, warn};
 
 use super::BearerAuth;
-use crate::transport::{BoxError, Channel};
+use crate::{
+    client,
+    exit::{UsageError, io_words},
+    settings::Record,
+    transport::{BoxError, Channel},
+};
 use exchange::{Event, Exchange, Writing};
 use frames::Frames;
 use stub_dir::StubDir;
@@ -113,6 +120,41 @@ impl RecordService {
                 dir: StubDir::open(out_dir)?,
                 options,
             }),
+        })
+    }
+
+    /// A connection to the live server of `--record-from`: one that does not answer is an
+    /// error before serve listens.
+    pub async fn connect(record: &Record) -> anyhow::Result<Channel> {
+        let upstream = &record.upstream;
+        let connection = client::connect(upstream)
+            .await
+            .with_context(|| format!("--record-from {}", upstream.target.display()))?;
+        Ok(connection.channel)
+    }
+
+    /// The recorder `--record-from` asks for, forwarding over `upstream` (see
+    /// [`RecordService::connect`]) and writing into its folder (made if missing).
+    pub fn with_settings(
+        record: &Record,
+        upstream: Channel,
+        pool: DescriptorPool,
+    ) -> Result<RecordService, UsageError> {
+        let mut headers = MetadataMap::new();
+        for header in &record.upstream.metadata {
+            header.append_to(&mut headers);
+        }
+        let options = RecordOptions {
+            redact: record.redact.clone(),
+            timing: record.timing,
+            headers: headers.into_headers(),
+        };
+        RecordService::new(upstream, pool, &record.dir, options).map_err(|err| {
+            UsageError(format!(
+                "--stubs '{}': cannot write stub files there: {}",
+                record.dir.display(),
+                io_words(&err)
+            ))
         })
     }
 
