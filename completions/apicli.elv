@@ -393,7 +393,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --reflect-from 'Serve the services of the server at ADDR, described by its reflection (asked once, at start)'
             cand --record-from 'Forward every call to the live server at ADDR, and write each exchange as a stub file in the one --stubs DIR (made if missing); described by its reflection unless --proto or --protoset is given'
             cand --redact-header 'With --record-from: never write this header in a stub file, as authorization, cookie and x-api-key never are (repeatable)'
-            cand --stubs 'Answer calls from the stubs in this YAML or JSON file, or in the files of this folder; without a descriptor option, stubs of the built-in services (repeatable); with --record-from, the folder the recorded stubs are written to'
+            cand --stubs 'Answer calls from the stubs in this YAML or JSON file, or in the files of this folder; without a descriptor option, stubs of the built-in services (repeatable); the folder that --record-from writes to'
             cand --journal-limit 'The most calls the journal keeps; the oldest go first'
             cand --addr 'Where to listen: host:port (0.0.0.0 or [::] for every interface; port 0 picks a free port) or unix:/path [default: 127.0.0.1:50051]'
             cand -H 'With --record-from or --reflect-from: metadata for the live server, ''name: value'' (repeatable), or @FILE; it replaces a recorded caller''s header of the same name'
