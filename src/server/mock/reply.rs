@@ -1,8 +1,9 @@
 //! Running a stub's reply once it has matched: the messages, on their timeline, then the trailers
 //! and the status, or the fault.
 //!
-//! A unary or client-stream reply without a fault is a ready list of items. Anything with a
-//! timeline (a server stream's script, bidi's script and rules, a fault) runs on a task of its
+//! A unary or client-stream reply without a fault is a ready list of items, and a server
+//! stream's script without a timeline is rendered as the response asks for each message.
+//! Anything with a timeline (`after`, bidi's script and rules, a fault) runs on a task of its
 //! own, which sends into the response stream and ends when the client has gone.
 
 use std::{
@@ -145,6 +146,11 @@ pub fn single(call: CallData, request: Option<DynamicMessage>) -> Result<ReplySt
 
 /// The reply of a server-stream call: the script, on its timeline.
 pub fn server_stream(call: CallData, request: DynamicMessage) -> ReplyStream {
+    let reply = &call.stub.reply;
+    let timed = (reply.stream.iter()).any(|step| !matches!(step, Step::Send { after: None, .. }));
+    if reply.fault.is_none() && !timed {
+        return untimed(call, request);
+    }
     on_task(call, move |out, call| async move {
         let progress = watch::channel(Progress::default()).1;
         if run(
@@ -161,6 +167,68 @@ pub fn server_stream(call: CallData, request: DynamicMessage) -> ReplyStream {
             out.finish(None).await;
         }
     })
+}
+
+/// A server stream's script without a timeline (no `after`, no fault): each message is rendered
+/// when the response asks for the next, with no task and no channel in between, so that a long
+/// `repeat` streams as fast as the connection takes it.
+fn untimed(call: CallData, request: DynamicMessage) -> ReplyStream {
+    struct Script {
+        call: CallData,
+        request: DynamicMessage,
+        /// The step whose message is being sent, and how many more times.
+        step: usize,
+        left: u64,
+        /// The step to begin next.
+        next: usize,
+        over: bool,
+    }
+    let script = Script {
+        call,
+        request,
+        step: 0,
+        left: 0,
+        next: 0,
+        over: false,
+    };
+    Box::pin(stream::unfold(script, |mut s| async move {
+        let steps = &s.call.stub.reply.stream;
+        while !s.over {
+            let context = s.call.context(Some(&s.request));
+            if s.left > 0 {
+                s.left -= 1;
+                let Step::Send { message, .. } = &steps[s.step] else {
+                    unreachable!("an untimed script only sends");
+                };
+                let item = render(message, &context);
+                s.over = item.is_err();
+                return Some((item, s));
+            }
+            let Some(Step::Send { repeat, .. }) = steps.get(s.next) else {
+                let status = end(&s.call, Some(&s.request));
+                s.over = true;
+                return status.map(|status| (Err(status), s));
+            };
+            match times(repeat.as_ref(), &context) {
+                Ok(times) => (s.step, s.left, s.next) = (s.next, times, s.next + 1),
+                Err(status) => {
+                    s.over = true;
+                    return Some((Err(status), s));
+                }
+            }
+        }
+        None
+    }))
+}
+
+/// How many times a step sends its message: its `repeat`, rendered, or once.
+fn times(repeat: Option<&Template>, context: &RenderContext<'_>) -> Result<u64, Status> {
+    let Some(repeat) = repeat else {
+        return Ok(1);
+    };
+    let shown = text(repeat, context);
+    (shown.trim().parse::<u64>())
+        .map_err(|_| Status::internal(format!("the stub's repeat is '{shown}', not a count")))
 }
 
 /// The reply of a bidi call: the script on its own timeline, and the rules answering each
@@ -243,20 +311,11 @@ async fn run(
                 repeat,
             } => {
                 let context = call.context(request);
-                let times = match repeat {
-                    None => 1,
-                    Some(repeat) => {
-                        let shown = text(repeat, &context);
-                        match shown.trim().parse::<u64>() {
-                            Ok(times) => times,
-                            Err(_) => {
-                                out.fail(Status::internal(format!(
-                                    "the stub's repeat is '{shown}', not a count"
-                                )))
-                                .await;
-                                return false;
-                            }
-                        }
+                let times = match times(repeat.as_ref(), &context) {
+                    Ok(times) => times,
+                    Err(status) => {
+                        out.fail(status).await;
+                        return false;
                     }
                 };
                 for _ in 0..times {
