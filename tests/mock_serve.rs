@@ -135,6 +135,67 @@ fn a_server_stream_runs_its_script_then_ends_with_the_status_and_details() {
 }
 
 #[test]
+fn a_server_stream_without_a_timeline_repeats_as_the_request_says_then_ends() {
+    let files = Files::new();
+    let stubs = files.stubs(json!({
+        "method": "routeguide.RouteGuide/ListFeatures",
+        "reply": {
+            "stream": [
+                {"message": {"name": "first"}},
+                {"message": {"name": "at {{request.lo.latitude}}, call {{n}}"},
+                 "repeat": "{{header \"x-count\"}}"}
+            ],
+            "trailers": {"x-listed": "yes"},
+            "status": {"code": "ABORTED", "message": "done after {{n}}"}
+        }
+    }));
+    let server = Server::start(&["--stubs", &stubs]);
+    let list = |count: &str| {
+        let header = format!("x-count: {count}");
+        call(
+            &server,
+            &[
+                "call",
+                "routeguide.RouteGuide/ListFeatures",
+                "-d",
+                r#"{"lo": {"latitude": 5}}"#,
+                "-H",
+                &header,
+                "-o",
+                "json",
+                "-v",
+            ],
+        )
+    };
+    let names = |out: &std::process::Output| -> Vec<_> {
+        json_lines(&stdout(out))
+            .into_iter()
+            .map(|m| m["name"].clone())
+            .collect()
+    };
+
+    let out = list("3");
+    assert_exit(&out, 64 + 10);
+    assert_eq!(
+        names(&out),
+        ["first", "at 5, call 1", "at 5, call 1", "at 5, call 1"]
+    );
+    let err = stderr(&out);
+    assert!(err.contains("ABORTED: done after 1"), "{err}");
+    assert!(err.contains("x-listed: yes"), "{err}");
+
+    // A repeat that is not a count ends the call after the messages before it.
+    let out = list("many");
+    assert_exit(&out, 64 + 13);
+    assert_eq!(names(&out), ["first"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("INTERNAL: the stub's repeat is 'many', not a count"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_client_stream_is_answered_at_half_close_after_the_delay() {
     let files = Files::new();
     let stubs = files.stubs(json!({
