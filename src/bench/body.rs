@@ -88,7 +88,7 @@ impl Body {
             let mut text = String::new();
             template.render(0, &mut Random::new(0), &mut text);
             // Read as a stream's messages are, so that an error says which message it is in.
-            let messages = encode(&text, descriptor, !one, &method)?;
+            let messages = encode(&text, descriptor, false, &method)?;
             let kind = match messages.len() {
                 2.. if one => BodyKind::EachCall {
                     messages: messages.into_iter().map(Message::Fixed).collect(),
@@ -328,6 +328,13 @@ mod tests {
         assert!(empty.one(0, &mut scratch).unwrap().is_empty());
         let none = Body::new(None, &hello, false, "m", None).unwrap();
         assert!(none.all(0, &mut scratch).unwrap().is_empty());
+
+        // A stream's calls send every message, the same bytes each call.
+        let point = message("routeguide.Point");
+        let template = Template::parse("{\"latitude\":1}\n{\"latitude\":2}").unwrap();
+        let stream = Body::new(Some(&template), &point, false, "m", None).unwrap();
+        assert!(stream.is_fixed());
+        assert_eq!(stream.all(0, &mut scratch).unwrap().len(), 2);
     }
 
     #[test]
