@@ -47,15 +47,16 @@ impl Calls {
         let exchange = async {
             match conn {
                 Conn::Tonic(grpc) => {
-                    let result =
-                        (self.exchange(grpc, n, start, scratch, &mut outcome, &extra)).await;
+                    let call = self.exchange(grpc, n, start, scratch, &mut outcome, &extra);
+                    let result = call.await;
                     outcome.broke = result.as_ref().is_err_and(connection_broke);
                     result
                 }
                 Conn::Lean(send) => {
                     let head = &self.lean[endpoint];
                     let addr = &self.addrs[endpoint];
-                    match (self.lean_exchange(head, send, n, scratch, frame, &extra)).await {
+                    let call = self.lean_exchange(head, send, n, scratch, frame, &extra);
+                    match call.await {
                         Ok(()) => Ok(()),
                         Err(Failed::Status(status)) => Err(status),
                         Err(Failed::Connection(reason)) => {
