@@ -317,8 +317,9 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;bench' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages for a unary or server-streaming method: one per call, in turn (see --data-order); client-streaming and bidi calls send them all, each call')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The request messages of every call, as for call; {{ n }} (the call''s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages for a unary or server-streaming method: one per call, in turn (see --data-order); client-streaming and bidi calls send them all, each call')
+            [CompletionResult]::new('--data-order', '--data-order', [CompletionResultType]::ParameterName, 'With several -d messages for a method that takes one: send them in turn, or pick one at random for each call')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Calls in flight at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls in flight at once')
             [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'HTTP/2 connections, the calls spread over them [default: one per --addr]')
@@ -328,6 +329,8 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted')
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'Start this many calls per second whatever the answers (open loop); latency counts from each call''s scheduled start')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them')
+            [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'This generator''s part of a load shared by N: -n, -c and --rps are divided among the parts (the first ones take the remainders), so that N identical commands make the whole; I counts from 0 (0/4 to 3/4), as a Kubernetes Indexed Job''s JOB_COMPLETION_INDEX does; with -z each part runs the whole time')
+            [CompletionResult]::new('--start-at', '--start-at', [CompletionResultType]::ParameterName, 'Connect first, then wait, and start the load at this time: RFC 3339 (2026-12-05T10:00:00Z) or +DURATION from now (+30s), so that several generators start together')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Runtime threads making the calls [default: one per core]')
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A condition on the report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)')
             [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print each figure beside the same figure of an earlier -o json report, with the change')
@@ -337,8 +340,8 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)')
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it to spread the connections over several [default: 127.0.0.1:50051]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)')
-            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
-            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in for each call')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, ''name: value'' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in for each call')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The call''s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long connecting may take [default: 10s]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')

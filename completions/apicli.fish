@@ -331,13 +331,17 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l get -d 'Send unar
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s d -l data -d 'The request messages of every call, as for call; {{ n }} (the call\'s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s d -l data -d 'The request messages of every call, as for call; {{ n }} (the call\'s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages for a unary or server-streaming method: one per call, in turn (see --data-order); client-streaming and bidi calls send them all, each call' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l data-order -d 'With several -d messages for a method that takes one: send them in turn, or pick one at random for each call' -r -f -a "sequential\t'The first message, then the next, and after the last the first again'
+random\t'Any of them, picked for each call'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s c -l concurrency -d 'Calls in flight at once' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connections -d 'HTTP/2 connections, the calls spread over them [default: one per --addr]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s n -l total -d 'Stop after this many calls (warm-up calls not counted) [default: 200]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s z -l duration -d 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l rps -d 'Start this many calls per second whatever the answers (open loop); latency counts from each call\'s scheduled start' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l warmup -d 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l split -d 'This generator\'s part of a load shared by N: -n, -c and --rps are divided among the parts (the first ones take the remainders), so that N identical commands make the whole; I counts from 0 (0/4 to 3/4), as a Kubernetes Indexed Job\'s JOB_COMPLETION_INDEX does; with -z each part runs the whole time' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -l start-at -d 'Connect first, then wait, and start the load at this time: RFC 3339 (2026-12-05T10:00:00Z) or +DURATION from now (+30s), so that several generators start together' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l threads -d 'Runtime threads making the calls [default: one per core]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l expect -d 'A condition on the report (e.g. \'p99<5ms\', \'errors=0\', \'rps>=10000\'); exit 3 when one is not met (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compare -d 'Print each figure beside the same figure of an earlier -o json report, with the change' -r -F
@@ -346,7 +350,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench" -s I -l import-path
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it to spread the connections over several [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in for each call' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'

@@ -15,7 +15,7 @@ pub use audience::{
     Audience, CLIENT_HEADINGS, GROUPS, Group, OWN_HELP, REFUSED, SERVE_UPSTREAM,
     SERVE_UPSTREAM_HEADING,
 };
-pub use bench::{BenchArgs, MAX_CONCURRENCY, MAX_CONNECTIONS};
+pub use bench::{BenchArgs, DataOrder, MAX_CONCURRENCY, MAX_CONNECTIONS};
 pub use command::{command, parse, scripts};
 pub use global::{
     Codec, ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol,

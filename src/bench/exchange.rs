@@ -6,7 +6,8 @@ use std::{sync::Arc, time::Instant};
 
 use bytes::Bytes;
 use futures_util::Stream;
-use tonic::{Request, Status, Streaming, client::Grpc};
+use http::{HeaderName, HeaderValue};
+use tonic::{Request, Status, Streaming, client::Grpc, metadata::MetadataMap};
 
 use super::{
     body::Scratch,
@@ -36,17 +37,26 @@ impl Calls {
             streamed: self.kind.streams_responses(),
             ..Outcome::default()
         };
+        let extra = match self.filled_headers(n, scratch) {
+            Ok(extra) => extra,
+            Err(status) => {
+                outcome.result = Err(status);
+                return outcome;
+            }
+        };
         let exchange = async {
             match conn {
                 Conn::Tonic(grpc) => {
-                    let result = self.exchange(grpc, n, start, scratch, &mut outcome).await;
+                    let call = self.exchange(grpc, n, start, scratch, &mut outcome, &extra);
+                    let result = call.await;
                     outcome.broke = result.as_ref().is_err_and(connection_broke);
                     result
                 }
                 Conn::Lean(send) => {
                     let head = &self.lean[endpoint];
                     let addr = &self.addrs[endpoint];
-                    match self.lean_exchange(head, send, n, scratch, frame).await {
+                    let call = self.lean_exchange(head, send, n, scratch, frame, &extra);
+                    match call.await {
                         Ok(()) => Ok(()),
                         Err(Failed::Status(status)) => Err(status),
                         Err(Failed::Connection(reason)) => {
@@ -79,6 +89,24 @@ impl Calls {
         outcome
     }
 
+    /// The `-H` values with placeholders, filled in for call `n`; none without them.
+    fn filled_headers(
+        &self,
+        n: u64,
+        scratch: &mut Scratch,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, Status> {
+        (self.headers.iter())
+            .map(
+                |(name, template)| match HeaderValue::from_str(scratch.fill(template, n)) {
+                    Ok(value) => Ok((name.clone(), value)),
+                    Err(_) => Err(Status::invalid_argument(format!(
+                        "request not sent: -H {name} is not a header value once filled in"
+                    ))),
+                },
+            )
+            .collect()
+    }
+
     /// A unary call on the fast path.
     async fn lean_exchange(
         &self,
@@ -87,6 +115,7 @@ impl Calls {
         n: u64,
         scratch: &mut Scratch,
         frame: Option<&Bytes>,
+        extra: &[(HeaderName, HeaderValue)],
     ) -> Result<(), Failed> {
         let frame = match frame {
             Some(frame) => frame.clone(),
@@ -97,7 +126,7 @@ impl Calls {
                 lane::frame(&message)
             }
         };
-        lane::unary(send, head, frame).await
+        lane::unary(send, head, extra, frame).await
     }
 
     async fn exchange(
@@ -107,6 +136,7 @@ impl Calls {
         start: Instant,
         scratch: &mut Scratch,
         outcome: &mut Outcome,
+        extra: &[(HeaderName, HeaderValue)],
     ) -> Result<(), Status> {
         grpc.ready().await.map_err(Status::from_error)?;
         let path = self.path.clone();
@@ -114,36 +144,43 @@ impl Calls {
         match self.kind {
             Kind::Unary => {
                 let message = self.body.one(n, scratch).map_err(not_sent)?;
-                grpc.unary(self.request(message), path, RawCodec)
+                grpc.unary(self.request(message, extra), path, RawCodec)
                     .await
                     .map(drop)
             }
             Kind::ServerStreaming => {
                 let message = self.body.one(n, scratch).map_err(not_sent)?;
                 let response = grpc
-                    .server_streaming(self.request(message), path, RawCodec)
+                    .server_streaming(self.request(message, extra), path, RawCodec)
                     .await?;
                 drain(response.into_inner(), start, outcome).await
             }
             Kind::ClientStreaming => {
                 let messages = self.body.all(n, scratch).map_err(not_sent)?;
-                grpc.client_streaming(self.request(stream_of(messages)), path, RawCodec)
+                grpc.client_streaming(self.request(stream_of(messages), extra), path, RawCodec)
                     .await
                     .map(drop)
             }
             Kind::Bidi => {
                 let messages = self.body.all(n, scratch).map_err(not_sent)?;
                 let response = grpc
-                    .streaming(self.request(stream_of(messages)), path, RawCodec)
+                    .streaming(self.request(stream_of(messages), extra), path, RawCodec)
                     .await?;
                 drain(response.into_inner(), start, outcome).await
             }
         }
     }
 
-    fn request<T>(&self, message: T) -> Request<T> {
+    /// A request with the run's metadata, and `extra`, the headers filled in for this call.
+    fn request<T>(&self, message: T, extra: &[(HeaderName, HeaderValue)]) -> Request<T> {
         let mut request = Request::new(message);
-        if !self.metadata.is_empty() {
+        if !extra.is_empty() {
+            let mut headers = self.metadata.clone().into_headers();
+            for (name, value) in extra {
+                headers.append(name.clone(), value.clone());
+            }
+            *request.metadata_mut() = MetadataMap::from_headers(headers);
+        } else if !self.metadata.is_empty() {
             *request.metadata_mut() = self.metadata.clone();
         }
         if let Some(timeout) = self.timeout {

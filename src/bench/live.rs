@@ -1,6 +1,7 @@
 //! The live figures on stderr while the load runs (when stderr is a terminal and `-q` is off):
 //! calls done of the total (or the time left), the current rate, p50 and p99 so far, and the
-//! errors so far, redrawn a few times a second.
+//! errors so far, redrawn a few times a second. Before, the time left to wait for
+//! `--start-at`.
 
 use std::{
     fmt::Write as _,
@@ -28,6 +29,26 @@ impl Live {
         let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
         bar.set_style(style);
         Live { bar }
+    }
+
+    /// Says that the load waits to start (`--start-at`), and how long for, until `until`.
+    pub async fn wait_until(&self, until: Instant) {
+        self.bar.set_length(1);
+        self.bar.set_position(0);
+        let mut ticks = tokio::time::interval(EVERY);
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            let seconds = left.as_secs_f64().ceil();
+            self.bar
+                .set_message(format!("connected; starting in {seconds:.0}s (--start-at)"));
+            tokio::select! {
+                _ = ticks.tick() => {}
+                () = tokio::time::sleep_until(until.into()) => return,
+            }
+        }
     }
 
     /// Redraws the figures of `run` until the task is aborted.

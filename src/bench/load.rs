@@ -31,6 +31,7 @@ use crate::{
     exit::Interrupted,
     settings::{Bench, ClientSettings},
     stop::Stop,
+    template::Template,
     transport::{
         Channel,
         connect::ConnectMethod,
@@ -85,6 +86,8 @@ pub struct Calls {
     pub body: Body,
     /// `-H` and `--token-file`, sent with every call.
     pub metadata: MetadataMap,
+    /// The `-H` values with placeholders, filled in for each call.
+    pub headers: Vec<(http::HeaderName, Template)>,
     /// `--timeout`, per call.
     pub timeout: Option<Duration>,
     pub max_message_size: usize,
@@ -137,6 +140,15 @@ pub async fn run(
         Ok(connected) => connected?,
         Err(_) => return Err(Interrupted(String::new()).into()),
     };
+    // Connected: the load, its warm-up first, starts at --start-at.
+    if let Some(at) = bench.start_at
+        && stop
+            .race(super::start::wait_until(at, live.as_ref()))
+            .await
+            .is_err()
+    {
+        return Err(Interrupted(String::new()).into());
+    }
     let frame = calls.constant_frame();
     let calls = Arc::new(calls);
     let (broken, broken_reports) = mpsc::unbounded_channel();

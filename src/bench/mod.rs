@@ -17,6 +17,7 @@ mod outage;
 pub mod print;
 pub mod report;
 mod run;
+mod start;
 mod stats;
 mod verdict;
 
@@ -103,6 +104,7 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
         &method.input(),
         kind.one_request(),
         &shown,
+        bench.data_order,
     )?;
     let mut metadata = MetadataMap::new();
     for header in &settings.metadata {
@@ -125,6 +127,9 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
         kind,
         body,
         metadata,
+        headers: (bench.headers.iter())
+            .map(|header| (header.name.clone(), header.value.clone()))
+            .collect(),
         timeout: settings.timeout,
         max_message_size: settings.max_message_size,
         compression: client::compression(settings),

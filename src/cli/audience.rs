@@ -68,6 +68,13 @@ pub const OWN_HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "bench",
+        "headers",
+        "Request metadata, 'name: value' (repeatable; a name ending in -bin takes base64), or \
+         @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in \
+         for each call",
+    ),
+    (
+        "bench",
         "addr",
         "Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it \
          to spread the connections over several [default: 127.0.0.1:50051]",

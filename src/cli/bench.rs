@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::DescriptorArgs;
 
@@ -12,9 +12,16 @@ pub struct BenchArgs {
     pub method: String,
 
     /// The request messages of every call, as for call; {{ n }} (the call's number), {{uuid}}
-    /// and {{rand A B}} (an integer from A to B) are filled in for each call
+    /// and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages
+    /// for a unary or server-streaming method: one per call, in turn (see --data-order);
+    /// client-streaming and bidi calls send them all, each call
     #[arg(short, long, value_name = "JSON|@FILE|@-")]
     pub data: Option<String>,
+
+    /// With several -d messages for a method that takes one: send them in turn, or pick one at
+    /// random for each call
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub data_order: Option<DataOrder>,
 
     /// Calls in flight at once
     #[arg(help_heading = "Load options", short, long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY))]
@@ -46,6 +53,19 @@ pub struct BenchArgs {
     #[arg(help_heading = "Load options", long, value_name = "N|DURATION")]
     pub warmup: Option<String>,
 
+    /// This generator's part of a load shared by N: -n, -c and --rps are divided among the
+    /// parts (the first ones take the remainders), so that N identical commands make the whole;
+    /// I counts from 0 (0/4 to 3/4), as a Kubernetes Indexed Job's JOB_COMPLETION_INDEX does;
+    /// with -z each part runs the whole time
+    #[arg(help_heading = "Load options", long, value_name = "I/N")]
+    pub split: Option<String>,
+
+    /// Connect first, then wait, and start the load at this time: RFC 3339
+    /// (2026-12-05T10:00:00Z) or +DURATION from now (+30s), so that several generators start
+    /// together
+    #[arg(help_heading = "Load options", long, value_name = "TIME")]
+    pub start_at: Option<String>,
+
     /// Runtime threads making the calls [default: one per core]
     #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -61,6 +81,16 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub descriptors: DescriptorArgs,
+}
+
+/// `--data-order`: which of several `-d` messages each call sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DataOrder {
+    /// The first message, then the next, and after the last the first again
+    #[default]
+    Sequential,
+    /// Any of them, picked for each call
+    Random,
 }
 
 /// The most calls `bench` keeps in flight.

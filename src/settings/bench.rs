@@ -2,14 +2,18 @@
 //! expressions parsed and `-d`'s placeholders read, so that a mistake is exit 2 before any
 //! call. The `--compare` report is bench's own data, so bench reads it, before it connects.
 
-use std::{fmt, path::PathBuf, time::Duration};
+use std::{
+    fmt,
+    path::PathBuf,
+    time::{Duration, SystemTime},
+};
 
 use super::{
-    NOT_TEXT, RequestData, Target, bound, expect, parse_duration, parse_target, read_bounded,
-    read_text,
+    HeaderTemplate, NOT_TEXT, RequestData, Split, Target, bound, expect, parse_duration,
+    parse_target, read_bounded, read_text, start_at::parse_start_at,
 };
 use crate::{
-    cli::{BenchArgs, DEFAULT_PORT},
+    cli::{BenchArgs, DEFAULT_PORT, DataOrder},
     exit::{UsageError, one_line},
     template::Template,
 };
@@ -25,13 +29,23 @@ pub struct Bench {
     pub method: String,
     /// `-d`, read whole and split at its placeholders; `None` without `-d`.
     pub data: Option<Template>,
+    /// `--data-order`, if given: which of several `-d` messages each call sends.
+    pub data_order: Option<DataOrder>,
+    /// The `-H` values with placeholders, filled in for each call (the others are the client
+    /// settings' metadata).
+    pub headers: Vec<HeaderTemplate>,
     /// Every `--addr`, as given and as resolved; the first is the settings' target.
     pub endpoints: Vec<(String, Target)>,
+    /// `-c`; this part's share of it with `--split`, as are `stop` and `rps`.
     pub concurrency: u32,
     pub connections: u32,
     pub stop: StopAfter,
     /// `--rps`: an open loop at this rate.
     pub rps: Option<f64>,
+    /// `--split I/N`: this generator's part of a load shared by N.
+    pub split: Option<Split>,
+    /// `--start-at`: when the load starts, after the connections are made.
+    pub start_at: Option<SystemTime>,
     pub warmup: Option<Warmup>,
     pub threads: usize,
     pub expectations: Expectations,
@@ -87,6 +101,21 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
             if tls { "does" } else { "does not" },
         )));
     }
+    let split = args.split.as_deref().map(Split::parse).transpose()?;
+    let concurrency = match split {
+        None => args.concurrency,
+        Some(split) => {
+            let share = split.share(u64::from(args.concurrency));
+            if share == 0 {
+                return Err(UsageError(format!(
+                    "--split {split} leaves this part no call in flight: -c {} is less than {} \
+                     parts; give -c {} or more",
+                    args.concurrency, split.count, split.count
+                )));
+            }
+            u32::try_from(share).unwrap_or(u32::MAX)
+        }
+    };
     let connections = match args.connections {
         Some(connections) if (connections as usize) < endpoints.len() => {
             return Err(UsageError(format!(
@@ -98,19 +127,49 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
         Some(connections) => connections,
         None => u32::try_from(endpoints.len()).unwrap_or(u32::MAX),
     };
-    if connections > args.concurrency {
-        return Err(UsageError(format!(
-            "{connections} connections need at least as many calls in flight; raise -c {} to \
-             {connections} or more",
-            args.concurrency
-        )));
+    if connections > concurrency {
+        return Err(UsageError(match split {
+            None => format!(
+                "{connections} connections need at least as many calls in flight; raise -c {} \
+                 to {connections} or more",
+                args.concurrency
+            ),
+            Some(split) => format!(
+                "{connections} connections need at least as many calls in flight, and --split \
+                 {split} gives this part {concurrency} of -c {}; raise -c or give fewer \
+                 --connections",
+                args.concurrency
+            ),
+        }));
     }
     let stop = match (&args.total, &args.duration) {
+        // Each part runs the whole time.
         (_, Some(duration)) => StopAfter::Time(parse_duration("-z/--duration", duration)?),
-        (Some(total), None) => StopAfter::Calls(*total),
-        (None, None) => StopAfter::Calls(DEFAULT_TOTAL),
+        (total, None) => {
+            let total = total.unwrap_or(DEFAULT_TOTAL);
+            match split {
+                None => StopAfter::Calls(total),
+                Some(split) => match split.share(total) {
+                    0 => {
+                        return Err(UsageError(format!(
+                            "--split {split} leaves this part no call: -n {total} is less than \
+                             {} parts; give -n {} or more",
+                            split.count, split.count
+                        )));
+                    }
+                    share => StopAfter::Calls(share),
+                },
+            }
+        }
     };
     let rps = args.rps.as_deref().map(parse_rps).transpose()?;
+    let rps = match split {
+        Some(split) => rps.map(|rps| split.rate_share(rps)),
+        None => rps,
+    };
+    let start_at = (args.start_at.as_deref())
+        .map(|at| parse_start_at(at, SystemTime::now()))
+        .transpose()?;
     let warmup = args.warmup.as_deref().map(parse_warmup).transpose()?;
     let expectations = args
         .expectations
@@ -124,14 +183,23 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
         .collect::<Result<Vec<_>, UsageError>>()?;
     super::split_method(&args.method)?;
     let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
+    if args.data_order.is_some() && data.is_none() {
+        return Err(UsageError(
+            "--data-order chooses among the -d messages; give them with -d".into(),
+        ));
+    }
     Ok(Bench {
         method: args.method,
         data,
+        data_order: args.data_order,
+        headers: Vec::new(),
         endpoints,
-        concurrency: args.concurrency,
+        concurrency,
         connections,
         stop,
         rps,
+        split,
+        start_at,
         warmup,
         threads: match args.threads {
             Some(threads) => usize::from(threads),
@@ -154,6 +222,17 @@ fn read_template(data: &RequestData) -> Result<Option<Template>, UsageError> {
             String::from_utf8(bytes).map_err(|_| UsageError(format!("-d @-: {NOT_TEXT}")))?
         }
     };
+    // A file of requests that holds none is a mistake, not a wish for empty messages.
+    if !matches!(data, RequestData::Inline(_)) && text.trim().is_empty() {
+        let shown = match data {
+            RequestData::File(path) => super::named("-d", path),
+            _ => "-d @-".to_owned(),
+        };
+        return Err(UsageError(one_line(format!(
+            "{shown} holds no request message; give at least one, or leave -d out to send \
+             empty messages"
+        ))));
+    }
     Template::parse(&text)
         .map(Some)
         .map_err(|err| UsageError(err.message("-d")))

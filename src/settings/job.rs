@@ -4,6 +4,7 @@
 use super::{
     Bench, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings, bench,
     client::{client_settings, client_settings_at, route},
+    header_templates::take_header_templates,
     serve::serve_settings,
 };
 use crate::{
@@ -137,13 +138,14 @@ impl Job {
                     ));
                 }
                 let descriptors = std::mem::take(&mut args.descriptors);
-                let bench = bench::bench_settings(args, &global.addr)?;
+                let mut bench = bench::bench_settings(args, &global.addr)?;
                 let other_routes = (bench.endpoints[1..].iter())
                     .map(|(_, target)| Ok((target.clone(), route(&global, target)?)))
                     .collect::<Result<_, UsageError>>()?;
                 let mut settings = client_settings_at(global, bench.endpoints[0].1.clone())?;
                 settings.other_routes = other_routes;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
+                bench.headers = take_header_templates(&mut settings.metadata)?;
                 return Ok(Job::Bench(settings, Box::new(bench)));
             }
             Command::Serve(_) | Command::Completions { .. } | Command::Profiles { .. } => {

@@ -4,12 +4,15 @@
 mod address;
 mod bench;
 pub mod expect;
+mod header_templates;
 mod lookup;
 mod method;
 mod profile;
 mod protocol;
 mod request_data;
 mod route;
+mod split;
+mod start_at;
 mod values;
 
 // What the command line becomes: one job, with the settings of a client or of the server.
@@ -21,18 +24,20 @@ use std::io::IsTerminal;
 
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
+pub use header_templates::HeaderTemplate;
 pub use method::split_method;
 pub use profile::{Chosen, Config};
 pub use protocol::{HttpVersion, Protocol, Streaming, check_streaming};
 pub use request_data::RequestData;
 pub use route::{Route, Source, Why};
+pub use split::Split;
 pub use values::{
     NOT_TEXT, bound, named, parse_duration, parse_size, read_bounded, read_file, read_path,
     read_text,
 };
 
 /// The command line's choices, for the layers above, which do not import `cli`.
-pub use crate::cli::{ColorChoice, Compression, DEFAULT_PORT, LogFormat};
+pub use crate::cli::{ColorChoice, Compression, DEFAULT_PORT, DataOrder, LogFormat};
 /// For the layers above, which read files too.
 pub use crate::exit::io_words;
 /// What `-o` chose, as the printers know it.

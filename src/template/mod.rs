@@ -142,6 +142,64 @@ impl Template {
         })
     }
 
+    /// The JSON objects of a text that holds them one after another (NDJSON, or separated by
+    /// any white space), each a template of its own. Braces and quotes are read in the text
+    /// between the placeholders, and a placeholder is never cut: `{"a":{{n}}}` is one object.
+    /// What stands outside the objects is kept with the one that follows it, for the JSON
+    /// reader to refuse.
+    pub fn split_objects(&self) -> Vec<Template> {
+        let mut objects = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
+        let mut text = String::new();
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for part in &self.parts {
+            let Part::Text(chunk) = part else {
+                if !text.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut text)));
+                }
+                parts.push(part.clone());
+                continue;
+            };
+            for c in chunk.chars() {
+                let between = depth == 0 && !in_string && text.is_empty() && parts.is_empty();
+                if between && c.is_whitespace() {
+                    continue;
+                }
+                text.push(c);
+                if in_string {
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => in_string = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                match c {
+                    '"' => in_string = true,
+                    '{' | '[' => depth += 1,
+                    '}' | ']' if depth > 0 => {
+                        depth -= 1;
+                        if depth == 0 {
+                            parts.push(Part::Text(std::mem::take(&mut text)));
+                            objects.push(Template {
+                                parts: std::mem::take(&mut parts),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !text.trim().is_empty() {
+            parts.push(Part::Text(text));
+        }
+        if !parts.is_empty() {
+            objects.push(Template { parts });
+        }
+        objects
+    }
+
     /// Appends the text for number `n` to `out`.
     pub fn render(&self, n: u64, random: &mut Random, out: &mut String) {
         let context = Context {

@@ -151,3 +151,32 @@ fn plain_texts_refuse_the_reply_placeholders() {
         assert!(err.contains(why), "{text}: {err}");
     }
 }
+
+#[test]
+fn objects_are_split_without_cutting_a_placeholder() {
+    let split = |text: &str| -> Vec<String> {
+        let template = Template::parse(text).unwrap();
+        template
+            .split_objects()
+            .iter()
+            .map(|object| {
+                let mut out = String::new();
+                object.render(9, &mut Random::new(1), &mut out);
+                out
+            })
+            .collect()
+    };
+    assert_eq!(
+        split("{\"a\":{{n}}}\n{\"b\":\"}{ \\\" {{n}}\"}  {\"c\":{\"d\":[1,{}]}}\n"),
+        [r#"{"a":9}"#, r#"{"b":"}{ \" 9"}"#, r#"{"c":{"d":[1,{}]}}"#]
+    );
+    assert_eq!(split(r#"{"name":"x"}"#), [r#"{"name":"x"}"#]);
+    assert!(split(" \n ").is_empty());
+    // Stray text stays, for the JSON reader to refuse.
+    assert_eq!(split("{} oops"), ["{}", "oops"]);
+    let objects = Template::parse("{\"a\":1}\n{\"b\":{{n}}}")
+        .unwrap()
+        .split_objects();
+    assert!(objects[0].is_constant());
+    assert!(!objects[1].is_constant());
+}

@@ -11,7 +11,7 @@ use std::{future::Future, io, pin::Pin, time::Duration};
 
 use bytes::{Buf as _, Bytes};
 use h2::client::SendRequest;
-use http::{HeaderMap, HeaderValue, Method, Request, Uri, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri, header};
 use tokio::net::{TcpStream, UnixStream};
 use tonic::{Code, Status, metadata::MetadataMap};
 
@@ -68,11 +68,15 @@ impl Head {
         })
     }
 
-    fn request(&self) -> Request<()> {
+    /// The request, with `extra` headers after the run's own.
+    fn request(&self, extra: &[(HeaderName, HeaderValue)]) -> Request<()> {
         let mut request = Request::new(());
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.uri.clone();
         *request.headers_mut() = self.headers.clone();
+        for (name, value) in extra {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
         request
     }
 }
@@ -189,13 +193,20 @@ pub enum Failed {
     NotSent(String),
 }
 
-/// Makes one unary call: `frame` is the request, framed.
-pub async fn unary(send: &mut SendRequest<Bytes>, head: &Head, frame: Bytes) -> Result<(), Failed> {
+/// Makes one unary call: `frame` is the request, framed; `extra`, headers of this call alone.
+pub async fn unary(
+    send: &mut SendRequest<Bytes>,
+    head: &Head,
+    extra: &[(HeaderName, HeaderValue)],
+    frame: Bytes,
+) -> Result<(), Failed> {
     let not_sent = |err: h2::Error| Failed::NotSent(connection_reason(&err));
     std::future::poll_fn(|cx| send.poll_ready(cx))
         .await
         .map_err(not_sent)?;
-    let (response, mut body) = send.send_request(head.request(), false).map_err(not_sent)?;
+    let (response, mut body) = send
+        .send_request(head.request(extra), false)
+        .map_err(not_sent)?;
     let broken = |err: h2::Error| Failed::Connection(connection_reason(&err));
     body.send_data(frame, true).map_err(broken)?;
     let response = response.await.map_err(stream_failed)?;
