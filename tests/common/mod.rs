@@ -4,6 +4,7 @@
 pub mod peers;
 pub mod route_guide;
 pub mod snapshot;
+pub mod validators;
 
 use std::{
     io::{BufRead, BufReader, Read, Write},

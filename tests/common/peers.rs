@@ -95,7 +95,8 @@ fn setup() -> Result<Peers, SetupFailure> {
 }
 
 /// Runs a setup script from the repository's root: its stdout, or its exit code and why it
-/// failed (the script's own `interop setup failed: …` or `chromium unavailable: …` line).
+/// failed (the script's own `interop setup failed: …`, `deploy setup failed: …` or
+/// `chromium unavailable: …` line).
 pub fn run_setup(script: &str) -> Result<String, (Option<i32>, SetupFailure)> {
     let path = repo_root().join(script);
     let output = Command::new("bash")
@@ -118,6 +119,7 @@ pub fn run_setup(script: &str) -> Result<String, (Option<i32>, SetupFailure)> {
         .rev()
         .find_map(|line| {
             line.strip_prefix("interop setup failed: ")
+                .or_else(|| line.strip_prefix("deploy setup failed: "))
                 .or_else(|| line.strip_prefix("chromium unavailable: "))
         })
         .map(str::to_owned)
