@@ -1,6 +1,9 @@
 //! The JSON form of `apicli bench`'s report is a public interface: its schema
 //! (`docs/bench-report.schema.json`), its example (`docs/bench-report.example.json`) and the
-//! `Report` struct must agree, so that none of them drifts from the others.
+//! `Report` struct must agree, so that none of them drifts from the others; and the example is
+//! a merged report that `apicli bench merge` makes again from itself.
+
+mod common;
 
 use std::collections::BTreeMap;
 
@@ -313,8 +316,22 @@ fn reports_from_before_unreachable_us_still_read() {
     assert!(report.endpoints.iter().all(|e| e.unreachable_us == 0));
 }
 
+/// The example is a merged report, as `apicli bench merge` writes it: merged again, alone, it is
+/// the same report (its parts kept, its figures those of its histograms).
+#[test]
+fn the_example_merges_into_itself() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/bench-report.example.json"
+    );
+    let output = common::run(&["bench", "merge", path, "-o", "json"]);
+    common::assert_exit(&output, 0);
+    let merged: Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+    assert_eq!(merged, example());
+}
+
 /// A report written before the histograms were added still reads (as `--compare` reads it),
-/// without them.
+/// without them; merging it is refused (see `tests/bench_merge.rs`).
 #[test]
 fn reports_from_before_histograms_still_read() {
     let mut value = example();

@@ -15,6 +15,7 @@ mod hdr;
 mod link;
 mod live;
 mod load;
+pub mod merge;
 mod outage;
 pub mod print;
 pub mod report;

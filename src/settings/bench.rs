@@ -122,10 +122,12 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
             )))),
         })
         .collect::<Result<Vec<_>, UsageError>>()?;
-    super::split_method(&args.method)?;
+    // clap requires METHOD unless `merge` is given, and `merge` never reaches here.
+    let method = args.method.unwrap_or_default();
+    super::split_method(&method)?;
     let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
     Ok(Bench {
-        method: args.method,
+        method,
         data,
         endpoints,
         concurrency: args.concurrency,

@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::exit::one_line;
+use crate::exit::{UsageError, one_line};
 
 /// One parsed `--expect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +271,19 @@ fn read(text: &str) -> Result<Expectation, String> {
         threshold,
         percent,
     })
+}
+
+/// Every `--expect` of a command line, with its text; the first that does not parse is exit 2.
+pub fn parse_flags(texts: &[String]) -> Result<Vec<(String, Expectation)>, UsageError> {
+    texts
+        .iter()
+        .map(|text| match parse(text) {
+            Ok(expectation) => Ok((text.clone(), expectation)),
+            Err(why) => Err(UsageError(one_line(format!(
+                "bad --expect '{text}': {why}"
+            )))),
+        })
+        .collect()
 }
 
 /// A value of this kind, for the examples in error messages.

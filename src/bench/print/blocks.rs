@@ -345,3 +345,30 @@ pub(super) fn endpoints(report: &Report, old: Option<&Report>) -> Option<Block> 
     }
     Some(block)
 }
+
+/// A merged report's parts, each with its own figures, and the window the merged rate is over.
+pub(super) fn parts(report: &Report, _old: Option<&Report>) -> Option<Block> {
+    if report.parts.is_empty() {
+        return None;
+    }
+    let mut block = Block::new("Parts");
+    block.columns = vec!["calls", "errors", "req/s", "p50", "p99"];
+    for part in &report.parts {
+        let mut row = Row::new(one_line(&part.source), part.count.to_string());
+        row.figures.extend([
+            part.errors.to_string(),
+            format_rate(part.rps),
+            format_us(part.p50_us),
+            format_us(part.p99_us),
+        ]);
+        block.rows.push(row);
+    }
+    if let (Some(start), Some(end)) = (&report.started_at, &report.ended_at) {
+        block.lines.push(format!(
+            "req/s of the whole over the union of the parts' windows, {} to {}",
+            one_line(start),
+            one_line(end)
+        ));
+    }
+    Some(block)
+}

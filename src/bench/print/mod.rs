@@ -13,7 +13,7 @@ mod layout;
 use std::io::{self, Write};
 
 use super::report::Report;
-use blocks::{endpoints, errors, latency, statuses, streams, summary};
+use blocks::{endpoints, errors, latency, parts, statuses, streams, summary};
 pub use format::format_us;
 use histogram::histogram;
 
@@ -40,6 +40,7 @@ pub fn write_table<W: Write>(
         statuses(report, compare),
         errors(report, compare),
         endpoints(report, compare),
+        parts(report, compare),
     ];
     let mut first = true;
     for block in blocks.iter().flatten() {
@@ -474,6 +475,44 @@ Streams
             )),
             "{printed}"
         );
+    }
+
+    #[test]
+    fn a_merged_report_lists_its_parts() {
+        let mut report = unary();
+        report.started_at = Some("2026-03-01T09:30:00.000000Z".into());
+        report.ended_at = Some("2026-03-01T09:30:01.250000Z".into());
+        let part = |source: &str, errors, rps, p99_us| crate::bench::report::Part {
+            source: source.into(),
+            started_at: "2026-03-01T09:30:00.000000Z".into(),
+            ended_at: "2026-03-01T09:30:01.250000Z".into(),
+            count: 5000,
+            errors,
+            duration_us: 1_250_000,
+            rps,
+            p50_us: 840,
+            p99_us,
+        };
+        report.parts = vec![
+            part("runs/pod-0.json", 0, 4000.0, 2_100),
+            part("runs/all.ndjson line 2", 12, 3999.5, 2_520),
+        ];
+        let printed = table(&report, None);
+        assert!(
+            printed.contains(
+                "\
+Parts                     calls  errors   req/s    p50     p99
+  runs/pod-0.json          5000       0  4000.0  840µs  2.10ms
+  runs/all.ndjson line 2   5000      12  3999.5  840µs  2.52ms
+  req/s of the whole over the union of the parts' windows, 2026-03-01T09:30:00.000000Z to \
+                 2026-03-01T09:30:01.250000Z
+
+Histogram
+"
+            ),
+            "{printed}"
+        );
+        assert!(!table(&unary(), None).contains("Parts"));
     }
 
     #[test]
