@@ -19,7 +19,7 @@ use hdrhistogram::{
 };
 use serde_json::Value;
 
-/// Real runs, made once for every test: two of sayHello, and one of getAll.
+/// Real runs, made once for every test: two of sayHello, one of getAll, and two of getStream.
 struct Runs {
     _server: Server,
     dir: tempfile::TempDir,
@@ -41,6 +41,30 @@ fn runs() -> &'static Runs {
             ("a.json", &["api.Api/sayHello", "-n", "300", "-c", "4"][..]),
             ("b.json", &["api.Api/sayHello", "-n", "200", "-c", "2"][..]),
             ("other.json", &["api.Api/getAll", "-n", "20", "-c", "1"][..]),
+            (
+                "s1.json",
+                &[
+                    "api.Api/getStream",
+                    "-d",
+                    r#"{"length":3}"#,
+                    "-n",
+                    "20",
+                    "-c",
+                    "4",
+                ][..],
+            ),
+            (
+                "s2.json",
+                &[
+                    "api.Api/getStream",
+                    "-d",
+                    r#"{"length":3}"#,
+                    "-n",
+                    "30",
+                    "-c",
+                    "2",
+                ][..],
+            ),
         ] {
             let output = run(&[&["bench"], args, &["--addr", &url, "-q", "-o", "json"]].concat());
             assert_exit(&output, 0);
@@ -143,6 +167,36 @@ fn two_runs_merge_into_the_figures_of_their_summed_histograms() {
     assert_eq!(parts[0]["rps"], a["rps"]);
     assert_eq!(parts[1]["count"], 200);
     assert_eq!(parts[1]["p99_us"], b["latency"]["p99_us"]);
+}
+
+#[test]
+fn streams_merge_their_times_to_the_first_message() {
+    let runs = runs();
+    let (s1, s2) = (report(&runs.path("s1.json")), report(&runs.path("s2.json")));
+    let merged = merge_json(
+        &[
+            path_str(&runs.path("s1.json")),
+            path_str(&runs.path("s2.json")),
+        ],
+        0,
+    );
+    assert_eq!(merged["kind"], "server-streaming");
+    assert_eq!(merged["count"], 50);
+    let streams = &merged["streams"];
+    assert_eq!(streams["messages"], 150);
+    let mut first = histogram(&s1["streams"]["first_message"]["hdr_histogram"]);
+    first
+        .add(histogram(&s2["streams"]["first_message"]["hdr_histogram"]))
+        .unwrap();
+    assert_eq!(first.len(), 50);
+    assert_eq!(
+        streams["first_message"]["p99_us"],
+        first.value_at_quantile(0.99)
+    );
+    assert_eq!(histogram(&streams["first_message"]["hdr_histogram"]), first);
+    let window = merged["duration_us"].as_f64().unwrap() / 1e6;
+    let per_s = streams["messages_per_s"].as_f64().unwrap();
+    assert!((per_s - 150.0 / window).abs() < 1e-6 * per_s, "{per_s}");
 }
 
 #[test]
