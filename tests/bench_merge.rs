@@ -19,9 +19,36 @@ use hdrhistogram::{
 };
 use serde_json::Value;
 
-/// Real runs, made once for every test: two of sayHello, one of getAll, and two of getStream.
+/// The reports of real runs, made once for every test against a server that is stopped as soon
+/// as they are made: two of sayHello, one of getAll, and two of getStream. Nothing static
+/// outlives the tests: a static is never dropped, so it holds the reports' text, and each test
+/// writes them into a directory of its own.
+fn reports() -> &'static Vec<(&'static str, Vec<u8>)> {
+    static REPORTS: OnceLock<Vec<(&'static str, Vec<u8>)>> = OnceLock::new();
+    REPORTS.get_or_init(|| {
+        let server = Server::start(&["-q"]);
+        let url = server.url();
+        let stream = ["api.Api/getStream", "-d", r#"{"length":3}"#];
+        let runs: [(&str, Vec<&str>); 5] = [
+            ("a.json", vec!["api.Api/sayHello", "-n", "300", "-c", "4"]),
+            ("b.json", vec!["api.Api/sayHello", "-n", "200", "-c", "2"]),
+            ("other.json", vec!["api.Api/getAll", "-n", "20", "-c", "1"]),
+            ("s1.json", [&stream[..], &["-n", "20", "-c", "4"]].concat()),
+            ("s2.json", [&stream[..], &["-n", "30", "-c", "2"]].concat()),
+        ];
+        runs.into_iter()
+            .map(|(name, args)| {
+                let output =
+                    run(&[&["bench"], &args[..], &["--addr", &url, "-q", "-o", "json"]].concat());
+                assert_exit(&output, 0);
+                (name, output.stdout)
+            })
+            .collect()
+    })
+}
+
+/// The reports of [`reports`], each in its file, in a directory removed when this is dropped.
 struct Runs {
-    _server: Server,
     dir: tempfile::TempDir,
 }
 
@@ -31,50 +58,12 @@ impl Runs {
     }
 }
 
-fn runs() -> &'static Runs {
-    static RUNS: OnceLock<Runs> = OnceLock::new();
-    RUNS.get_or_init(|| {
-        let server = Server::start(&["-q"]);
-        let dir = tempfile::tempdir().unwrap();
-        let url = server.url();
-        for (name, args) in [
-            ("a.json", &["api.Api/sayHello", "-n", "300", "-c", "4"][..]),
-            ("b.json", &["api.Api/sayHello", "-n", "200", "-c", "2"][..]),
-            ("other.json", &["api.Api/getAll", "-n", "20", "-c", "1"][..]),
-            (
-                "s1.json",
-                &[
-                    "api.Api/getStream",
-                    "-d",
-                    r#"{"length":3}"#,
-                    "-n",
-                    "20",
-                    "-c",
-                    "4",
-                ][..],
-            ),
-            (
-                "s2.json",
-                &[
-                    "api.Api/getStream",
-                    "-d",
-                    r#"{"length":3}"#,
-                    "-n",
-                    "30",
-                    "-c",
-                    "2",
-                ][..],
-            ),
-        ] {
-            let output = run(&[&["bench"], args, &["--addr", &url, "-q", "-o", "json"]].concat());
-            assert_exit(&output, 0);
-            std::fs::write(dir.path().join(name), &output.stdout).unwrap();
-        }
-        Runs {
-            _server: server,
-            dir,
-        }
-    })
+fn runs() -> Runs {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in reports() {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    Runs { dir }
 }
 
 fn report(path: &Path) -> Value {
