@@ -6,13 +6,16 @@
 
 mod backoff;
 mod body;
+mod clock;
 mod codec;
 pub mod compare;
 mod exchange;
 mod failure;
+mod hdr;
 mod link;
 mod live;
 mod load;
+pub mod merge;
 mod outage;
 pub mod print;
 pub mod report;
@@ -23,7 +26,8 @@ mod verdict;
 
 use std::{
     io::{self, BufWriter, Write as _},
-    time::Duration,
+    path::Path,
+    time::{Duration, SystemTime},
 };
 
 use anyhow::Context as _;
@@ -37,7 +41,9 @@ use crate::{
     call::CallRun,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    settings::{Bench, ClientSettings, OutputFormat, Protocol, StopAfter, Target, Warmup},
+    settings::{
+        Bench, ClientSettings, Expectations, OutputFormat, Protocol, StopAfter, Target, Warmup,
+    },
     transport::{connect::ConnectMethod, lane},
 };
 
@@ -45,13 +51,7 @@ use crate::{
 /// expectations.
 pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
     // A bad --compare file is a usage error, before any connection.
-    let compare = match &bench.compare {
-        Some(path) => Some(
-            compare::load(path)
-                .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))?,
-        ),
-        None => None,
-    };
+    let compare = load_compare(bench.compare.as_deref())?;
     let runtime = if bench.threads == 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -65,23 +65,44 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
     let report = runtime.block_on(measure(settings, bench))?;
     // Nothing of the load is left to wait for.
     runtime.shutdown_background();
-
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match settings.output {
-        OutputFormat::Json => print::write_json(&mut out, &report),
-        OutputFormat::Table => print::write_table(&mut out, &report, compare.as_ref()),
-    }
-    .and_then(|()| out.flush())
-    .context("writing to stdout")?;
-
+    print_report(&report, settings.output, compare.as_ref())?;
     if report.interrupted {
         return Err(Interrupted(String::new()).into());
     }
-    let unmet: Vec<String> = bench
-        .expectations
+    judge(&report, &bench.expectations)
+}
+
+/// The earlier report of `--compare`, if given; a file that is not one is a usage error.
+fn load_compare(path: Option<&Path>) -> Result<Option<Report>, UsageError> {
+    path.map(|path| {
+        compare::load(path)
+            .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))
+    })
+    .transpose()
+}
+
+/// Prints the report on stdout: a table, beside `compare` if given, or one line of JSON.
+fn print_report(
+    report: &Report,
+    output: OutputFormat,
+    compare: Option<&Report>,
+) -> anyhow::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match output {
+        OutputFormat::Json => print::write_json(&mut out, report),
+        OutputFormat::Table => print::write_table(&mut out, report, compare),
+    }
+    .and_then(|()| out.flush())
+    .context("writing to stdout")?;
+    Ok(())
+}
+
+/// Holds the report against the `--expect` conditions: an error naming those not met.
+fn judge(report: &Report, expectations: &Expectations) -> anyhow::Result<()> {
+    let unmet: Vec<String> = expectations
         .0
         .iter()
-        .filter_map(|(_, expectation)| verdict::check(expectation, &report))
+        .filter_map(|(_, expectation)| verdict::check(expectation, report))
         .collect();
     if !unmet.is_empty() {
         return Err(Unmet(unmet).into());
@@ -140,10 +161,18 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
     };
     let live = settings.progress.then(live::Live::new);
     let measured = load::run(settings, bench, calls, live).await?;
-    Ok(report(bench, shown, kind, &measured))
+    // The load has just ended: its counted part ended moments ago, and lasted its duration.
+    let ended = SystemTime::now();
+    Ok(report(bench, shown, kind, &measured, ended))
 }
 
-fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Report {
+fn report(
+    bench: &Bench,
+    method: String,
+    kind: Kind,
+    measured: &Measured,
+    ended: SystemTime,
+) -> Report {
     let tally = &measured.tally;
     let count = tally.count();
     let per_second = |n: u64| per_second(n, measured.duration);
@@ -204,6 +233,12 @@ fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Rep
             first_message: tally.first_message(),
         }),
         interrupted: measured.interrupted,
+        unattempted: tally.unattempted(),
+        started_at: Some(clock::format(
+            ended.checked_sub(measured.duration).unwrap_or(ended),
+        )),
+        ended_at: Some(clock::format(ended)),
+        parts: Vec::new(),
     }
 }
 
