@@ -29,7 +29,12 @@ fn part(server: &Server, index: u32, start_at: &str) -> Child {
         .args(["bench", "api.Api/sayHello", "--addr", &server.addr, "-d"])
         .arg(r#"{"name":"job"}"#)
         .args(["-n", &TOTAL.to_string(), "-c", &CONCURRENCY.to_string()])
-        .args(["--split", &format!("{index}/{PARTS}"), "--start-at", start_at])
+        .args([
+            "--split",
+            &format!("{index}/{PARTS}"),
+            "--start-at",
+            start_at,
+        ])
         .args(["-o", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

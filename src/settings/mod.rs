@@ -25,8 +25,8 @@ use std::io::IsTerminal;
 
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
-pub use header_templates::HeaderTemplate;
 pub use bench_merge::{BenchMerge, ReportInput};
+pub use header_templates::HeaderTemplate;
 pub use method::split_method;
 pub use profile::{Chosen, Config};
 pub use protocol::{HttpVersion, Protocol, Streaming, check_streaming};
