@@ -95,7 +95,14 @@ fn split_parts_started_together_merge_into_the_whole_load() {
     // Each part ran its share, and none began before the start time.
     let counts: Vec<_> = parts.iter().map(|p| p["count"].as_u64().unwrap()).collect();
     assert_eq!(counts, [1001, 1000, 1000, 1000]);
-    for part in &parts {
+    for (index, part) in parts.iter().enumerate() {
+        assert_eq!(part["shape"]["split"], format!("{index}/{PARTS}"));
+        let asked = time(&part["shape"]["start_at"]);
+        let off = asked.duration_since(start).unwrap_or_else(|e| e.duration());
+        assert!(
+            off < Duration::from_millis(1),
+            "start_at {asked:?}, asked {start:?}"
+        );
         let began = time(&part["started_at"]);
         assert!(began >= start, "{began:?} before {start:?}");
         let late = began.duration_since(start).unwrap();
@@ -111,6 +118,10 @@ fn split_parts_started_together_merge_into_the_whole_load() {
     assert_eq!(merged["count"], TOTAL);
     assert_eq!(merged["statuses"]["OK"], TOTAL);
     assert_eq!(merged["parts"].as_array().unwrap().len(), PARTS as usize);
+    assert_eq!(merged["shape"]["split"], Value::Null);
+    assert_eq!(merged["shape"]["concurrency"], CONCURRENCY);
+    assert_eq!(merged["shape"]["total"], TOTAL);
+    assert_eq!(merged["shape"]["start_at"], parts[0]["shape"]["start_at"]);
 
     // Exact, not averaged: the merged percentiles are those of the parts' histograms added.
     let mut sum = histogram(&parts[0]["latency"]);

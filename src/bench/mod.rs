@@ -205,6 +205,8 @@ fn report(
                 Some(Warmup::Time(time)) => Some(stats::micros(time)),
                 _ => None,
             },
+            split: bench.split.map(|split| split.to_string()),
+            start_at: bench.start_at.map(clock::format),
         },
         count,
         duration_us: stats::micros(measured.duration),

@@ -98,6 +98,15 @@ pub struct Shape {
     pub warmup_calls: Option<u64>,
     /// `--warmup` as a time.
     pub warmup_us: Option<u64>,
+    /// `--split I/N`: this run was part I (from 0) of a load that N generators shared, and the
+    /// settings above are its share. None for a whole load, and for a merged report. Absent
+    /// from reports of earlier versions.
+    #[serde(default)]
+    pub split: Option<String>,
+    /// `--start-at`: when the load was to start, RFC 3339 in UTC. Absent from reports of
+    /// earlier versions.
+    #[serde(default)]
+    pub start_at: Option<String>,
 }
 
 /// Latency figures, microseconds: exact over every counted call (HdrHistogram, no sampling).
@@ -202,6 +211,8 @@ pub fn example() -> Report {
             rps: None,
             warmup_calls: None,
             warmup_us: None,
+            split: None,
+            start_at: None,
         },
         count: 1000,
         duration_us: 125_000,

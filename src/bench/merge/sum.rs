@@ -169,6 +169,12 @@ fn add_shapes(a: &Shape, b: &Shape) -> Shape {
         rps: a.rps.zip(b.rps).map(|(x, y)| x + y),
         warmup_calls: both(a.warmup_calls, b.warmup_calls, u64::saturating_add),
         warmup_us: both(a.warmup_us, b.warmup_us, u64::max),
+        // The parts make the whole load.
+        split: None,
+        start_at: a
+            .start_at
+            .clone()
+            .filter(|at| b.start_at.as_ref() == Some(at)),
     }
 }
 
@@ -214,6 +220,8 @@ mod tests {
             rps,
             warmup_calls: None,
             warmup_us: Some(1_000),
+            split: Some("0/2".into()),
+            start_at: Some("2026-12-05T10:00:00Z".into()),
         };
         let sum = add_shapes(
             &shape(Some(100), None, Some(50.0)),
@@ -230,6 +238,8 @@ mod tests {
                 rps: Some(75.5),
                 warmup_calls: None,
                 warmup_us: Some(1_000),
+                split: None,
+                start_at: Some("2026-12-05T10:00:00Z".into()),
             }
         );
         let mixed = add_shapes(&shape(Some(100), None, None), &shape(None, Some(5), None));

@@ -72,6 +72,9 @@ fn shape_parts(shape: &Shape) -> Vec<String> {
     if let Some(warmup) = shape.warmup_us {
         parts.push(format!("warmup {}", format_us(warmup)));
     }
+    if let Some(split) = &shape.split {
+        parts.push(format!("part {split}"));
+    }
     parts
 }
 

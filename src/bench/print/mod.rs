@@ -95,6 +95,8 @@ mod tests {
                 rps: None,
                 warmup_calls: Some(100),
                 warmup_us: None,
+                split: None,
+                start_at: None,
             },
             count: 10_000,
             duration_us: 1_250_000,
