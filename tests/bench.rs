@@ -13,7 +13,7 @@ use std::{
 
 use common::{
     ChildGuard, LIMIT, Server, apicli, assert_exit, assert_one_error_line, output_of,
-    read_all_in_background, run, send_signal, stderr, stdout, wait_with_limit,
+    output_within, read_all_in_background, run, send_signal, stderr, stdout, wait_with_limit,
 };
 use serde_json::Value;
 
@@ -176,6 +176,32 @@ fn without_the_token_every_call_is_unauthenticated() {
     let with_token = [&args[..], &["-n", "100", "--token-file", &token]].concat();
     let (report, _) = bench_json(&with_token, 0);
     assert_eq!(statuses(&report), [("OK".to_owned(), 100)]);
+}
+
+#[test]
+fn an_open_loop_of_n_calls_ends_when_they_have() {
+    let server = Server::start(&["-q"]);
+    // Over plaintext, unary calls take the direct lane, whose connections' drivers run until
+    // the load is over: the run must not wait for them.
+    let output = output_within(
+        apicli().args([
+            "bench",
+            "api.Api/sayHello",
+            "--addr",
+            &server.url(),
+            "--rps",
+            "500",
+            "-n",
+            "200",
+            "-o",
+            "json",
+        ]),
+        LIMIT,
+    )
+    .expect("the run ends");
+    assert_exit(&output, 0);
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("the report is JSON");
+    assert_eq!(statuses(&report), [("OK".to_owned(), 200)]);
 }
 
 #[test]

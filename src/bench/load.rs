@@ -200,8 +200,11 @@ pub async fn run(
                     while tasks.join_next().await.is_some() {}
                 }
                 Some(rate) => {
+                    // Apart from the calls, which the loop waits for: a driver runs as long as
+                    // its connection, and goes when the load is over.
+                    let mut io = JoinSet::new();
                     for driver in drivers.drain(..).flatten() {
-                        tasks.spawn(driver);
+                        io.spawn(driver);
                     }
                     let schedule = Schedule::new(run.epoch, rate);
                     open_loop(
