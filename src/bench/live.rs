@@ -1,6 +1,7 @@
 //! The live figures on stderr while the load runs (when stderr is a terminal and `-q` is off):
-//! calls done of the total (or the time left), the current rate, p50 and p99 so far, and the
-//! errors so far, redrawn a few times a second. Before, the time left to wait for
+//! calls done of the total (or the time left), the current rate and the target (the rate or
+//! the concurrency the schedule asks for now), p50 and p99 so far, and the errors so far,
+//! redrawn a few times a second. Before, the time left to wait for
 //! `--start-at`.
 
 use std::{
@@ -92,6 +93,10 @@ impl Live {
                 (None, None) => {}
             }
             let _ = write!(message, "  {rate:.0} req/s");
+            if let Some(goal) = run.goal {
+                let target = goal.at(now.saturating_duration_since(run.epoch).as_secs_f64());
+                let _ = write!(message, " (target {target:.0} {})", goal.unit());
+            }
             if !latency.is_empty() {
                 let _ = write!(
                     message,
