@@ -133,7 +133,13 @@ pub async fn collect(
     };
     // Every interval the counted part reached, the last perhaps shorter.
     let last = u64::try_from(length.as_nanos().div_ceil(every.as_nanos())).unwrap_or(u64::MAX);
-    let taken = run.take_intervals(u64::MAX);
+    let mut taken = run.take_intervals(u64::MAX);
+    // A call that ended right at the end belongs to the last interval, not to one after it.
+    if last > 0 {
+        for pending in &mut taken {
+            pending.index = pending.index.min(last - 1);
+        }
+    }
     let upto = taken.last().map_or(last, |p| last.max(p.index + 1));
     rows.emit(taken, upto, Some(length), writer.as_mut())?;
     drop(writer);
