@@ -531,6 +531,47 @@ mod tests {
     }
 
     #[test]
+    fn calls_go_into_the_interval_they_end_in_until_it_is_taken() {
+        let epoch = Instant::now();
+        let ms = Duration::from_millis(1);
+        let mut settings = bench(StopAfter::Time(Duration::from_secs(1)), None);
+        settings.interval = Some(100 * ms);
+        let run = Run::starting(&settings, 1, epoch);
+        let ok = Outcome::default();
+        let failed = Outcome {
+            result: Err(Status::internal("bug")),
+            ..Outcome::default()
+        };
+        let addrs = ["h:1".to_owned()];
+        run.record(0, 0, epoch, epoch + 50 * ms, &ok, &addrs);
+        run.record(1, 0, epoch, epoch + 99 * ms, &failed, &addrs);
+        run.record(0, 0, epoch, epoch + 100 * ms, &ok, &addrs);
+        run.record(1, 0, epoch, epoch + 350 * ms, &ok, &addrs);
+        let taken = run.take_intervals(2);
+        let rows: Vec<(u64, u64, u64, u64)> = taken
+            .iter()
+            .map(|p| (p.index, p.count, p.errors, p.latency.len()))
+            .collect();
+        assert_eq!(rows, [(0, 2, 1, 2), (1, 1, 0, 1)]);
+        // A call that ends in an interval already taken goes into the first one still open.
+        run.record(
+            0,
+            0,
+            epoch,
+            epoch + 150 * ms,
+            &Outcome::unattempted("down"),
+            &addrs,
+        );
+        let rows: Vec<(u64, u64, u64, u64)> = run
+            .take_intervals(u64::MAX)
+            .iter()
+            .map(|p| (p.index, p.count, p.errors, p.latency.len()))
+            .collect();
+        assert_eq!(rows, [(2, 1, 1, 0), (3, 1, 0, 1)]);
+        assert_eq!(run.merged().count(), 5);
+    }
+
+    #[test]
     fn records_after_the_end_are_not_counted() {
         let epoch = Instant::now();
         let second = Duration::from_secs(1);
