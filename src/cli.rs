@@ -13,9 +13,11 @@ mod serve;
 
 pub use audience::{
     Audience, CLIENT_HEADINGS, GROUPS, Group, OWN_HELP, REFUSED, SERVE_UPSTREAM,
-    SERVE_UPSTREAM_HEADING,
+    SERVE_UPSTREAM_HEADING, SUBCOMMAND_AUDIENCES,
 };
-pub use bench::{BenchArgs, DataOrder, MAX_CONCURRENCY, MAX_CONNECTIONS};
+pub use bench::{
+    BenchArgs, BenchMergeArgs, BenchTool, DataOrder, MAX_CONCURRENCY, MAX_CONNECTIONS,
+};
 pub use command::{command, parse, scripts};
 pub use global::{
     Codec, ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol,

@@ -1,12 +1,20 @@
 //! The JSON form of `apicli bench`'s report is a public interface: its schema
 //! (`docs/bench-report.schema.json`), its example (`docs/bench-report.example.json`) and the
-//! `Report` struct must agree, so that none of them drifts from the others.
+//! `Report` struct must agree, so that none of them drifts from the others; and the example is
+//! a merged report that `apicli bench merge` makes again from itself.
+
+mod common;
 
 use std::collections::BTreeMap;
 
 use apicli::bench::print::write_json;
 use apicli::bench::report::{
-    Bucket, Endpoint, ErrorGroup, Interval, Latency, OpenLoop, Report, Shape, Streams,
+    Bucket, Endpoint, ErrorGroup, Interval, Latency, OpenLoop, Part, Report, Shape, Streams,
+};
+use base64::Engine as _;
+use hdrhistogram::{
+    Histogram,
+    serialization::{Serializer as _, V2DeflateSerializer},
 };
 use serde_json::{Value, json};
 
@@ -31,6 +39,19 @@ fn faults(instance: &Value) -> Vec<String> {
         .collect()
 }
 
+/// `values` in a histogram of apicli's bounds, as a report writes it.
+fn hdr(values: &[u64]) -> String {
+    let mut histogram = Histogram::<u64>::new_with_max(3_600_000_000, 3).unwrap();
+    for value in values {
+        histogram.record(*value).unwrap();
+    }
+    let mut bytes = Vec::new();
+    V2DeflateSerializer::new()
+        .serialize(&histogram, &mut bytes)
+        .unwrap();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 fn latency(base: u64) -> Latency {
     Latency {
         min_us: base,
@@ -40,7 +61,9 @@ fn latency(base: u64) -> Latency {
         p95_us: base * 4,
         p99_us: base * 6,
         p999_us: base * 9,
+        p9999_us: base * 11,
         max_us: base * 12,
+        hdr_histogram: Some(hdr(&[base, base * 2, base * 12])),
     }
 }
 
@@ -58,6 +81,8 @@ fn full() -> Report {
             rps: Some(250.5),
             warmup_calls: Some(20),
             warmup_us: Some(200_000),
+            split: Some("1/4".into()),
+            start_at: Some("2026-12-05T10:00:00Z".into()),
         },
         count: 500,
         duration_us: 2_000_000,
@@ -124,6 +149,20 @@ fn full() -> Report {
         }),
         interrupted: true,
         unreachable_us: 1_500_000,
+        unattempted: 7,
+        started_at: Some("2026-03-01T09:30:00.250000Z".into()),
+        ended_at: Some("2026-03-01T09:30:02.250000Z".into()),
+        parts: vec![Part {
+            source: "runs/pod-0.json".into(),
+            started_at: "2026-03-01T09:30:00.250000Z".into(),
+            ended_at: "2026-03-01T09:30:02.250000Z".into(),
+            count: 500,
+            errors: 2,
+            duration_us: 2_000_000,
+            rps: 250.0,
+            p50_us: 600,
+            p99_us: 1_800,
+        }],
     }
 }
 
@@ -141,6 +180,8 @@ fn bare() -> Report {
             rps: None,
             warmup_calls: None,
             warmup_us: None,
+            split: None,
+            start_at: None,
         },
         count: 0,
         duration_us: 0,
@@ -155,6 +196,10 @@ fn bare() -> Report {
         streams: None,
         interrupted: false,
         unreachable_us: 0,
+        unattempted: 0,
+        started_at: Some("2026-03-01T09:30:00Z".into()),
+        ended_at: Some("2026-03-01T09:30:00Z".into()),
+        parts: Vec::new(),
     }
 }
 
@@ -203,7 +248,7 @@ type Edit = fn(&mut Value);
 
 #[test]
 fn the_schema_rejects_what_is_not_a_report() {
-    let edits: [(&str, Edit); 12] = [
+    let edits: [(&str, Edit); 15] = [
         ("a field missing", |v| {
             v.as_object_mut().unwrap().remove("rps");
         }),
@@ -226,6 +271,15 @@ fn the_schema_rejects_what_is_not_a_report() {
         }),
         ("null where no option is", |v| v["latency"] = Value::Null),
         ("no threads", |v| v["shape"]["threads"] = json!(0)),
+        ("a histogram not in HdrHistogram's text form", |v| {
+            v["latency"]["hdr_histogram"] = json!("1000:3,2000:1")
+        }),
+        ("a time with an offset", |v| {
+            v["started_at"] = json!("2026-03-01T10:30:00+01:00")
+        }),
+        ("a part without its rate", |v| {
+            v["parts"][0].as_object_mut().unwrap().remove("rps");
+        }),
     ];
     for (what, edit) in edits {
         let mut value = example();
@@ -269,8 +323,9 @@ fn every_object_requires_all_its_properties_and_no_other() {
     }
     let mut objects = 0;
     walk("", &schema(), &mut objects);
-    // The report, Shape, Latency, Bucket, ErrorGroup, Endpoint, Interval, OpenLoop, Streams.
-    assert_eq!(objects, 9);
+    // The report, Shape, Latency, Bucket, ErrorGroup, Endpoint, Interval, OpenLoop, Streams,
+    // Part.
+    assert_eq!(objects, 10);
 }
 
 /// A report written before `intervals` was added still reads, as one without them.
@@ -294,4 +349,38 @@ fn reports_from_before_unreachable_us_still_read() {
     let report: Report = serde_json::from_value(value).expect("an earlier report reads");
     assert_eq!(report.unreachable_us, 0);
     assert!(report.endpoints.iter().all(|e| e.unreachable_us == 0));
+}
+
+/// The example is a merged report, as `apicli bench merge` writes it: merged again, alone, it is
+/// the same report (its parts kept, its figures those of its histograms).
+#[test]
+fn the_example_merges_into_itself() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/bench-report.example.json"
+    );
+    let output = common::run(&["bench", "merge", path, "-o", "json"]);
+    common::assert_exit(&output, 0);
+    let merged: Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+    assert_eq!(merged, example());
+}
+
+/// A report written before the histograms were added still reads (as `--compare` reads it),
+/// without them; merging it is refused (see `tests/bench_merge.rs`).
+#[test]
+fn reports_from_before_histograms_still_read() {
+    let mut value = example();
+    let object = value.as_object_mut().unwrap();
+    for field in ["unattempted", "started_at", "ended_at", "parts"] {
+        object.remove(field);
+    }
+    for pointer in ["/latency", "/streams/first_message"] {
+        let latency = value.pointer_mut(pointer).unwrap().as_object_mut().unwrap();
+        latency.remove("p9999_us");
+        latency.remove("hdr_histogram");
+    }
+    let report: Report = serde_json::from_value(value).expect("an earlier report reads");
+    assert_eq!(report.latency.hdr_histogram, None);
+    assert_eq!((report.latency.p9999_us, report.unattempted), (0, 0));
+    assert_eq!((report.started_at, report.parts.len()), (None, 0));
 }

@@ -222,6 +222,25 @@ fn intervals_print_after_the_report_in_the_table() {
     assert!(!stdout(&output).contains("Intervals"));
     let (report, _) = bench_json(&["api.Api/sayHello", "--addr", &server.url(), "-n", "20"]);
     assert_eq!(report["intervals"], json!([]));
+    // bench merge leaves them out: the parts' p50 and p99 do not add up.
+    let (report, output) = bench_json(&[
+        "api.Api/sayHello",
+        "--addr",
+        &server.url(),
+        "-z",
+        "500ms",
+        "--interval",
+        "100ms",
+    ]);
+    assert_eq!(column(&report, "count").len(), 5, "{report}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.json");
+    fs::write(&path, &output.stdout).unwrap();
+    let output = run(&["bench", "merge", &path.display().to_string(), "-o", "json"]);
+    assert_exit(&output, 0);
+    let merged: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(merged["count"], report["count"]);
+    assert_eq!(merged["intervals"], json!([]));
 }
 
 /// The header and the histograms of an interval log.

@@ -18,7 +18,8 @@ type Case = (
 );
 
 const METRICS: &str = "count, rps, errors, error_rate, duration, min, mean, p50, p90, p95, p99, \
-                       p999, p99.9, max, messages_per_s, first_message_p50, first_message_p99";
+                       p999, p99.9, p9999, p99.99, max, messages_per_s, first_message_p50, \
+                       first_message_p99";
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[

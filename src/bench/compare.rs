@@ -9,7 +9,7 @@ use super::report::Report;
 use crate::settings::{bound, read_path};
 
 /// What `--compare` takes.
-const EXPECTED: &str = "expected a report from 'apicli bench -o json'";
+pub(super) const EXPECTED: &str = "expected a report from 'apicli bench -o json'";
 
 /// Reads an earlier `-o json` report. The error says why in one phrase, for the caller to put
 /// after the flag and file: it cannot be read, it is not JSON, or it is not a report (and which
@@ -31,6 +31,11 @@ pub fn load(path: &Path) -> Result<Report, String> {
     // One report only: `-o json` writes one object and a newline.
     json.end()
         .map_err(|err| format!("more than one JSON value ({EXPECTED}): {err}"))?;
+    report_of(value)
+}
+
+/// The report a JSON value holds; the error says why it is none, and which field is wrong.
+pub(super) fn report_of(value: serde_json::Value) -> Result<Report, String> {
     let not_a_report = |why: String| format!("not an apicli bench report: {why}");
     if !value.is_object() {
         return Err(not_a_report(format!(

@@ -6,15 +6,18 @@
 
 mod backoff;
 mod body;
+mod clock;
 mod codec;
 pub mod compare;
 mod exchange;
 mod failure;
 mod goal;
+mod hdr;
 mod intervals;
 mod link;
 mod live;
 mod load;
+pub mod merge;
 mod outage;
 pub mod print;
 pub mod report;
@@ -25,7 +28,8 @@ mod verdict;
 
 use std::{
     io::{self, BufWriter, Write as _},
-    time::Duration,
+    path::Path,
+    time::{Duration, SystemTime},
 };
 
 use anyhow::Context as _;
@@ -39,7 +43,9 @@ use crate::{
     call::CallRun,
     client,
     exit::{Interrupted, Unmet, UsageError},
-    settings::{Bench, ClientSettings, OutputFormat, Protocol, StopAfter, Target, Warmup},
+    settings::{
+        Bench, ClientSettings, Expectations, OutputFormat, Protocol, StopAfter, Target, Warmup,
+    },
     transport::{connect::ConnectMethod, lane},
 };
 
@@ -47,13 +53,7 @@ use crate::{
 /// expectations.
 pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
     // A bad --compare file is a usage error, before any connection.
-    let compare = match &bench.compare {
-        Some(path) => Some(
-            compare::load(path)
-                .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))?,
-        ),
-        None => None,
-    };
+    let compare = load_compare(bench.compare.as_deref())?;
     let runtime = if bench.threads == 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -77,23 +77,44 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
     let report = runtime.block_on(measure(settings, bench, hdr_log))?;
     // Nothing of the load is left to wait for.
     runtime.shutdown_background();
-
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match settings.output {
-        OutputFormat::Json => print::write_json(&mut out, &report),
-        OutputFormat::Table => print::write_table(&mut out, &report, compare.as_ref()),
-    }
-    .and_then(|()| out.flush())
-    .context("writing to stdout")?;
-
+    print_report(&report, settings.output, compare.as_ref())?;
     if report.interrupted {
         return Err(Interrupted(String::new()).into());
     }
-    let unmet: Vec<String> = bench
-        .expectations
+    judge(&report, &bench.expectations)
+}
+
+/// The earlier report of `--compare`, if given; a file that is not one is a usage error.
+fn load_compare(path: Option<&Path>) -> Result<Option<Report>, UsageError> {
+    path.map(|path| {
+        compare::load(path)
+            .map_err(|why| UsageError(format!("bad --compare '{}': {why}", path.display())))
+    })
+    .transpose()
+}
+
+/// Prints the report on stdout: a table, beside `compare` if given, or one line of JSON.
+fn print_report(
+    report: &Report,
+    output: OutputFormat,
+    compare: Option<&Report>,
+) -> anyhow::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match output {
+        OutputFormat::Json => print::write_json(&mut out, report),
+        OutputFormat::Table => print::write_table(&mut out, report, compare),
+    }
+    .and_then(|()| out.flush())
+    .context("writing to stdout")?;
+    Ok(())
+}
+
+/// Holds the report against the `--expect` conditions: an error naming those not met.
+fn judge(report: &Report, expectations: &Expectations) -> anyhow::Result<()> {
+    let unmet: Vec<String> = expectations
         .0
         .iter()
-        .filter_map(|(_, expectation)| verdict::check(expectation, &report))
+        .filter_map(|(_, expectation)| verdict::check(expectation, report))
         .collect();
     if !unmet.is_empty() {
         return Err(Unmet(unmet).into());
@@ -156,10 +177,18 @@ async fn measure(
     };
     let live = settings.progress.then(live::Live::new);
     let measured = load::run(settings, bench, calls, live, hdr_log).await?;
-    Ok(report(bench, shown, kind, &measured))
+    // The load has just ended: its counted part ended moments ago, and lasted its duration.
+    let ended = SystemTime::now();
+    Ok(report(bench, shown, kind, &measured, ended))
 }
 
-fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Report {
+fn report(
+    bench: &Bench,
+    method: String,
+    kind: Kind,
+    measured: &Measured,
+    ended: SystemTime,
+) -> Report {
     let tally = &measured.tally;
     let count = tally.count();
     let per_second = |n: u64| per_second(n, measured.duration);
@@ -192,6 +221,8 @@ fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Rep
                 Some(Warmup::Time(time)) => Some(stats::micros(time)),
                 _ => None,
             },
+            split: bench.split.map(|split| split.to_string()),
+            start_at: bench.start_at.map(clock::format),
         },
         count,
         duration_us: stats::micros(measured.duration),
@@ -225,6 +256,12 @@ fn report(bench: &Bench, method: String, kind: Kind, measured: &Measured) -> Rep
             first_message: tally.first_message(),
         }),
         interrupted: measured.interrupted,
+        unattempted: tally.unattempted(),
+        started_at: Some(clock::format(
+            ended.checked_sub(measured.duration).unwrap_or(ended),
+        )),
+        ended_at: Some(clock::format(ended)),
+        parts: Vec::new(),
     }
 }
 

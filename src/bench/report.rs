@@ -46,6 +46,22 @@ pub struct Report {
     /// (each one's is in `endpoints`). Absent from reports of earlier versions: 0.
     #[serde(default)]
     pub unreachable_us: u64,
+    /// Of `count`, the calls not attempted, their endpoint being unreachable: they have no
+    /// latency, so `count` is this plus the calls in `latency.hdr_histogram`. Absent from
+    /// reports of earlier versions: 0.
+    #[serde(default)]
+    pub unattempted: u64,
+    /// The wall-clock time the counted part began, RFC 3339 in UTC to the microsecond. Absent
+    /// from reports of earlier versions.
+    #[serde(default)]
+    pub started_at: Option<String>,
+    /// The wall-clock time the counted part ended, as `started_at`.
+    #[serde(default)]
+    pub ended_at: Option<String>,
+    /// `bench merge`: the reports merged, each a part of the load (a merged report's own parts
+    /// in its place). Empty for one run.
+    #[serde(default)]
+    pub parts: Vec<Part>,
 }
 
 impl Report {
@@ -86,6 +102,15 @@ pub struct Shape {
     pub warmup_calls: Option<u64>,
     /// `--warmup` as a time.
     pub warmup_us: Option<u64>,
+    /// `--split I/N`: this run was part I (from 0) of a load that N generators shared, and the
+    /// settings above are its share. None for a whole load, and for a merged report. Absent
+    /// from reports of earlier versions.
+    #[serde(default)]
+    pub split: Option<String>,
+    /// `--start-at`: when the load was to start, RFC 3339 in UTC. Absent from reports of
+    /// earlier versions.
+    #[serde(default)]
+    pub start_at: Option<String>,
 }
 
 /// Latency figures, microseconds: exact over every counted call (HdrHistogram, no sampling).
@@ -98,7 +123,15 @@ pub struct Latency {
     pub p95_us: u64,
     pub p99_us: u64,
     pub p999_us: u64,
+    /// Absent from reports of earlier versions: 0.
+    #[serde(default)]
+    pub p9999_us: u64,
     pub max_us: u64,
+    /// Every latency of the figures above: HdrHistogram's V2 encoding, deflated, in base64
+    /// (`HISTF…`), as HdrHistogram's tools read it. Absent from reports of earlier versions,
+    /// which cannot be merged.
+    #[serde(default)]
+    pub hdr_histogram: Option<String>,
 }
 
 /// Calls whose latency is at most `upper_us` and above the previous bucket's.
@@ -165,6 +198,24 @@ pub struct Streams {
     pub first_message: Latency,
 }
 
+/// One report of those `bench merge` merged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// Where the report was read: its file as given (`stdin` for `-`), with the line when the
+    /// input held several reports.
+    pub source: String,
+    pub started_at: String,
+    pub ended_at: String,
+    pub count: u64,
+    /// Calls that did not end with OK.
+    pub errors: u64,
+    pub duration_us: u64,
+    /// `count` ÷ `duration_us`, per second: the part's own rate.
+    pub rps: f64,
+    pub p50_us: u64,
+    pub p99_us: u64,
+}
+
 /// A report for the tests of what reads reports: 1000 unary calls in 0.125 s, 3 of them
 /// UNAVAILABLE.
 #[cfg(test)]
@@ -181,6 +232,8 @@ pub fn example() -> Report {
             rps: None,
             warmup_calls: None,
             warmup_us: None,
+            split: None,
+            start_at: None,
         },
         count: 1000,
         duration_us: 125_000,
@@ -193,7 +246,9 @@ pub fn example() -> Report {
             p95_us: 4_100,
             p99_us: 7_210,
             p999_us: 9_800,
+            p9999_us: 11_500,
             max_us: 12_000,
+            hdr_histogram: None,
         },
         histogram: vec![Bucket {
             upper_us: 12_000,
@@ -207,5 +262,9 @@ pub fn example() -> Report {
         streams: None,
         interrupted: false,
         unreachable_us: 0,
+        unattempted: 0,
+        started_at: None,
+        ended_at: None,
+        parts: Vec::new(),
     }
 }

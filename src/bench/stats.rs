@@ -8,7 +8,10 @@ use std::{collections::BTreeMap, time::Duration};
 use hdrhistogram::Histogram;
 use tonic::Code;
 
-use super::report::{Bucket, Endpoint, ErrorGroup, Latency};
+use super::{
+    hdr,
+    report::{Bucket, Endpoint, ErrorGroup, Latency},
+};
 use crate::exit::code_name;
 
 /// The longest latency told apart: an hour. Longer calls count as an hour.
@@ -208,6 +211,11 @@ impl Tally {
         self.late
     }
 
+    /// Calls counted without being attempted: in `count`, not in the latency histogram.
+    pub fn unattempted(&self) -> u64 {
+        self.unattempted
+    }
+
     /// Calls by status name, every status that occurred.
     pub fn statuses(&self) -> BTreeMap<String, u64> {
         self.statuses
@@ -260,7 +268,16 @@ impl Tally {
     }
 }
 
-fn latency_of(histogram: &Histogram<u64>) -> Latency {
+/// The figures of a histogram of latencies, and the histogram itself in its text form.
+pub fn latency_of(histogram: &Histogram<u64>) -> Latency {
+    Latency {
+        hdr_histogram: Some(hdr::encode(histogram)),
+        ..figures(histogram)
+    }
+}
+
+/// The figures of a histogram of latencies, without the histogram.
+pub fn figures(histogram: &Histogram<u64>) -> Latency {
     if histogram.is_empty() {
         return Latency {
             min_us: 0,
@@ -270,7 +287,9 @@ fn latency_of(histogram: &Histogram<u64>) -> Latency {
             p95_us: 0,
             p99_us: 0,
             p999_us: 0,
+            p9999_us: 0,
             max_us: 0,
+            hdr_histogram: None,
         };
     }
     let at = |quantile| histogram.value_at_quantile(quantile);
@@ -282,7 +301,9 @@ fn latency_of(histogram: &Histogram<u64>) -> Latency {
         p95_us: at(0.95),
         p99_us: at(0.99),
         p999_us: at(0.999),
+        p9999_us: at(0.9999),
         max_us: histogram.max(),
+        hdr_histogram: None,
     }
 }
 
@@ -290,7 +311,7 @@ fn latency_of(histogram: &Histogram<u64>) -> Latency {
 /// to the most: the first holds the calls up to the first multiple of the width at or above
 /// the least latency, the last ends at the most. Each of the histogram's values falls in
 /// exactly one bucket, so the counts add up to the calls.
-fn buckets(histogram: &Histogram<u64>) -> Vec<Bucket> {
+pub fn buckets(histogram: &Histogram<u64>) -> Vec<Bucket> {
     if histogram.is_empty() {
         return Vec::new();
     }
@@ -359,6 +380,9 @@ mod tests {
         assert_eq!(latency.p90_us, 900);
         assert_eq!(latency.p99_us, 990);
         assert_eq!(latency.p999_us, 999);
+        assert_eq!(latency.p9999_us, 1000);
+        let back = hdr::decode(latency.hdr_histogram.as_deref().unwrap()).unwrap();
+        assert_eq!(&back, tally.latency_histogram());
         assert!(
             (latency.mean_us - 500.5).abs() < 0.01,
             "{}",

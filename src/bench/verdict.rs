@@ -98,6 +98,7 @@ fn figure(stat: Stat, latency: &Latency) -> f64 {
         Stat::P95 => latency.p95_us as f64,
         Stat::P99 => latency.p99_us as f64,
         Stat::P999 => latency.p999_us as f64,
+        Stat::P9999 => latency.p9999_us as f64,
         Stat::Max => latency.max_us as f64,
     }
 }
@@ -154,6 +155,8 @@ mod tests {
             "p99!=7ms",
             "p99.9<10ms",
             "p999 < 0.01s",
+            "p99.99<12ms",
+            "p9999 = 11.5ms",
             "P50>1ms",
             "min>=310us",
             "mean<1.9ms",
@@ -191,6 +194,14 @@ mod tests {
             ("p99 < 5 ms", "expected p99<5ms, measured p99=7.21ms"),
             ("p99.9<=9ms", "expected p99.9<=9ms, measured p99.9=9.80ms"),
             ("p999<9ms", "expected p999<9ms, measured p999=9.80ms"),
+            (
+                "p99.99<10ms",
+                "expected p99.99<10ms, measured p99.99=11.50ms",
+            ),
+            (
+                "p9999<=11ms",
+                "expected p9999<=11ms, measured p9999=11.50ms",
+            ),
             ("min>1ms", "expected min>1ms, measured min=310µs"),
             ("max<10s", ""),
             ("errors=0", "expected errors=0, measured errors=3"),

@@ -99,6 +99,11 @@ pub const SERVE_UPSTREAM_HEADING: &str = "Test double options";
 /// scripts leave them out. They still parse, so that settings can say why they do not apply.
 pub const REFUSED: &[(&str, &str)] = &[("bench", "verbose")];
 
+/// Subcommands whose audience is not their command's, as (command, subcommand, audience):
+/// `bench merge` reads reports and calls no server.
+pub const SUBCOMMAND_AUDIENCES: &[(&str, &str, Audience)] =
+    &[("bench", "merge", Audience::Reports)];
+
 /// Whom a command is for, which decides the global options its help shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -109,6 +114,8 @@ pub enum Audience {
     Server,
     /// The top level and the tools: only the global options that mean the same to every command.
     Any,
+    /// Readers of reports (`bench merge`): as [`Audience::Any`], and `-o`.
+    Reports,
 }
 
 /// Commands listed together in the top-level help.

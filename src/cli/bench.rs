@@ -1,15 +1,25 @@
-//! `apicli bench`'s arguments: the method and requests, the load, and the report's checks.
+//! `apicli bench`'s arguments: the method and requests, the load, and the report's checks; and
+//! those of `apicli bench merge`, which reads reports instead of making calls.
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::DescriptorArgs;
 
+/// `apicli bench METHOD …` runs a load; `apicli bench merge REPORT…` merges reports. A METHOD is
+/// `SERVICE/METHOD` or `SERVICE.METHOD`, never the bare word `merge`, so the two cannot be
+/// mistaken for each other, and `bench METHOD …` parses as it always has.
 #[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    disable_help_subcommand = true
+)]
 pub struct BenchArgs {
     /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
-    pub method: String,
+    #[arg(required = true)]
+    pub method: Option<String>,
 
     /// The request messages of every call, as for call; {{ n }} (the call's number), {{uuid}}
     /// and {{rand A B}} (an integer from A to B) are filled in for each call. Several messages
@@ -107,6 +117,33 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub descriptors: DescriptorArgs,
+
+    #[command(subcommand)]
+    pub tool: Option<BenchTool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchTool {
+    /// Merge the -o json reports of runs (one load split over machines) into one report, with
+    /// exact percentiles
+    Merge(BenchMergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchMergeArgs {
+    /// A report of 'apicli bench -o json', or - for stdin; a file or stdin may hold several, one
+    /// per line (NDJSON)
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// A condition on the merged report (e.g. 'p99<5ms', 'errors=0', 'rps>=10000'); exit 3 when
+    /// one is not met (repeatable)
+    #[arg(long = "expect", value_name = "EXPR")]
+    pub expectations: Vec<String>,
+
+    /// Print each figure of the merged report beside the same figure of an earlier -o json report
+    #[arg(long, value_name = "REPORT.json")]
+    pub compare: Option<PathBuf>,
 }
 
 /// `--data-order`: which of several `-d` messages each call sends.

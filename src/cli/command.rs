@@ -14,7 +14,7 @@ use clap::{Arg, Command, CommandFactory as _, FromArgMatches as _};
 
 use super::{
     Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, REFUSED, SERVE_UPSTREAM,
-    SERVE_UPSTREAM_HEADING, listing,
+    SERVE_UPSTREAM_HEADING, SUBCOMMAND_AUDIENCES, listing,
 };
 
 /// The program's command, ready to parse, print help, complete and make man pages. Not built:
@@ -143,7 +143,18 @@ fn own_options(cmd: Command) -> Command {
             .filter(|arg| sub.get_arguments().all(|own| own.get_id() != arg.get_id()))
             .cloned()
             .collect();
-        sub.args(missing)
+        let sub = sub.args(missing);
+        // A subcommand for another audience shows the global options as that audience sees them.
+        match SUBCOMMAND_AUDIENCES
+            .iter()
+            .find(|(command, subcommand, _)| *command == name && *subcommand == sub.get_name())
+        {
+            Some((_, subcommand, audience)) => {
+                let path = format!("{name} {subcommand}");
+                sub.mut_args(|arg| shown(arg, &path, *audience))
+            }
+            None => sub,
+        }
     })
 }
 
@@ -193,8 +204,11 @@ fn shown(arg: Arg, command: &str, audience: Audience) -> Arg {
             (None, true) => arg.hide(true),
             (None, false) => arg,
         },
-        Audience::Any if for_clients || differs => arg.hide(true),
-        Audience::Any => arg,
+        // Reports are read, not fetched: of the client options, only the output format applies,
+        // among the command's own.
+        Audience::Reports if id == "output" => arg.help_heading(None::<&str>),
+        Audience::Any | Audience::Reports if for_clients || differs => arg.hide(true),
+        Audience::Any | Audience::Reports => arg,
     }
 }
 

@@ -225,7 +225,9 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
             )))),
         })
         .collect::<Result<Vec<_>, UsageError>>()?;
-    super::split_method(&args.method)?;
+    // clap requires METHOD unless `merge` is given, and `merge` never reaches here.
+    let method = args.method.unwrap_or_default();
+    super::split_method(&method)?;
     let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
     if args.data_order.is_some() && data.is_none() {
         return Err(UsageError(
@@ -233,7 +235,7 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
         ));
     }
     Ok(Bench {
-        method: args.method,
+        method,
         data,
         data_order: args.data_order,
         headers: Vec::new(),

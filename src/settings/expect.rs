@@ -3,7 +3,7 @@
 //!
 //! The grammar is `METRIC OP VALUE`, with white space allowed between the parts:
 //! - METRIC: `count`, `rps`, `errors`, `error_rate`, `duration`, the latencies `min`, `mean`,
-//!   `p50`, `p90`, `p95`, `p99`, `p999` (or `p99.9`) and `max`, and for streams
+//!   `p50`, `p90`, `p95`, `p99`, `p999` (or `p99.9`), `p9999` (or `p99.99`) and `max`, and for streams
 //!   `messages_per_s`, `first_message_p50` and `first_message_p99`;
 //! - OP: `<`, `<=`, `>`, `>=`, `=` (or `==`), `!=`;
 //! - VALUE: a decimal number. Times (the latencies and `duration`) need a unit, `us` (or `µs`),
@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::exit::one_line;
+use crate::exit::{UsageError, one_line};
 
 /// One parsed `--expect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +53,7 @@ pub enum Stat {
     P95,
     P99,
     P999,
+    P9999,
     Max,
 }
 
@@ -95,6 +96,8 @@ const METRICS: &[(&str, Metric)] = &[
     ("p99", Metric::Latency(Stat::P99)),
     ("p999", Metric::Latency(Stat::P999)),
     ("p99.9", Metric::Latency(Stat::P999)),
+    ("p9999", Metric::Latency(Stat::P9999)),
+    ("p99.99", Metric::Latency(Stat::P9999)),
     ("max", Metric::Latency(Stat::Max)),
     ("messages_per_s", Metric::MessagesPerS),
     ("first_message_p50", Metric::FirstMessage(Stat::P50)),
@@ -270,6 +273,19 @@ fn read(text: &str) -> Result<Expectation, String> {
     })
 }
 
+/// Every `--expect` of a command line, with its text; the first that does not parse is exit 2.
+pub fn parse_flags(texts: &[String]) -> Result<Vec<(String, Expectation)>, UsageError> {
+    texts
+        .iter()
+        .map(|text| match parse(text) {
+            Ok(expectation) => Ok((text.clone(), expectation)),
+            Err(why) => Err(UsageError(one_line(format!(
+                "bad --expect '{text}': {why}"
+            )))),
+        })
+        .collect()
+}
+
 /// A value of this kind, for the examples in error messages.
 fn example(kind: Kind) -> &'static str {
     match kind {
@@ -405,8 +421,8 @@ mod tests {
     #[test]
     fn unknown_metrics_name_the_nearest() {
         let list = "(metrics: count, rps, errors, error_rate, duration, min, mean, p50, p90, \
-                    p95, p99, p999, p99.9, max, messages_per_s, first_message_p50, \
-                    first_message_p99)";
+                    p95, p99, p999, p99.9, p9999, p99.99, max, messages_per_s, \
+                    first_message_p50, first_message_p99)";
         assert_eq!(
             error("p98<5ms"),
             format!("unknown metric 'p98'; did you mean p90, p95 or p99? {list}")
@@ -421,7 +437,7 @@ mod tests {
                 "first_message_p50 or first_message_p99",
             ),
             ("latency<5ms", "mean, min or max"),
-            ("p99.99<5ms", "p99.9"),
+            ("p99.999<5ms", "p99.99"),
         ] {
             let reason = error(text);
             assert!(
@@ -430,6 +446,16 @@ mod tests {
             );
             assert!(!reason.contains('\n'), "{reason}");
         }
+    }
+
+    #[test]
+    fn the_tail_percentile_has_two_names() {
+        for text in ["p9999<5ms", "p99.99 < 5ms", "P99.99<5ms"] {
+            let expectation = parse(text).unwrap();
+            assert_eq!(expectation.metric, Metric::Latency(Stat::P9999), "{text}");
+            assert_eq!(expectation.threshold, 5_000.0);
+        }
+        assert_eq!(parse("p99.99<5ms").unwrap().name, "p99.99");
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! profile filling in what the command line and the environment left out.
 
 use super::{
-    Bench, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings, bench,
+    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings, bench,
+    bench_merge::bench_merge_settings,
     client::{client_settings, client_settings_at, route},
     header_templates::take_header_templates,
     serve::serve_settings,
 };
 use crate::{
-    cli::{Cli, Command, ProfilesAction},
+    cli::{BenchArgs, BenchTool, Cli, Command, ProfilesAction},
     exit::UsageError,
 };
 
@@ -20,6 +21,8 @@ pub enum Job {
     Explore(ClientSettings, Explore),
     /// Boxed: the settings of a load test (an earlier report among them) are large.
     Bench(ClientSettings, Box<Bench>),
+    /// `apicli bench merge`: reports read, no server called.
+    BenchMerge(BenchMerge),
     Serve(ServeSettings),
     Completions(clap_complete::Shell),
     /// `apicli profiles [show NAME]`.
@@ -65,6 +68,10 @@ impl Job {
         let mut command = cli.command;
         match command {
             Command::Serve(args) => return Ok(Job::Serve(serve_settings(global, args)?)),
+            Command::Bench(BenchArgs {
+                tool: Some(BenchTool::Merge(args)),
+                ..
+            }) => return Ok(Job::BenchMerge(bench_merge_settings(&global, args)?)),
             Command::Completions { shell } => return Ok(Job::Completions(shell)),
             Command::Profiles { action } => {
                 let name = action.map(|ProfilesAction::Show { name }| name);

@@ -3,6 +3,7 @@
 
 mod address;
 mod bench;
+mod bench_merge;
 pub mod expect;
 mod header_templates;
 mod lookup;
@@ -25,6 +26,7 @@ use std::io::IsTerminal;
 
 pub use address::{Listen, Target, parse_listen, parse_target};
 pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
+pub use bench_merge::{BenchMerge, ReportInput};
 pub use header_templates::HeaderTemplate;
 pub use method::split_method;
 pub use profile::{Chosen, Config};

@@ -77,6 +77,9 @@ pub mod bound {
     pub const CONFIG: u64 = MIB;
     /// `--compare`: a `bench -o json` report is a few KiB.
     pub const REPORT: u64 = 16 * MIB;
+    /// One input of `bench merge`: room for thousands of reports, one per line, each of tens of
+    /// KiB with its histograms.
+    pub const REPORTS: u64 = 256 * MIB;
 
     /// `64 MiB`, `64 KiB`, for messages.
     pub fn shown(bytes: u64) -> String {

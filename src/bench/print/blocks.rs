@@ -1,5 +1,6 @@
 //! The table's blocks, one per part of the report (summary, latency, streams, statuses,
-//! errors, endpoints), each figure beside an earlier run's with `--compare`.
+//! errors, endpoints, and a merged report's parts), each figure beside an earlier run's with
+//! `--compare`.
 
 use super::format::{
     format_mean_us, format_number, format_percent, format_rate, format_us, one_line, plural,
@@ -70,6 +71,9 @@ fn shape_parts(shape: &Shape) -> Vec<String> {
     }
     if let Some(warmup) = shape.warmup_us {
         parts.push(format!("warmup {}", format_us(warmup)));
+    }
+    if let Some(split) = &shape.split {
+        parts.push(format!("part {split}"));
     }
     parts
 }
@@ -188,7 +192,7 @@ pub(super) fn summary(report: &Report, old: Option<&Report>) -> Option<Block> {
 }
 
 /// The figures of a latency, by their labels.
-fn latency_figures(latency: &Latency) -> [(&'static str, f64, String); 8] {
+fn latency_figures(latency: &Latency) -> [(&'static str, f64, String); 9] {
     [
         ("min", latency.min_us as f64, format_us(latency.min_us)),
         ("mean", latency.mean_us, format_mean_us(latency.mean_us)),
@@ -197,6 +201,11 @@ fn latency_figures(latency: &Latency) -> [(&'static str, f64, String); 8] {
         ("p95", latency.p95_us as f64, format_us(latency.p95_us)),
         ("p99", latency.p99_us as f64, format_us(latency.p99_us)),
         ("p99.9", latency.p999_us as f64, format_us(latency.p999_us)),
+        (
+            "p99.99",
+            latency.p9999_us as f64,
+            format_us(latency.p9999_us),
+        ),
         ("max", latency.max_us as f64, format_us(latency.max_us)),
     ]
 }
@@ -204,9 +213,13 @@ fn latency_figures(latency: &Latency) -> [(&'static str, f64, String); 8] {
 pub(super) fn latency(report: &Report, old: Option<&Report>) -> Option<Block> {
     let mut block = Block::new("Latency");
     let old_figures = old.map(|o| latency_figures(&o.latency));
+    // Reports of earlier versions, written without histograms, have no p99.99.
+    let old_has =
+        |label: &str| label != "p99.99" || old.is_some_and(|o| o.latency.hdr_histogram.is_some());
     for (i, (label, value, text)) in latency_figures(&report.latency).into_iter().enumerate() {
         let note = old_figures
             .as_ref()
+            .filter(|_| old_has(label))
             .map(|figures| was(value, figures[i].1, &figures[i].2, Better::Lower));
         block.rows.push(Row::new(label, text).note(note));
     }
@@ -332,6 +345,33 @@ pub(super) fn endpoints(report: &Report, old: Option<&Report>) -> Option<Block> 
             row.figures.push(format_us(endpoint.unreachable_us));
         }
         block.rows.push(row);
+    }
+    Some(block)
+}
+
+/// A merged report's parts, each with its own figures, and the window the merged rate is over.
+pub(super) fn parts(report: &Report, _old: Option<&Report>) -> Option<Block> {
+    if report.parts.is_empty() {
+        return None;
+    }
+    let mut block = Block::new("Parts");
+    block.columns = vec!["calls", "errors", "req/s", "p50", "p99"];
+    for part in &report.parts {
+        let mut row = Row::new(one_line(&part.source), part.count.to_string());
+        row.figures.extend([
+            part.errors.to_string(),
+            format_rate(part.rps),
+            format_us(part.p50_us),
+            format_us(part.p99_us),
+        ]);
+        block.rows.push(row);
+    }
+    if let (Some(start), Some(end)) = (&report.started_at, &report.ended_at) {
+        block.lines.push(format!(
+            "req/s of the whole over the union of the parts' windows, {} to {}",
+            one_line(start),
+            one_line(end)
+        ));
     }
     Some(block)
 }

@@ -1,6 +1,6 @@
-//! The report of `apicli bench` on stdout: a table for people, with text bars for the latency
-//! histogram and, with `--compare`, each figure beside an earlier run's; or one JSON line for
-//! programs (`-o json`).
+//! The report of `apicli bench` (or `bench merge`) on stdout: a table for people, with text bars
+//! for the latency histogram and, with `--compare`, each figure beside an earlier run's; or one
+//! JSON line for programs (`-o json`).
 //!
 //! `blocks.rs` makes the table's blocks, `layout.rs` aligns them, `histogram.rs` draws the
 //! bars, `intervals.rs` lists the intervals (last, as they can be many), and `format.rs` writes
@@ -15,7 +15,7 @@ mod layout;
 use std::io::{self, Write};
 
 use super::report::Report;
-use blocks::{endpoints, errors, latency, statuses, streams, summary};
+use blocks::{endpoints, errors, latency, parts, statuses, streams, summary};
 pub use format::format_us;
 use histogram::histogram;
 
@@ -42,6 +42,7 @@ pub fn write_table<W: Write>(
         statuses(report, compare),
         errors(report, compare),
         endpoints(report, compare),
+        parts(report, compare),
     ];
     let mut first = true;
     for block in blocks.iter().flatten() {
@@ -83,7 +84,9 @@ mod tests {
             p95_us: base * 4,
             p99_us: base * 6,
             p999_us: base * 9,
+            p9999_us: base * 11,
             max_us: base * 12,
+            hdr_histogram: Some("HISTFAAAAA".into()),
         }
     }
 
@@ -101,6 +104,8 @@ mod tests {
                 rps: None,
                 warmup_calls: Some(100),
                 warmup_us: None,
+                split: None,
+                start_at: None,
             },
             count: 10_000,
             duration_us: 1_250_000,
@@ -153,6 +158,10 @@ mod tests {
             streams: None,
             interrupted: false,
             unreachable_us: 0,
+            unattempted: 0,
+            started_at: None,
+            ended_at: None,
+            parts: Vec::new(),
         }
     }
 
@@ -218,14 +227,15 @@ Summary
   error rate   0.12%
 
 Latency
-  min     420µs
-  mean    985µs
-  p50     840µs
-  p90    1.26ms
-  p95    1.68ms
-  p99    2.52ms
-  p99.9  3.78ms
-  max    5.04ms
+  min      420µs
+  mean     985µs
+  p50      840µs
+  p90     1.26ms
+  p95     1.68ms
+  p99     2.52ms
+  p99.9   3.78ms
+  p99.99  4.62ms
+  max     5.04ms
 
 Statuses
   OK           9988
@@ -288,14 +298,15 @@ Summary
   error rate   0.12%  (was 0.30%, -60.0%, better)
 
 Latency
-  min     420µs  (was 525µs, -20.0%, better)
-  mean    985µs  (was 1.23ms, -20.0%, better)
-  p50     840µs  (was 1.05ms, -20.0%, better)
-  p90    1.26ms  (was 1.58ms, -20.0%, better)
-  p95    1.68ms  (was 2.10ms, -20.0%, better)
-  p99    2.52ms  (was 3.15ms, -20.0%, better)
-  p99.9  3.78ms  (was 4.73ms, -20.0%, better)
-  max    5.04ms  (was 6.30ms, -20.0%, better)
+  min      420µs  (was 525µs, -20.0%, better)
+  mean     985µs  (was 1.23ms, -20.0%, better)
+  p50      840µs  (was 1.05ms, -20.0%, better)
+  p90     1.26ms  (was 1.58ms, -20.0%, better)
+  p95     1.68ms  (was 2.10ms, -20.0%, better)
+  p99     2.52ms  (was 3.15ms, -20.0%, better)
+  p99.9   3.78ms  (was 4.73ms, -20.0%, better)
+  p99.99  4.62ms  (was 5.78ms, -20.0%, better)
+  max     5.04ms  (was 6.30ms, -20.0%, better)
 
 Statuses
   DEADLINE_EXCEEDED     0  (was 10, -100.0%, better)
@@ -327,7 +338,7 @@ Histogram
             "{printed}"
         );
         assert!(
-            printed.contains("  p99    3.15ms  (was 2.52ms, +25.0%, worse)\n"),
+            printed.contains("  p99     3.15ms  (was 2.52ms, +25.0%, worse)\n"),
             "{printed}"
         );
         assert!(
@@ -353,14 +364,15 @@ Summary
   interrupted: figures cover the calls that completed
 
 Latency
-  min     420µs
-  mean    985µs
-  p50     840µs
-  p90    1.26ms
-  p95    1.68ms
-  p99    2.52ms
-  p99.9  3.78ms
-  max    5.04ms
+  min      420µs
+  mean     985µs
+  p50      840µs
+  p90     1.26ms
+  p95     1.68ms
+  p99     2.52ms
+  p99.9   3.78ms
+  p99.99  4.62ms
+  max     5.04ms
 
 Streams
   messages             640000
@@ -438,10 +450,10 @@ Streams
             printed.contains("  error rate  0.00%  (was 0.00%)\n"),
             "{printed}"
         );
-        assert!(printed.contains("  p99    0µs  (was 0µs)\n"), "{printed}");
+        assert!(printed.contains("  p99     0µs  (was 0µs)\n"), "{printed}");
         assert!(!printed.contains("Histogram"), "{printed}");
         assert!(!printed.contains("Statuses"), "{printed}");
-        assert!(printed.ends_with("  max    0µs  (was 0µs)\n"), "{printed}");
+        assert!(printed.ends_with("  max     0µs  (was 0µs)\n"), "{printed}");
     }
 
     #[test]
@@ -520,6 +532,57 @@ Intervals       req/s    p50      p99  errors  target
         assert!(
             text.contains("Intervals       req/s    p50      p99  errors\n"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_merged_report_lists_its_parts() {
+        let mut report = unary();
+        report.started_at = Some("2026-03-01T09:30:00.000000Z".into());
+        report.ended_at = Some("2026-03-01T09:30:01.250000Z".into());
+        let part = |source: &str, errors, rps, p99_us| crate::bench::report::Part {
+            source: source.into(),
+            started_at: "2026-03-01T09:30:00.000000Z".into(),
+            ended_at: "2026-03-01T09:30:01.250000Z".into(),
+            count: 5000,
+            errors,
+            duration_us: 1_250_000,
+            rps,
+            p50_us: 840,
+            p99_us,
+        };
+        report.parts = vec![
+            part("runs/pod-0.json", 0, 4000.0, 2_100),
+            part("runs/all.ndjson line 2", 12, 3999.5, 2_520),
+        ];
+        let printed = table(&report, None);
+        assert!(
+            printed.contains(
+                "\
+Parts                     calls  errors   req/s    p50     p99
+  runs/pod-0.json          5000       0  4000.0  840µs  2.10ms
+  runs/all.ndjson line 2   5000      12  3999.5  840µs  2.52ms
+  req/s of the whole over the union of the parts' windows, 2026-03-01T09:30:00.000000Z to \
+                 2026-03-01T09:30:01.250000Z
+
+Histogram
+"
+            ),
+            "{printed}"
+        );
+        assert!(!table(&unary(), None).contains("Parts"));
+    }
+
+    #[test]
+    fn an_earlier_report_without_histograms_has_no_tail_percentile() {
+        let mut old = earlier();
+        old.latency.hdr_histogram = None;
+        old.latency.p9999_us = 0;
+        let printed = table(&unary(), Some(&old));
+        assert!(printed.contains("  p99.99  4.62ms\n"), "{printed}");
+        assert!(
+            printed.contains("  p99.9   3.78ms  (was 4.73ms, -20.0%, better)\n"),
+            "{printed}"
         );
     }
 
