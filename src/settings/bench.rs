@@ -289,10 +289,17 @@ fn read_template(data: &RequestData) -> Result<Option<Template>, UsageError> {
 
 /// `N`, or `A:B` from A (which may be 0) up to B: calls per second. `(N, N)` for `N`.
 fn parse_rps(value: &str) -> Result<(f64, f64), UsageError> {
+    // A single rate is refused in the words it always was.
+    let ramp = value.contains(':');
     let bad = || {
         UsageError(format!(
             "bad --rps '{value}': expected calls per second, a number above 0 and at most \
-             {MAX_RPS}, or A:B to ramp from A up to B"
+             {MAX_RPS}{}",
+            if ramp {
+                ", or A:B to ramp from A up to B"
+            } else {
+                ""
+            }
         ))
     };
     let rate = |word: &str| {
