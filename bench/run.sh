@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- options ---------------------------------------------------------------------------------
 QUICK=0
-ALL_STEPS="1,2,3,4,5,6,7,8,9,10,12"
+ALL_STEPS="1,2,3,4,5,6,7,8,9,10,11,12"
 STEPS=$ALL_STEPS
 BUILD=1
 while (($#)); do
@@ -47,6 +47,7 @@ if ((QUICK)); then
     ROUTE_POINTS=100000
     BENCH_ROUNDS=1 BENCH_N=50000 BENCH_RSS_N=100000
     SPLIT_ROUNDS=2 SPLIT_N=4000 SPLIT_RPS=2000
+    RAMP_TIME=20s
 else
     HELLO_ROUNDS=10 PAIR_RUNS=20 PAIR_WARMUP=3 PEER_RUNS=3 PEER_WARMUP=1
     STREAM_RUNS=5 STREAM_LEN=1000000 PEER_STREAM_LEN=100000
@@ -56,6 +57,7 @@ else
     ROUTE_POINTS=1000000
     BENCH_ROUNDS=5 BENCH_N=200000 BENCH_RSS_N=1000000
     SPLIT_ROUNDS=5 SPLIT_N=20000 SPLIT_RPS=2000
+    RAMP_TIME=5m
 fi
 GETALL_LEN=1000000
 MERGE_PARTS=100 # step 10: the reports merged at once
@@ -1190,6 +1192,90 @@ PY
     repro 12a "T=\$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%S.%3NZ); for i in 0 1 2 3; do $APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --rps $SPLIT_RPS -n $SPLIT_N -c 40 -q -o json --addr \$ADDR --split \$i/4 --start-at \$T > part\$i.json & done; wait; $APICLI bench merge part*.json   # beside the same command without --split and --start-at"
 }
 
+# --- step 11: load schedules and intervals -----------------------------------------------------
+step_schedules() {
+    say "step 11: --interval 1s and --hdr-log beside the same run without them ($BENCH_ROUNDS alternating rounds of $(fmt_int "$BENCH_N") calls); a ramp from 100 to 5,000 calls/s over $RAMP_TIME"
+    start_server schedule-target "$APICLI" serve -q --addr 127.0.0.1:0
+    local a=${ADDR[schedule-target]} r json=$WORK/step11-bench.json hlog=$WORK/step11.hlog
+    local bench_cmd=("$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --threads 1 --connections 10 -c 100 -q -o json --addr "$a")
+    local with=(--interval 1s --hdr-log "$hlog")
+    "${bench_cmd[@]}" -n 2000 "${with[@]}" >/dev/null || die "apicli bench --interval --hdr-log: a first run failed"
+    local plain=() intervals=()
+    # rps_of FILE: the report's req/s, after checking that every call was OK and, with
+    # intervals, that they and the log add up to the count.
+    rps_of() {
+        python3 - "$1" "$BENCH_N" "${2:-}" <<'PY' || die "apicli bench (step 11, round $r): $(cat "$1")"
+import base64, json, sys, zlib
+report = json.load(open(sys.argv[1]))
+assert report["statuses"] == {"OK": int(sys.argv[2])}, report["statuses"]
+if sys.argv[3]:
+    assert sum(i["count"] for i in report["intervals"]) == report["count"], "intervals"
+    # Each entry: start,length,max,HISTF… (V2 + deflate); its total count is the sum of the
+    # counts after the 40-byte header, zig-zag LEB128 with zero runs as negative numbers.
+    total = 0
+    for line in open(sys.argv[3]):
+        if line[0].isdigit():
+            blob = base64.b64decode(line.strip().split(",")[3])
+            raw = zlib.decompress(blob[8:])
+            payload, i = raw[40:], 0
+            while i < len(payload):
+                value, shift = 0, 0
+                while True:
+                    b = payload[i]; i += 1
+                    value |= (b & 0x7F) << shift; shift += 7
+                    if not b & 0x80 or shift == 63:
+                        break
+                value = (value >> 1) ^ -(value & 1)
+                if value > 0:
+                    total += value
+    assert total == report["count"], f"the log holds {total} calls, the report {report['count']}"
+print(report["rps"])
+PY
+    }
+    plain_once() {
+        "${bench_cmd[@]}" -n "$BENCH_N" >"$json" || die "apicli bench (step 11, round $r)"
+        plain+=("$(rps_of "$json")")
+    }
+    intervals_once() {
+        "${bench_cmd[@]}" -n "$BENCH_N" "${with[@]}" >"$json" || die "apicli bench --interval --hdr-log (step 11, round $r)"
+        intervals+=("$(rps_of "$json" "$hlog")")
+    }
+    for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+        if ((r % 2)); then plain_once; intervals_once; else intervals_once; plain_once; fi
+        echo "step 11 round $r: without ${plain[-1]} req/s, with --interval 1s --hdr-log ${intervals[-1]} req/s" >>"$WORK/steps.log"
+    done
+    local mp mi ratio
+    mp=$(printf '%s\n' "${plain[@]}" | median_of) mi=$(printf '%s\n' "${intervals[@]}" | median_of)
+    ratio=$(calc "$mi / $mp" %.3f)
+    row 11a "\`apicli bench --threads 1 --connections 10 -c 100\` with \`--interval 1s --hdr-log FILE\` beside the same without them, $(fmt_int "$BENCH_N") calls, median of $BENCH_ROUNDS alternating rounds" "$(fmt_int "$mi") req/s vs $(fmt_int "$mp") = **${ratio}×** (cost $(calc "100 * (1 - $ratio)" %.1f)%)" "cost ≤ 3% (≥ 0.97×)" "$(verdict "$ratio >= 0.97")"
+    repro 11a "for round in \$(seq $BENCH_ROUNDS); do $APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --threads 1 --connections 10 -c 100 -q -o json -n $BENCH_N --addr \$ADDR; $APICLI bench … --interval 1s --hdr-log run.hlog; done   # alternating order, a fresh apicli serve -q"
+
+    # The ramp: each second's calls beside the calls the schedule has due in it.
+    say "  a ramp from 100 to 5,000 calls/s over $RAMP_TIME"
+    local ramp_json=$WORK/step11-ramp.json worst
+    "$APICLI" bench api.Api/sayHello -d '{"name":"x"}' --rps 100:5000 --ramp "$RAMP_TIME" -z "$RAMP_TIME" \
+        --interval 1s -q -o json --addr "$a" >"$ramp_json" || die "apicli bench --rps 100:5000 --ramp $RAMP_TIME"
+    worst=$(python3 - "$ramp_json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+rows = report["intervals"]
+assert rows and sum(i["count"] for i in rows) == report["count"], "intervals"
+worst = (0.0, 0, 0, 0)
+for i, row in enumerate(rows):
+    span = min(1.0, report["duration_us"] / 1e6 - row["start_us"] / 1e6)
+    due = row["target"] * span
+    off = (row["count"] - due) / due * 100
+    if abs(off) >= abs(worst[0]):
+        worst = (off, i, row["count"], due)
+print(f"{worst[0]:+.2f} {worst[1]} {worst[2]} {worst[3]:.0f} {len(rows)} {report['open_loop']['late']}")
+PY
+    ) || die "step 11: the ramp's report: $(head -c 2000 "$ramp_json")"
+    local off second got due seconds late
+    read -r off second got due seconds late <<<"$worst"
+    row 11b "\`apicli bench --rps 100:5000 --ramp $RAMP_TIME -z $RAMP_TIME --interval 1s\`: each second's calls beside the calls the schedule has due in it" "worst of $seconds seconds: **${off}%** (second $second: $got calls for $due due); $late late" "± 2% in every second" "$(verdict "${off#[+-]} <= 2")"
+    repro 11b "$APICLI bench api.Api/sayHello -d '{\"name\":\"x\"}' --rps 100:5000 --ramp $RAMP_TIME -z $RAMP_TIME --interval 1s -o json --addr \$ADDR | jq -c '.intervals[] | [.start_us, .count, .target]'"
+}
+
 # --- main ------------------------------------------------------------------------------------
 main() {
     mkdir -p "$WORK"
@@ -1220,6 +1306,7 @@ main() {
         8) step_protocols ;;
         9) step_test_double ;;
         10) step_merge ;;
+        11) step_schedules ;;
         12) step_split_merge ;;
         esac
     done

@@ -214,7 +214,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench)
-            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --warmup --split --start-at --threads --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help merge"
+            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +264,14 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ramp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rps-step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --warmup)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -277,6 +285,14 @@ _apicli() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hdr-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

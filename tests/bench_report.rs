@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use apicli::bench::print::write_json;
 use apicli::bench::report::{
-    Bucket, Endpoint, ErrorGroup, Latency, OpenLoop, Part, Report, Shape, Streams,
+    Bucket, Endpoint, ErrorGroup, Interval, Latency, OpenLoop, Part, Report, Shape, Streams,
 };
 use base64::Engine as _;
 use hdrhistogram::{
@@ -118,6 +118,26 @@ fn full() -> Report {
                 unreachable_us: 0,
             },
         ],
+        intervals: vec![
+            Interval {
+                start_us: 0,
+                count: 300,
+                rps: 300.0,
+                p50_us: 600,
+                p99_us: 1_800,
+                errors: 2,
+                target: Some(250.5),
+            },
+            Interval {
+                start_us: 1_000_000,
+                count: 200,
+                rps: 200.0,
+                p50_us: 590,
+                p99_us: 3_600,
+                errors: 0,
+                target: None,
+            },
+        ],
         open_loop: Some(OpenLoop {
             target_rps: 250.5,
             late: 3,
@@ -171,6 +191,7 @@ fn bare() -> Report {
         statuses: BTreeMap::new(),
         errors: Vec::new(),
         endpoints: Vec::new(),
+        intervals: Vec::new(),
         open_loop: None,
         streams: None,
         interrupted: false,
@@ -302,8 +323,18 @@ fn every_object_requires_all_its_properties_and_no_other() {
     }
     let mut objects = 0;
     walk("", &schema(), &mut objects);
-    // The report, Shape, Latency, Bucket, ErrorGroup, Endpoint, OpenLoop, Streams, Part.
-    assert_eq!(objects, 9);
+    // The report, Shape, Latency, Bucket, ErrorGroup, Endpoint, Interval, OpenLoop, Streams,
+    // Part.
+    assert_eq!(objects, 10);
+}
+
+/// A report written before `intervals` was added still reads, as one without them.
+#[test]
+fn reports_from_before_intervals_still_read() {
+    let mut value = example();
+    value.as_object_mut().unwrap().remove("intervals");
+    let report: Report = serde_json::from_value(value).expect("an earlier report reads");
+    assert!(report.intervals.is_empty());
 }
 
 /// A report written before `unreachable_us` was added still reads (as `--compare` reads it),

@@ -1,6 +1,7 @@
 //! The live figures on stderr while the load runs (when stderr is a terminal and `-q` is off):
-//! calls done of the total (or the time left), the current rate, p50 and p99 so far, and the
-//! errors so far, redrawn a few times a second. Before, the time left to wait for
+//! calls done of the total (or the time left), the current rate and, on a schedule, its
+//! target now (a rate, or calls in flight), p50 and p99 so far, and the errors so far,
+//! redrawn a few times a second. Before, the time left to wait for
 //! `--start-at`.
 
 use std::{
@@ -11,7 +12,7 @@ use std::{
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{run::Run, stats};
+use super::{goal::Goal, run::Run, stats};
 
 /// How often the figures are redrawn.
 const EVERY: Duration = Duration::from_millis(250);
@@ -92,6 +93,11 @@ impl Live {
                 (None, None) => {}
             }
             let _ = write!(message, "  {rate:.0} req/s");
+            // A schedule's target moves; a fixed --rps is the rate shown as before.
+            if let Some(goal) = run.goal.filter(|goal| !matches!(goal, Goal::Rate(_))) {
+                let target = goal.at(now.saturating_duration_since(run.epoch).as_secs_f64());
+                let _ = write!(message, " (target {target:.0} {})", goal.unit());
+            }
             if !latency.is_empty() {
                 let _ = write!(
                     message,

@@ -22,14 +22,16 @@ use tonic::{client::Grpc, codec::CompressionEncoding, metadata::MetadataMap};
 
 use super::{
     body::{Body, Scratch},
+    intervals::{self, HdrLog},
     link::{Conn, Held, Link, Mender, Wait},
+    report::Interval,
     run::{Outcome, Run},
     stats::Tally,
 };
 use crate::{
     client,
     exit::Interrupted,
-    settings::{Bench, ClientSettings},
+    settings::{Bench, ClientSettings, Ramp},
     stop::Stop,
     template::Template,
     transport::{
@@ -120,6 +122,8 @@ pub struct Measured {
     pub interrupted: bool,
     /// How long each endpoint was unreachable during the counted part.
     pub unreachable: Vec<Duration>,
+    /// With `--interval` (or `--hdr-log`): the counted part, interval by interval.
+    pub intervals: Vec<Interval>,
 }
 
 /// A timer fires up to a tick late (tokio's is a millisecond): the scheduler wakes a tick
@@ -134,6 +138,7 @@ pub async fn run(
     bench: &Bench,
     calls: Calls,
     live: Option<super::live::Live>,
+    hdr_log: Option<HdrLog>,
 ) -> anyhow::Result<Measured> {
     let mut stop = Stop::new(None)?;
     let connected = match stop.race(connect_all(settings, bench, &calls)).await {
@@ -164,6 +169,10 @@ pub async fn run(
         .collect();
     let run = Arc::new(Run::new(bench, &links));
     let live = live.map(|live| tokio::spawn(live.show(Arc::clone(&run))));
+    let every = (bench.interval).or(hdr_log.as_ref().map(|_| Duration::from_secs(1)));
+    let (ended, end) = tokio::sync::oneshot::channel();
+    let collector =
+        every.map(|every| tokio::spawn(intervals::collect(Arc::clone(&run), every, hdr_log, end)));
     let make_grpc = |channel| grpc(channel, &calls);
     let events = |endpoint, event| run.outage_event(endpoint, event);
     let mender = Mender {
@@ -184,7 +193,12 @@ pub async fn run(
                     for k in 0..bench.concurrency as usize {
                         let link = Arc::clone(&links[k % links.len()]);
                         let Some(held) = link.held() else { continue };
+                        // A ramp's callers join as the concurrency reaches them.
+                        let joins = bench.ramp.map(|ramp: Ramp| {
+                            run.epoch + Duration::from_secs_f64(ramp.reaches(k as f64 + 1.0))
+                        });
                         groups[k % links.len()].push(Caller {
+                            joins,
                             run: Arc::clone(&run),
                             calls: Arc::clone(&calls),
                             link,
@@ -206,7 +220,10 @@ pub async fn run(
                     for driver in drivers.drain(..).flatten() {
                         io.spawn(driver);
                     }
-                    let schedule = Schedule::new(run.epoch, rate);
+                    let schedule = match bench.ramp {
+                        Some(ramp) => Schedule::ramped(run.epoch, ramp),
+                        None => Schedule::new(run.epoch, rate),
+                    };
                     open_loop(
                         &run,
                         &calls,
@@ -236,11 +253,20 @@ pub async fn run(
         let _ = live.await;
     }
     let now = Instant::now();
+    let duration = run.duration(interrupted, now);
+    let intervals = match collector {
+        Some(collector) => {
+            let _ = ended.send(duration);
+            collector.await??
+        }
+        None => Vec::new(),
+    };
     Ok(Measured {
-        duration: run.duration(interrupted, now),
+        duration,
         tally: run.merged(),
         unreachable: run.unreachable(now),
         interrupted,
+        intervals,
     })
 }
 
@@ -296,6 +322,8 @@ fn grpc(channel: Channel, calls: &Calls) -> Grpc<Channel> {
 
 /// One of the `-c` callers of the closed loop, on its connection.
 struct Caller {
+    /// With `-c A:B --ramp`: when it starts calling.
+    joins: Option<Instant>,
     run: Arc<Run>,
     calls: Arc<Calls>,
     link: Arc<Link>,
@@ -310,6 +338,9 @@ impl Caller {
     /// Makes call after call until the run is over. While the connection is down, each call
     /// waits for the next attempt to connect, and counts as not attempted when it fails.
     async fn closed_loop(mut self) {
+        if let Some(joins) = self.joins {
+            tokio::time::sleep_until(joins.into()).await;
+        }
         let endpoint = self.link.endpoint;
         loop {
             let ready = self.link.ready(&mut self.held, Wait::NextAttempt).await;
@@ -428,22 +459,40 @@ async fn open_loop(
     while tasks.join_next().await.is_some() {}
 }
 
-/// When each call of an open loop is due: `start + i / rate`, by absolute time, so that a
-/// timer's lateness never adds up over the run.
+/// When each call of an open loop is due: `start + i / rate`, or on a ramp where the rate's
+/// integral reaches `i`, by absolute time, so that a timer's lateness never adds up over the
+/// run.
 #[derive(Debug, Clone, Copy)]
 pub struct Schedule {
     start: Instant,
     rate: f64,
+    ramp: Option<Ramp>,
 }
 
 impl Schedule {
     pub fn new(start: Instant, rate: f64) -> Schedule {
-        Schedule { start, rate }
+        Schedule {
+            start,
+            rate,
+            ramp: None,
+        }
+    }
+
+    /// The rate rises on `ramp`.
+    pub fn ramped(start: Instant, ramp: Ramp) -> Schedule {
+        Schedule {
+            start,
+            rate: ramp.to,
+            ramp: Some(ramp),
+        }
     }
 
     /// When call `i` (from 0) is due.
     pub fn at(&self, i: u64) -> Instant {
-        let nanos = (i as f64 * 1e9 / self.rate).round();
+        let nanos = match self.ramp {
+            None => (i as f64 * 1e9 / self.rate).round(),
+            Some(ramp) => (ramp.due(i) * 1e9).round(),
+        };
         self.start + Duration::from_nanos(nanos as u64)
     }
 
@@ -475,6 +524,55 @@ mod tests {
         assert_eq!(odd.at(2), start + Duration::from_nanos(666_666_667));
         let slow = Schedule::new(start, 0.5);
         assert_eq!(slow.at(3), start + Duration::from_secs(6));
+    }
+
+    #[test]
+    fn a_ramp_is_due_by_its_integral_from_the_start() {
+        use crate::settings::Rise;
+        let start = Instant::now();
+        // From 0 to 100/s over 10 s: call i is due √(i/5) s in.
+        let ramp = Ramp {
+            from: 0.0,
+            to: 100.0,
+            rise: Rise::Linear(Duration::from_secs(10)),
+        };
+        let schedule = Schedule::ramped(start, ramp);
+        assert_eq!(schedule.at(0), start);
+        assert_eq!(schedule.at(5), start + Duration::from_secs(1));
+        assert_eq!(schedule.at(45), start + Duration::from_secs(3));
+        assert_eq!(schedule.at(500), start + Duration::from_secs(10));
+        assert_eq!(schedule.at(501), start + Duration::from_millis(10_010));
+        // The calls due in each second are the rate's mean over it: 5·(2k+1) in second k,
+        // then 100.
+        for k in 0..12u32 {
+            let from = start + Duration::from_secs(k.into());
+            let to = from + Duration::from_secs(1);
+            let due = (0..2000)
+                .filter(|i| (from..to).contains(&schedule.at(*i)))
+                .count();
+            let expected = if k < 10 {
+                5 * (2 * k as usize + 1)
+            } else {
+                100
+            };
+            assert_eq!(due, expected, "second {k}");
+        }
+        // Steps: 100/s for 1 s, then 200/s.
+        let steps = Schedule::ramped(
+            start,
+            Ramp {
+                from: 100.0,
+                to: 200.0,
+                rise: Rise::Steps {
+                    step: 100.0,
+                    every: Duration::from_secs(1),
+                },
+            },
+        );
+        assert_eq!(steps.at(99), start + Duration::from_millis(990));
+        assert_eq!(steps.at(100), start + Duration::from_secs(1));
+        assert_eq!(steps.at(101), start + Duration::from_millis(1005));
+        assert_eq!(steps.at(300), start + Duration::from_secs(2));
     }
 
     #[test]

@@ -11,7 +11,9 @@ mod codec;
 pub mod compare;
 mod exchange;
 mod failure;
+mod goal;
 mod hdr;
+mod intervals;
 mod link;
 mod live;
 mod load;
@@ -62,7 +64,17 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
             .enable_all()
             .build()?
     };
-    let report = runtime.block_on(measure(settings, bench))?;
+    // So is a --hdr-log that cannot be written.
+    let hdr_log = match &bench.hdr_log {
+        Some(path) => Some(intervals::HdrLog::create(path).map_err(|why| {
+            UsageError(format!(
+                "cannot write --hdr-log '{}': {why}",
+                path.display()
+            ))
+        })?),
+        None => None,
+    };
+    let report = runtime.block_on(measure(settings, bench, hdr_log))?;
     // Nothing of the load is left to wait for.
     runtime.shutdown_background();
     print_report(&report, settings.output, compare.as_ref())?;
@@ -111,7 +123,11 @@ fn judge(report: &Report, expectations: &Expectations) -> anyhow::Result<()> {
 }
 
 /// Resolves the method, encodes the requests, runs the load, and reports it.
-async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Report> {
+async fn measure(
+    settings: &ClientSettings,
+    bench: &Bench,
+    hdr_log: Option<intervals::HdrLog>,
+) -> anyhow::Result<Report> {
     let mut call_run = CallRun::new(settings)?;
     let (mut descriptors, _) = call_run.descriptors().await?;
     let method = call_run.race(descriptors.method(&bench.method)).await?;
@@ -160,7 +176,7 @@ async fn measure(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<Rep
         mark: (settings.protocol == Protocol::Connect).then(|| ConnectMethod::of(method.clone())),
     };
     let live = settings.progress.then(live::Live::new);
-    let measured = load::run(settings, bench, calls, live).await?;
+    let measured = load::run(settings, bench, calls, live, hdr_log).await?;
     // The load has just ended: its counted part ended moments ago, and lasted its duration.
     let ended = SystemTime::now();
     Ok(report(bench, shown, kind, &measured, ended))
@@ -224,6 +240,11 @@ fn report(
                 ..endpoint
             })
             .collect(),
+        intervals: if bench.interval.is_some() {
+            measured.intervals.clone()
+        } else {
+            Vec::new()
+        },
         unreachable_us: measured.unreachable.iter().map(|d| stats::micros(*d)).sum(),
         open_loop: bench.rps.map(|target_rps| OpenLoop {
             target_rps,

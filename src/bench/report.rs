@@ -32,6 +32,10 @@ pub struct Report {
     pub errors: Vec<ErrorGroup>,
     /// Calls by endpoint (`--addr`), in the order given.
     pub endpoints: Vec<Endpoint>,
+    /// With `--interval`: the counted part in intervals from its start, one row each; empty
+    /// without it, and in reports of earlier versions.
+    #[serde(default)]
+    pub intervals: Vec<Interval>,
     /// Present with `--rps`: latency is measured from each call's scheduled start.
     pub open_loop: Option<OpenLoop>,
     /// Present for server-streaming and bidi methods.
@@ -158,6 +162,23 @@ pub struct Endpoint {
     pub unreachable_us: u64,
 }
 
+/// One `--interval` of the run: the calls that ended in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// From the start of the counted part.
+    pub start_us: u64,
+    pub count: u64,
+    /// `count` ÷ the interval's length (the last one's may be shorter).
+    pub rps: f64,
+    pub p50_us: u64,
+    pub p99_us: u64,
+    /// Calls that did not end with OK.
+    pub errors: u64,
+    /// The load's mean target over the interval: calls per second with `--rps`, calls in
+    /// flight with `-c A:B`; `None` for a closed loop at one `-c`.
+    pub target: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenLoop {
     /// The arrival rate asked for (`--rps`).
@@ -236,6 +257,7 @@ pub fn example() -> Report {
         statuses: BTreeMap::from([("OK".into(), 997), ("UNAVAILABLE".into(), 3)]),
         errors: Vec::new(),
         endpoints: Vec::new(),
+        intervals: Vec::new(),
         open_loop: None,
         streams: None,
         interrupted: false,

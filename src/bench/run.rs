@@ -16,9 +16,10 @@ use tonic::Status;
 
 use super::{
     failure::failure,
+    goal::Goal,
     link::{Event, Link},
     outage::{Outage, Window},
-    stats::{Ended, Tally},
+    stats::{self, Ended, Tally},
 };
 use crate::settings::{Bench, StopAfter, Warmup};
 
@@ -43,12 +44,48 @@ pub struct Run {
     pub(super) shards: Vec<Mutex<Shard>>,
     /// By endpoint.
     outages: Vec<Mutex<Outage>>,
+    /// What the load aims at, from `epoch`.
+    pub goal: Option<Goal>,
+    /// With `--interval` or `--hdr-log`: each interval's length in nanoseconds.
+    interval: Option<u64>,
+    /// The intervals before this one have been taken (`take_intervals`).
+    taken: AtomicU64,
 }
 
 pub(super) struct Shard {
     tally: Tally,
     /// Nanoseconds from `epoch` to the end of the last counted call.
     last_end: u64,
+    /// With intervals: the calls of the intervals not yet taken, by interval.
+    pending: Vec<Pending>,
+}
+
+/// The calls that ended in one interval (numbered from 0 at the start of the counted part).
+pub(super) struct Pending {
+    pub(super) index: u64,
+    /// Of the calls attempted.
+    pub(super) latency: Histogram<u64>,
+    pub(super) count: u64,
+    pub(super) errors: u64,
+}
+
+impl Pending {
+    pub(super) fn new(index: u64) -> Pending {
+        Pending {
+            index,
+            latency: stats::histogram(),
+            count: 0,
+            errors: 0,
+        }
+    }
+
+    /// Adds `other`'s calls to these.
+    pub(super) fn merge(&mut self, other: &Pending) {
+        // Both histograms have the same bounds, so adding cannot fail.
+        let _ = self.latency.add(&other.latency);
+        self.count += other.count;
+        self.errors += other.errors;
+    }
 }
 
 /// A call number handed out, and whether the call counts.
@@ -80,6 +117,7 @@ impl Run {
                 Mutex::new(Shard {
                     tally: Tally::new(endpoints),
                     last_end: 0,
+                    pending: Vec::new(),
                 })
             })
             .collect();
@@ -95,6 +133,11 @@ impl Run {
             began: Notify::new(),
             shards,
             outages: Vec::new(),
+            goal: Goal::of(bench),
+            interval: (bench.interval)
+                .or(bench.hdr_log.as_ref().map(|_| Duration::from_secs(1)))
+                .map(|every| u64::try_from(every.as_nanos()).unwrap_or(u64::MAX).max(1)),
+            taken: AtomicU64::new(0),
         };
         match bench.warmup {
             None => run.begin(epoch),
@@ -205,6 +248,50 @@ impl Run {
             shard.tally.record_messages(outcome.messages, outcome.first);
         }
         shard.last_end = shard.last_end.max(end_nanos);
+        if let Some(every) = self.interval {
+            // A call that ends as its interval is taken goes into the next one.
+            let index = (end_nanos.saturating_sub(self.begun.load(Relaxed)) / every)
+                .max(self.taken.load(Relaxed));
+            let pending = match shard.pending.last_mut() {
+                Some(last) if last.index == index => last,
+                _ => match shard.pending.iter().position(|p| p.index == index) {
+                    Some(at) => &mut shard.pending[at],
+                    None => {
+                        shard.pending.push(Pending::new(index));
+                        shard.pending.last_mut().expect("just pushed")
+                    }
+                },
+            };
+            pending.count += 1;
+            pending.errors += u64::from(outcome.result.is_err());
+            if outcome.attempted {
+                pending.latency.saturating_record(stats::micros(latency));
+            }
+        }
+    }
+
+    /// The calls of every interval before `before`, by interval in order, merged over the
+    /// shards; calls that end from now on go into `before` or later.
+    pub(super) fn take_intervals(&self, before: u64) -> Vec<Pending> {
+        self.taken.fetch_max(before, Relaxed);
+        let mut taken: Vec<Pending> = Vec::new();
+        for index in 0..self.shards.len() {
+            let mut shard = self.shard(index);
+            let (old, new) = std::mem::take(&mut shard.pending)
+                .into_iter()
+                .partition(|p| p.index < before);
+            shard.pending = new;
+            drop(shard);
+            let old: Vec<Pending> = old;
+            for pending in old {
+                match taken.iter_mut().find(|t| t.index == pending.index) {
+                    Some(same) => same.merge(&pending),
+                    None => taken.push(pending),
+                }
+            }
+        }
+        taken.sort_by_key(|p| p.index);
+        taken
     }
 
     /// Where the counted part is, as far as it is known.
@@ -363,6 +450,9 @@ mod tests {
             connections: 1,
             stop,
             rps: None,
+            ramp: None,
+            interval: None,
+            hdr_log: None,
             split: None,
             start_at: None,
             warmup,
@@ -438,6 +528,47 @@ mod tests {
         assert_eq!(run.begun(), Some(epoch + second));
         assert!(run.claim(2, epoch + second * 3 / 2).unwrap().counted);
         assert_eq!(run.claim(3, epoch + 2 * second), None);
+    }
+
+    #[test]
+    fn calls_go_into_the_interval_they_end_in_until_it_is_taken() {
+        let epoch = Instant::now();
+        let ms = Duration::from_millis(1);
+        let mut settings = bench(StopAfter::Time(Duration::from_secs(1)), None);
+        settings.interval = Some(100 * ms);
+        let run = Run::starting(&settings, 1, epoch);
+        let ok = Outcome::default();
+        let failed = Outcome {
+            result: Err(Status::internal("bug")),
+            ..Outcome::default()
+        };
+        let addrs = ["h:1".to_owned()];
+        run.record(0, 0, epoch, epoch + 50 * ms, &ok, &addrs);
+        run.record(1, 0, epoch, epoch + 99 * ms, &failed, &addrs);
+        run.record(0, 0, epoch, epoch + 100 * ms, &ok, &addrs);
+        run.record(1, 0, epoch, epoch + 350 * ms, &ok, &addrs);
+        let taken = run.take_intervals(2);
+        let rows: Vec<(u64, u64, u64, u64)> = taken
+            .iter()
+            .map(|p| (p.index, p.count, p.errors, p.latency.len()))
+            .collect();
+        assert_eq!(rows, [(0, 2, 1, 2), (1, 1, 0, 1)]);
+        // A call that ends in an interval already taken goes into the first one still open.
+        run.record(
+            0,
+            0,
+            epoch,
+            epoch + 150 * ms,
+            &Outcome::unattempted("down"),
+            &addrs,
+        );
+        let rows: Vec<(u64, u64, u64, u64)> = run
+            .take_intervals(u64::MAX)
+            .iter()
+            .map(|p| (p.index, p.count, p.errors, p.latency.len()))
+            .collect();
+        assert_eq!(rows, [(2, 1, 1, 0), (3, 1, 0, 1)]);
+        assert_eq!(run.merged().count(), 5);
     }
 
     #[test]

@@ -33,9 +33,15 @@ pub struct BenchArgs {
     #[arg(long, value_enum, value_name = "ORDER")]
     pub data_order: Option<DataOrder>,
 
-    /// Calls in flight at once
-    #[arg(help_heading = "Load options", short, long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY))]
-    pub concurrency: u32,
+    /// Calls in flight at once; A:B with --ramp rises from A to B (closed loop)
+    #[arg(
+        help_heading = "Load options",
+        short,
+        long,
+        default_value = "50",
+        value_name = "N|A:B"
+    )]
+    pub concurrency: String,
 
     /// HTTP/2 connections, the calls spread over them [default: one per --addr]
     #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_CONNECTIONS))]
@@ -55,9 +61,19 @@ pub struct BenchArgs {
     pub duration: Option<String>,
 
     /// Start this many calls per second whatever the answers (open loop); latency counts from
-    /// each call's scheduled start
-    #[arg(help_heading = "Load options", long, value_name = "N")]
+    /// each call's scheduled start. A:B rises from A to B, with --ramp or --rps-step
+    #[arg(help_heading = "Load options", long, value_name = "N|A:B")]
     pub rps: Option<String>,
+
+    /// Rise linearly from --rps A:B's A to B (or -c A:B's) over this long, then hold B; the
+    /// ramp counts from the load's start, warm-up included, and needs -z at least as long
+    #[arg(help_heading = "Load options", long, value_name = "DURATION")]
+    pub ramp: Option<String>,
+
+    /// Add S calls per second every E (e.g. 100/10s) up to --rps's B: from A with --rps A:B,
+    /// from S with --rps B; needs -z at least as long as the steps
+    #[arg(help_heading = "Load options", long, value_name = "S/E")]
+    pub rps_step: Option<String>,
 
     /// Run this many calls (N) or this long (e.g. 2s) first, and do not count them
     #[arg(help_heading = "Load options", long, value_name = "N|DURATION")]
@@ -79,6 +95,16 @@ pub struct BenchArgs {
     /// Runtime threads making the calls [default: one per core]
     #[arg(help_heading = "Load options", long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+
+    /// Report req/s, p50, p99 and errors for each interval of this length (e.g. 1s) from the
+    /// run's start, in the table and in -o json's intervals
+    #[arg(long, value_name = "DURATION")]
+    pub interval: Option<String>,
+
+    /// Write each interval's latency histogram (µs) to this HdrHistogram interval log, as
+    /// HistogramLogAnalyzer reads it (every --interval, or every second)
+    #[arg(long, value_name = "FILE.hlog")]
+    pub hdr_log: Option<PathBuf>,
 
     /// A condition on the report (e.g. 'p99<5ms', 'errors=0', 'rps>=10000'); exit 3 when one is
     /// not met (repeatable)

@@ -12,6 +12,7 @@ mod profile;
 mod protocol;
 mod request_data;
 mod route;
+mod schedule;
 mod split;
 mod start_at;
 mod values;
@@ -32,6 +33,7 @@ pub use profile::{Chosen, Config};
 pub use protocol::{HttpVersion, Protocol, Streaming, check_streaming};
 pub use request_data::RequestData;
 pub use route::{Route, Source, Why};
+pub use schedule::{Ramp, Rise};
 pub use split::Split;
 pub use values::{
     NOT_TEXT, bound, named, parse_duration, parse_size, read_bounded, read_file, read_path,

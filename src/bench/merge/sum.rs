@@ -39,6 +39,8 @@ impl Sum {
             ended: part.ended,
             report: Report {
                 parts: Vec::new(),
+                // Each part's intervals have only their p50 and p99, which do not add up.
+                intervals: Vec::new(),
                 ..part.report.clone()
             },
         };

@@ -3,11 +3,13 @@
 //! JSON line for programs (`-o json`).
 //!
 //! `blocks.rs` makes the table's blocks, `layout.rs` aligns them, `histogram.rs` draws the
-//! bars, and `format.rs` writes every number and time.
+//! bars, `intervals.rs` lists the intervals (last, as they can be many), and `format.rs` writes
+//! every number and time.
 
 mod blocks;
 mod format;
 mod histogram;
+mod intervals;
 mod layout;
 
 use std::io::{self, Write};
@@ -55,6 +57,13 @@ pub fn write_table<W: Write>(
             out.write_all(b"\n")?;
         }
         histogram(out, &report.histogram)?;
+        first = false;
+    }
+    if let Some(block) = intervals::intervals(report) {
+        if !first {
+            out.write_all(b"\n")?;
+        }
+        block.write(out)?;
     }
     Ok(())
 }
@@ -144,6 +153,7 @@ mod tests {
                     unreachable_us: 0,
                 },
             ],
+            intervals: Vec::new(),
             open_loop: None,
             streams: None,
             interrupted: false,
@@ -476,6 +486,52 @@ Streams
                 "  18446744073709.55s [18446744073709551615] {bars}\n"
             )),
             "{printed}"
+        );
+    }
+
+    #[test]
+    fn intervals_come_last_one_row_each() {
+        use crate::bench::report::Interval;
+        let mut report = unary();
+        report.intervals = vec![
+            Interval {
+                start_us: 0,
+                count: 4000,
+                rps: 4000.0,
+                p50_us: 800,
+                p99_us: 2_400,
+                errors: 0,
+                target: Some(3500.0),
+            },
+            Interval {
+                start_us: 1_000_000,
+                count: 6000,
+                rps: 24_000.0,
+                p50_us: 900,
+                p99_us: 12_500,
+                errors: 12,
+                target: Some(4749.5),
+            },
+        ];
+        let text = table(&report, None);
+        assert!(
+            text.ends_with(
+                "  5.04ms [ 300] ■■\n\n\
+Intervals       req/s    p50      p99  errors  target
+  from 0s      4000.0  800µs   2.40ms       0  3500.0
+  from 1.00s  24000.0  900µs  12.50ms      12  4749.5
+"
+            ),
+            "{text}"
+        );
+        // Without a target, no such column.
+        for interval in &mut report.intervals {
+            interval.target = None;
+        }
+        let text = table(&report, None);
+        assert!(
+            text.contains("Intervals       req/s    p50      p99  errors\n"),
+            "{text}"
         );
     }
 
