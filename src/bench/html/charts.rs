@@ -288,7 +288,8 @@ pub fn parts_latency(report: &Report) -> Option<String> {
         let x = frame.x.at(i as f64 + 0.5);
         for (name, colour, us) in [("p50", BLUE, part.p50_us), ("p99", ORANGE, part.p99_us)] {
             let words = format!("{}: {name} {}", part.source, format_us(us));
-            chart.dot(x, frame.y.at(us as f64), colour, &words);
+            // Larger than a line's dots: these stand alone.
+            chart.dot((x, frame.y.at(us as f64)), 5.0, colour, &words);
         }
     }
     Some(chart.finish())

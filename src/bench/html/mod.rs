@@ -83,7 +83,7 @@ impl Drop for Page {
 /// How the page looks: its charts scale to the page's width.
 const STYLE: &str = "\
 body{font:14px/1.45 system-ui,sans-serif;color:#1a202c;background:#fff;max-width:1100px;margin:24px auto;padding:0 16px}\
-h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid #e2e8f0}\
+h1{font-size:20px;margin:0 0 4px}h3{font-size:14px;margin:16px 0 4px}h2{font-size:16px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid #e2e8f0}\
 .when,.note{color:#4a5568}.note{font-style:italic}\
 svg.chart{display:block;width:100%;height:auto}\
 svg text{font-size:12px;fill:#2d3748}svg .tick{fill:#4a5568}svg .axis-name{font-size:13px}\
@@ -130,12 +130,15 @@ pub fn render(report: &Report, intervals: &[Interval]) -> String {
              their own p50 and p99, which do not add up. Lines per part over time need the \
              parts' intervals; here are the figures each part carries.</p>\n",
         );
-        for chart in [charts::parts_rate(report), charts::parts_latency(report)]
+        let charts = [
+            ("Requests per second", charts::parts_rate(report)),
+            ("Latency: p50 and p99", charts::parts_latency(report)),
+        ];
+        for (title, chart) in charts
             .into_iter()
-            .flatten()
+            .filter_map(|(title, chart)| Some((title, chart?)))
         {
-            parts.push_str(&chart);
-            parts.push('\n');
+            parts.push_str(&format!("<h3>{title}</h3>\n{chart}\n"));
         }
         section(&mut page, "Parts", &parts);
     } else {

@@ -215,16 +215,16 @@ impl Chart {
             points.join(" ")
         );
         for (x, y, words) in &line.points {
-            self.dot(frame.x.at(*x), frame.y.at(*y), line.colour, words);
+            self.dot((frame.x.at(*x), frame.y.at(*y)), 3.0, line.colour, words);
         }
         self.svg.push_str("</g>");
     }
 
-    /// A dot at (x, y) in pixels, with its words.
-    pub fn dot(&mut self, x: f64, y: f64, colour: &str, words: &str) {
+    /// A dot of radius `r` at (x, y) in pixels, with its words.
+    pub fn dot(&mut self, (x, y): (f64, f64), r: f64, colour: &str, words: &str) {
         let _ = write!(
             self.svg,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{colour}"><title>{}</title></circle>"#,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{colour}"><title>{}</title></circle>"#,
             escape(words)
         );
     }
