@@ -336,6 +336,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Runtime threads making the calls [default: one per core]')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Report req/s, p50, p99 and errors for each interval of this length (e.g. 1s) from the run''s start, in the table and in -o json''s intervals')
             [CompletionResult]::new('--hdr-log', '--hdr-log', [CompletionResultType]::ParameterName, 'Write each interval''s latency histogram (µs) to this HdrHistogram interval log, as HistogramLogAnalyzer reads it (every --interval, or every second)')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the report as one self-contained HTML page with charts: latency and req/s over time (in intervals of --interval, or of 1s), the latency histogram and the summary')
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A condition on the report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)')
             [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print each figure beside the same figure of an earlier -o json report, with the change')
             [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Describe the services with this .proto file instead of reflection (repeatable)')
@@ -376,6 +377,7 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
         'apicli;bench;merge' {
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A condition on the merged report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)')
             [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Print each figure of the merged report beside the same figure of an earlier -o json report')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the merged report as one self-contained HTML page with charts: each part''s req/s and latency, the latency histogram and the summary')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')

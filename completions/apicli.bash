@@ -214,7 +214,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench)
-            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help merge"
+            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --html --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +293,10 @@ _apicli() {
                     return 0
                     ;;
                 --hdr-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -412,7 +416,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench__subcmd__merge)
-            opts="-o -h --expect --compare --output --color --help"
+            opts="-o -h --expect --compare --html --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,6 +427,10 @@ _apicli() {
                     return 0
                     ;;
                 --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -325,6 +325,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --threads 'Runtime threads making the calls [default: one per core]'
             cand --interval 'Report req/s, p50, p99 and errors for each interval of this length (e.g. 1s) from the run''s start, in the table and in -o json''s intervals'
             cand --hdr-log 'Write each interval''s latency histogram (µs) to this HdrHistogram interval log, as HistogramLogAnalyzer reads it (every --interval, or every second)'
+            cand --html 'Also write the report as one self-contained HTML page with charts: latency and req/s over time (in intervals of --interval, or of 1s), the latency histogram and the summary'
             cand --expect 'A condition on the report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)'
             cand --compare 'Print each figure beside the same figure of an earlier -o json report, with the change'
             cand --proto 'Describe the services with this .proto file instead of reflection (repeatable)'
@@ -364,6 +365,7 @@ set edit:completion:arg-completer[apicli] = {|@words|
         &'apicli;bench;merge'= {
             cand --expect 'A condition on the merged report (e.g. ''p99<5ms'', ''errors=0'', ''rps>=10000''); exit 3 when one is not met (repeatable)'
             cand --compare 'Print each figure of the merged report beside the same figure of an earlier -o json report'
+            cand --html 'Also write the merged report as one self-contained HTML page with charts: each part''s req/s and latency, the latency histogram and the summary'
             cand -o 'Output format [default: table]'
             cand --output 'Output format [default: table]'
             cand --color 'When to use colour (NO_COLOR is honoured)'

@@ -19,10 +19,10 @@
 mod common;
 
 use std::{
-    io::{self, BufRead, BufReader, Write},
-    path::{Path, PathBuf},
+    io::{BufRead, BufReader},
+    path::Path,
     process::{ChildStdout, Command, Stdio},
-    sync::{OnceLock, mpsc},
+    sync::mpsc,
     thread,
 };
 
@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use common::{
     ChildGuard, LIMIT, Server, items_json,
-    peers::{Peers, Ran, SetupFailure, named, no_proxy, run, run_setup},
+    peers::{Peers, Ran, no_proxy, run},
     route_guide::check_every_kind,
 };
 
@@ -108,35 +108,9 @@ fn peers() -> Option<&'static Peers> {
     common::peers::peers("interop")
 }
 
-/// Debian's chromium, installed once per test binary; `None` after saying why when there is no
-/// apt-get to install it with (chromium.sh's exit 3). Any other failure panics, in CI or not.
+/// Debian's chromium (see `common::peers::chromium`).
 fn chromium() -> Option<&'static Path> {
-    static CHROMIUM: OnceLock<Result<Option<PathBuf>, SetupFailure>> = OnceLock::new();
-    let found = CHROMIUM.get_or_init(|| match run_setup("tests/interop/node/chromium.sh") {
-        Ok(stdout) => match named(&stdout, "chromium") {
-            Some(path) => Ok(Some(PathBuf::from(path))),
-            None => Err(SetupFailure {
-                summary: "chromium.sh did not name chromium".to_owned(),
-                output: stdout,
-            }),
-        },
-        Err((Some(3), failure)) => {
-            let _ = writeln!(
-                io::stderr(),
-                "skipping the browser test: {}",
-                failure.summary
-            );
-            Ok(None)
-        }
-        Err((_, failure)) => Err(failure),
-    });
-    match found {
-        Ok(path) => path.as_deref(),
-        Err(failure) => panic!(
-            "chromium setup failed: {}\n{}",
-            failure.summary, failure.output
-        ),
-    }
+    common::peers::chromium("the browser test")
 }
 
 impl Peers {

@@ -169,7 +169,8 @@ pub async fn run(
         .collect();
     let run = Arc::new(Run::new(bench, &links));
     let live = live.map(|live| tokio::spawn(live.show(Arc::clone(&run))));
-    let every = (bench.interval).or(hdr_log.as_ref().map(|_| Duration::from_secs(1)));
+    // An --hdr-log is made in the settings' intervals, as the run's shards record them.
+    let every = bench.measured_interval();
     let (ended, end) = tokio::sync::oneshot::channel();
     let collector =
         every.map(|every| tokio::spawn(intervals::collect(Arc::clone(&run), every, hdr_log, end)));

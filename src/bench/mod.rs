@@ -13,6 +13,7 @@ mod exchange;
 mod failure;
 mod goal;
 mod hdr;
+mod html;
 mod intervals;
 mod link;
 mod live;
@@ -74,10 +75,15 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
         })?),
         None => None,
     };
-    let report = runtime.block_on(measure(settings, bench, hdr_log))?;
+    // And an --html page that cannot be.
+    let page = bench.html.as_deref().map(html::Page::create).transpose()?;
+    let (report, rows) = runtime.block_on(measure(settings, bench, hdr_log))?;
     // Nothing of the load is left to wait for.
     runtime.shutdown_background();
     print_report(&report, settings.output, compare.as_ref())?;
+    if let Some(page) = page {
+        page.write(&report, &rows)?;
+    }
     if report.interrupted {
         return Err(Interrupted(String::new()).into());
     }
@@ -122,12 +128,13 @@ fn judge(report: &Report, expectations: &Expectations) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Resolves the method, encodes the requests, runs the load, and reports it.
+/// Resolves the method, encodes the requests, runs the load, and reports it; with the run's
+/// intervals, which the report lists only with `--interval`, and `--html` draws.
 async fn measure(
     settings: &ClientSettings,
     bench: &Bench,
     hdr_log: Option<intervals::HdrLog>,
-) -> anyhow::Result<Report> {
+) -> anyhow::Result<(Report, Vec<report::Interval>)> {
     let mut call_run = CallRun::new(settings)?;
     let (mut descriptors, _) = call_run.descriptors().await?;
     let method = call_run.race(descriptors.method(&bench.method)).await?;
@@ -179,7 +186,8 @@ async fn measure(
     let measured = load::run(settings, bench, calls, live, hdr_log).await?;
     // The load has just ended: its counted part ended moments ago, and lasted its duration.
     let ended = SystemTime::now();
-    Ok(report(bench, shown, kind, &measured, ended))
+    let report = report(bench, shown, kind, &measured, ended);
+    Ok((report, measured.intervals))
 }
 
 fn report(

@@ -134,8 +134,7 @@ impl Run {
             shards,
             outages: Vec::new(),
             goal: Goal::of(bench),
-            interval: (bench.interval)
-                .or(bench.hdr_log.as_ref().map(|_| Duration::from_secs(1)))
+            interval: (bench.measured_interval())
                 .map(|every| u64::try_from(every.as_nanos()).unwrap_or(u64::MAX).max(1)),
             taken: AtomicU64::new(0),
         };
@@ -453,6 +452,7 @@ mod tests {
             ramp: None,
             interval: None,
             hdr_log: None,
+            html: None,
             split: None,
             start_at: None,
             warmup,

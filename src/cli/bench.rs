@@ -106,6 +106,11 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE.hlog")]
     pub hdr_log: Option<PathBuf>,
 
+    /// Also write the report as one self-contained HTML page with charts: latency and req/s
+    /// over time (in intervals of --interval, or of 1s), the latency histogram and the summary
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
     /// A condition on the report (e.g. 'p99<5ms', 'errors=0', 'rps>=10000'); exit 3 when one is
     /// not met (repeatable)
     #[arg(long = "expect", value_name = "EXPR")]
@@ -144,6 +149,11 @@ pub struct BenchMergeArgs {
     /// Print each figure of the merged report beside the same figure of an earlier -o json report
     #[arg(long, value_name = "REPORT.json")]
     pub compare: Option<PathBuf>,
+
+    /// Also write the merged report as one self-contained HTML page with charts: each part's
+    /// req/s and latency, the latency histogram and the summary
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// `--data-order`: which of several `-d` messages each call sends.

@@ -53,6 +53,8 @@ pub struct Bench {
     pub interval: Option<Duration>,
     /// `--hdr-log`: the interval log to write.
     pub hdr_log: Option<PathBuf>,
+    /// `--html`: the page of charts to write beside the report.
+    pub html: Option<PathBuf>,
     /// `--split I/N`: this generator's part of a load shared by N.
     pub split: Option<Split>,
     /// `--start-at`: when the load starts, after the connections are made.
@@ -62,6 +64,16 @@ pub struct Bench {
     pub expectations: Expectations,
     /// `--compare`: the file of the earlier report.
     pub compare: Option<PathBuf>,
+}
+
+impl Bench {
+    /// The length of the intervals the run is measured in: `--interval`, or a second when
+    /// `--hdr-log` or `--html` needs intervals that the report does not show; `None` when
+    /// nothing asks for them, and the run keeps no intervals at all.
+    pub fn measured_interval(&self) -> Option<Duration> {
+        let needed = self.hdr_log.is_some() || self.html.is_some();
+        self.interval.or(needed.then_some(Duration::from_secs(1)))
+    }
 }
 
 /// What ends the run.
@@ -247,6 +259,7 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
         ramp,
         interval,
         hdr_log: args.hdr_log,
+        html: args.html,
         split,
         start_at,
         warmup,

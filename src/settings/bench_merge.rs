@@ -18,6 +18,8 @@ pub struct BenchMerge {
     pub expectations: Expectations,
     /// `--compare`: the file of an earlier report, to print the merged figures beside.
     pub compare: Option<PathBuf>,
+    /// `--html`: the page of charts to write beside the merged report.
+    pub html: Option<PathBuf>,
 }
 
 /// Where reports are read: each holds one or more, one per line.
@@ -64,5 +66,6 @@ pub fn bench_merge_settings(
         },
         expectations: Expectations(expect::parse_flags(&args.expectations)?),
         compare: args.compare,
+        html: args.html,
     })
 }

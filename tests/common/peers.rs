@@ -94,6 +94,34 @@ fn setup() -> Result<Peers, SetupFailure> {
     }
 }
 
+/// Debian's chromium, found (or installed with apt-get) once per test binary by
+/// `tests/interop/node/chromium.sh`; `None` after saying `skipping WHAT: WHY` once when there is
+/// no apt-get to install it with (the script's exit 3). Any other failure panics, in CI or not.
+pub fn chromium(what: &str) -> Option<&'static Path> {
+    static CHROMIUM: OnceLock<Result<Option<PathBuf>, SetupFailure>> = OnceLock::new();
+    let found = CHROMIUM.get_or_init(|| match run_setup("tests/interop/node/chromium.sh") {
+        Ok(stdout) => match named(&stdout, "chromium") {
+            Some(path) => Ok(Some(PathBuf::from(path))),
+            None => Err(SetupFailure {
+                summary: "chromium.sh did not name chromium".to_owned(),
+                output: stdout,
+            }),
+        },
+        Err((Some(3), failure)) => {
+            let _ = writeln!(io::stderr(), "skipping {what}: {}", failure.summary);
+            Ok(None)
+        }
+        Err((_, failure)) => Err(failure),
+    });
+    match found {
+        Ok(path) => path.as_deref(),
+        Err(failure) => panic!(
+            "chromium setup failed: {}\n{}",
+            failure.summary, failure.output
+        ),
+    }
+}
+
 /// Runs a setup script from the repository's root: its stdout, or its exit code and why it
 /// failed (the script's own `interop setup failed: …`, `deploy setup failed: …` or
 /// `chromium unavailable: …` line).

@@ -15,14 +15,18 @@ mod check;
 mod read;
 mod sum;
 
-use super::{judge, load_compare, print_report, report::Report};
+use super::{html, judge, load_compare, print_report, report::Report};
 use crate::{exit::UsageError, settings::BenchMerge};
 
 /// Merges the reports, prints the merged one, and holds it against the `--expect` conditions.
 pub fn run(merge: &BenchMerge) -> anyhow::Result<()> {
     let compare = load_compare(merge.compare.as_deref())?;
+    let page = merge.html.as_deref().map(html::Page::create).transpose()?;
     let report = merged(merge)?;
     print_report(&report, merge.output, compare.as_ref())?;
+    if let Some(page) = page {
+        page.write(&report, &report.intervals)?;
+    }
     judge(&report, &merge.expectations)
 }
 

@@ -74,6 +74,7 @@ fn merge_files(paths: &[PathBuf]) -> Result<Report, String> {
         output: OutputFormat::Json,
         expectations: Expectations(Vec::new()),
         compare: None,
+        html: None,
     })
     .map_err(|err| err.0)
 }

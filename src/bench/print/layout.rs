@@ -7,11 +7,11 @@ pub(super) const GAP: &str = "  ";
 
 /// One line of a block: a label, then figures aligned on the right, then text (an error
 /// message), then the comparison with the earlier run.
-pub(super) struct Row {
-    pub(super) label: String,
-    pub(super) figures: Vec<String>,
-    pub(super) text: String,
-    pub(super) note: String,
+pub(in crate::bench) struct Row {
+    pub(in crate::bench) label: String,
+    pub(in crate::bench) figures: Vec<String>,
+    pub(in crate::bench) text: String,
+    pub(in crate::bench) note: String,
 }
 
 impl Row {
@@ -41,12 +41,12 @@ impl Row {
 }
 
 /// A titled group of rows; `columns` heads the figures on the title's line.
-pub(super) struct Block {
-    pub(super) title: &'static str,
-    pub(super) columns: Vec<&'static str>,
-    pub(super) rows: Vec<Row>,
+pub(in crate::bench) struct Block {
+    pub(in crate::bench) title: &'static str,
+    pub(in crate::bench) columns: Vec<&'static str>,
+    pub(in crate::bench) rows: Vec<Row>,
     /// Sentences after the rows.
-    pub(super) lines: Vec<String>,
+    pub(in crate::bench) lines: Vec<String>,
 }
 
 impl Block {

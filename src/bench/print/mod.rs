@@ -18,6 +18,7 @@ use super::report::Report;
 use blocks::{endpoints, errors, latency, parts, statuses, streams, summary};
 pub use format::format_us;
 use histogram::histogram;
+pub(in crate::bench) use layout::Block;
 
 /// Writes the report as one compact JSON object and a newline. Its field names are a public
 /// interface (see `docs/bench-report.schema.json`). The report's rates must be finite numbers:
@@ -35,17 +36,8 @@ pub fn write_table<W: Write>(
     report: &Report,
     compare: Option<&Report>,
 ) -> io::Result<()> {
-    let blocks = [
-        summary(report, compare),
-        latency(report, compare),
-        streams(report, compare),
-        statuses(report, compare),
-        errors(report, compare),
-        endpoints(report, compare),
-        parts(report, compare),
-    ];
     let mut first = true;
-    for block in blocks.iter().flatten() {
+    for block in &blocks(report, compare) {
         if !first {
             out.write_all(b"\n")?;
         }
@@ -66,6 +58,23 @@ pub fn write_table<W: Write>(
         block.write(out)?;
     }
     Ok(())
+}
+
+/// The table's blocks of figures, in order, before the histogram and the intervals: also the
+/// HTML page's summary, so that both say the same in the same words.
+pub(in crate::bench) fn blocks(report: &Report, compare: Option<&Report>) -> Vec<Block> {
+    [
+        summary(report, compare),
+        latency(report, compare),
+        streams(report, compare),
+        statuses(report, compare),
+        errors(report, compare),
+        endpoints(report, compare),
+        parts(report, compare),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]
