@@ -179,6 +179,74 @@ fn a_merged_page_draws_each_part_and_the_merged_histogram() {
     }
 }
 
+#[test]
+fn a_merged_page_draws_a_line_for_each_part_over_time() {
+    let server = Server::start(&["-q"]);
+    let dir = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (0..2)
+        .map(|i| {
+            let output = output_of(apicli().args([
+                "bench",
+                "api.Api/sayHello",
+                "--addr",
+                &server.url(),
+                "--rps",
+                "200",
+                "-z",
+                "1s",
+                "--interval",
+                "250ms",
+                "--split",
+                &format!("{i}/2"),
+                "-o",
+                "json",
+            ]));
+            assert_exit(&output, 0);
+            let path = dir.path().join(format!("part-{i}.json"));
+            fs::write(&path, &output.stdout).unwrap();
+            path
+        })
+        .collect();
+    let merged = output_of(apicli().args(["bench", "merge", "-o", "json"]).args(&parts));
+    assert_exit(&merged, 0);
+    let report: serde_json::Value = serde_json::from_slice(&merged.stdout).unwrap();
+    // The merged report has no intervals of its own; each part keeps its own.
+    assert_eq!(report["intervals"], serde_json::json!([]));
+    for part in report["parts"].as_array().unwrap() {
+        let intervals = part["intervals"].as_array().unwrap();
+        assert!((4..=5).contains(&intervals.len()), "{part}");
+        let count: u64 = intervals.iter().map(|i| i["count"].as_u64().unwrap()).sum();
+        assert_eq!(count, part["count"].as_u64().unwrap());
+    }
+
+    let page = dir.path().join("merged.html");
+    let output = output_of(
+        apicli()
+            .args(["bench", "merge"])
+            .args(&parts)
+            .arg("--html")
+            .arg(&page),
+    );
+    assert_exit(&output, 0);
+    let html = fs::read_to_string(&page).unwrap();
+    assert_self_contained(&html);
+    assert_charts(
+        &html,
+        &[
+            "Each part's requests per second over time",
+            "Each part's p99 over time",
+            "Each part's requests per second",
+            "Each part's latency: p50 and p99",
+            "Latency histogram",
+        ],
+    );
+    for i in 0..2 {
+        let line = format!(r#"<g class="line" data-name="part-{i}.json"><polyline"#);
+        assert_eq!(html.matches(&line).count(), 2, "{i}: {html}");
+    }
+    assert!(!html.contains("need the parts' intervals"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // In the browser
 // ---------------------------------------------------------------------------------------------

@@ -162,6 +162,15 @@ fn full() -> Report {
             rps: 250.0,
             p50_us: 600,
             p99_us: 1_800,
+            intervals: vec![Interval {
+                start_us: 0,
+                count: 500,
+                rps: 250.0,
+                p50_us: 600,
+                p99_us: 1_800,
+                errors: 2,
+                target: None,
+            }],
         }],
     }
 }

@@ -214,6 +214,11 @@ pub struct Part {
     pub rps: f64,
     pub p50_us: u64,
     pub p99_us: u64,
+    /// The part's own `intervals` (from its own start), kept whole so that each part can be
+    /// drawn over time; they do not add up across parts. Absent from reports of earlier
+    /// versions: empty.
+    #[serde(default)]
+    pub intervals: Vec<Interval>,
 }
 
 /// A report for the tests of what reads reports: 1000 unary calls in 0.125 s, 3 of them

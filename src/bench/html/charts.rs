@@ -3,6 +3,7 @@
 
 use super::svg::{Chart, Frame, Line, ticks};
 use crate::bench::{
+    clock,
     print::format_us,
     report::{Interval, Part, Report},
 };
@@ -293,4 +294,111 @@ pub fn parts_latency(report: &Report) -> Option<String> {
         }
     }
     Some(chart.finish())
+}
+
+/// The colours of the parts' lines, in turn.
+const PALETTE: [&str; 8] = [
+    BLUE, ORANGE, GREEN, RED, "#6b46c1", "#2c7a7b", "#b7791f", "#d53f8c",
+];
+
+/// Where each of a part's intervals falls on the merged run's time axis, in seconds from the
+/// merged start: the part's own start, then its intervals' middles.
+fn part_spans(report: &Report, part: &Part) -> Vec<f64> {
+    let start = |text: Option<&str>| text.and_then(|t| clock::parse(t).ok());
+    let offset = match (
+        start(report.started_at.as_deref()),
+        start(Some(&part.started_at)),
+    ) {
+        (Some(merged), Some(own)) => clock::between(merged, own).as_secs_f64(),
+        _ => 0.0,
+    };
+    let every = match part.intervals.as_slice() {
+        [first, second, ..] => second.start_us.saturating_sub(first.start_us),
+        _ => part.duration_us,
+    } as f64
+        / 1e6;
+    (part.intervals.iter())
+        .map(|interval| offset + interval.start_us as f64 / 1e6 + every / 2.0)
+        .collect()
+}
+
+/// A merged report's parts over time, a line each: `figure` of each interval with calls.
+fn parts_over_time(
+    report: &Report,
+    id: &str,
+    title: &str,
+    y_name: &str,
+    figure: fn(&Interval) -> f64,
+    y_ticks: fn(f64) -> Vec<(f64, String)>,
+    words: fn(f64) -> String,
+) -> Option<String> {
+    let parts = &report.parts;
+    if parts.iter().all(|part| part.intervals.is_empty()) {
+        return None;
+    }
+    let spans: Vec<Vec<f64>> = parts.iter().map(|p| part_spans(report, p)).collect();
+    let last = spans.iter().flatten().fold(0.0, |a: f64, b| a.max(*b));
+    let max = (parts.iter().flat_map(|p| &p.intervals))
+        .filter(|i| i.count > 0)
+        .map(figure)
+        .fold(0.0, f64::max);
+    let end = last.max(report.duration_us as f64 / 1e6);
+    let frame = Frame::new(
+        number_ticks(end, 8, "s"),
+        y_ticks(max),
+        "seconds from the merged start",
+        y_name,
+    );
+    let labels = part_labels(parts);
+    let mut chart = Chart::new(id, title);
+    chart.frame(&frame);
+    let legend: Vec<_> = (labels.iter().enumerate())
+        .map(|(i, label)| (label.as_str(), PALETTE[i % PALETTE.len()], false))
+        .collect();
+    if legend.len() <= PALETTE.len() {
+        chart.legend(&legend);
+    }
+    for ((part, at), (i, label)) in parts.iter().zip(&spans).zip(labels.iter().enumerate()) {
+        let points = (part.intervals.iter().zip(at))
+            .filter(|(interval, _)| interval.count > 0)
+            .map(|(interval, x)| {
+                let y = figure(interval);
+                (*x, y, format!("{label}: {} at {}s", words(y), round(*x)))
+            })
+            .collect();
+        let line = Line {
+            name: label.clone(),
+            colour: PALETTE[i % PALETTE.len()],
+            dashed: false,
+            points,
+        };
+        chart.line(&frame, &line);
+    }
+    Some(chart.finish())
+}
+
+/// Each part's req/s over the merged run's time, a line each, from the parts' own intervals.
+pub fn parts_rate_over_time(report: &Report) -> Option<String> {
+    parts_over_time(
+        report,
+        "parts-rate-over-time",
+        "Each part's requests per second over time",
+        "calls per second",
+        |i| i.rps,
+        |max| number_ticks(max, 5, ""),
+        |rps| format!("{rps:.1} req/s"),
+    )
+}
+
+/// Each part's p99 over the merged run's time, a line each, from the parts' own intervals.
+pub fn parts_p99_over_time(report: &Report) -> Option<String> {
+    parts_over_time(
+        report,
+        "parts-p99-over-time",
+        "Each part's p99 over time",
+        "latency",
+        |i| i.p99_us as f64,
+        time_ticks,
+        |us| format!("p99 {}", format_us(us as u64)),
+    )
 }

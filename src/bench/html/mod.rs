@@ -125,15 +125,24 @@ pub fn render(report: &Report, intervals: &[Interval]) -> String {
     }
     section(&mut page, "Summary", &table::summary(report));
     if merged {
-        let mut parts = String::from(
-            "<p class=\"note\">A merged report has no intervals: the parts' intervals hold \
-             their own p50 and p99, which do not add up. Lines per part over time need the \
-             parts' intervals; here are the figures each part carries.</p>\n",
-        );
-        let charts = [
+        let over_time = [
+            (
+                "Requests per second over time",
+                charts::parts_rate_over_time(report),
+            ),
+            ("p99 over time", charts::parts_p99_over_time(report)),
+        ];
+        let mut parts = String::from(if over_time.iter().all(|(_, c)| c.is_none()) {
+            "<p class=\"note\">The parts were run without --interval: their lines over time \
+             need the parts' intervals. Here are the figures each part carries.</p>\n"
+        } else {
+            "<p class=\"note\">A line for each part, over its own intervals: their p50 and p99 \
+             do not add up, so a merged report has no intervals of its own.</p>\n"
+        });
+        let charts = over_time.into_iter().chain([
             ("Requests per second", charts::parts_rate(report)),
             ("Latency: p50 and p99", charts::parts_latency(report)),
-        ];
+        ]);
         for (title, chart) in charts
             .into_iter()
             .filter_map(|(title, chart)| Some((title, chart?)))

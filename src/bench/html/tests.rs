@@ -93,13 +93,14 @@ fn a_merged_page_draws_each_part_and_says_why_not_over_time() {
             rps: 1000.0 + i as f64,
             p50_us: 1_000 * (i + 1),
             p99_us: 5_000 * (i + 1),
+            intervals: Vec::new(),
         })
         .collect();
     let page = render(&report, &[]);
     assert!(page.contains("<h1>apicli bench merge: "));
     assert!(page.contains("Each part&#39;s requests per second</title>"));
     assert!(page.contains("Each part&#39;s latency: p50 and p99</title>"));
-    assert!(page.contains("Lines per part over time need the parts' intervals"));
+    assert!(page.contains("their lines over time need the parts' intervals"));
     assert!(page.contains("<caption>Parts</caption>"));
     // A bar per part, two dots per part, each part named on the axis by its file.
     assert_eq!(page.matches("<rect class=\"bar\"").count(), 3 + 1);

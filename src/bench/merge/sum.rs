@@ -117,6 +117,7 @@ impl Sum {
             rps: report.rps,
             p50_us: report.latency.p50_us,
             p99_us: report.latency.p99_us,
+            intervals: report.intervals,
         });
     }
 

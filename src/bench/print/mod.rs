@@ -559,6 +559,7 @@ Intervals       req/s    p50      p99  errors  target
             rps,
             p50_us: 840,
             p99_us,
+            intervals: Vec::new(),
         };
         report.parts = vec![
             part("runs/pod-0.json", 0, 4000.0, 2_100),
