@@ -27,7 +27,7 @@ use common::{
     route_guide::check_every_kind,
 };
 
-const PROTO: &str = "examples/routeguide/route_guide.proto";
+const PROTO: &str = "proto/route_guide.proto";
 const STUBS: &str = "examples/routeguide/stubs";
 /// The point the examples' first GetFeature stub knows.
 const KNOWN_POINT: &str = r#"{"latitude":409146138,"longitude":-746188906}"#;

