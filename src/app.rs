@@ -25,6 +25,10 @@ const COMPLETERS: &[(&str, &str, Completer)] = &[
     ("call", "method", complete::methods),
     ("bench", "method", complete::methods),
     ("describe", "symbol", complete::symbols),
+    // A word alone is the method or symbol, though the shell sees it in the address's place.
+    ("call", "address", complete::methods),
+    ("bench", "address", complete::methods),
+    ("describe", "address", complete::symbols),
 ];
 
 /// The program's command: `cli`'s definition, with the dynamic completers of `complete`

@@ -78,16 +78,24 @@ pub enum Command {
         service: String,
     },
     /// List the services, or the methods of SERVICE with their kinds and types
+    #[command(allow_missing_positional = true)]
     List {
+        /// The server's address, instead of --addr: host:port, http(s)://host:port or unix:/path
+        #[arg(value_name = "ADDR")]
+        address: Option<String>,
         /// The service whose methods to list (e.g. routeguide.RouteGuide)
         service: Option<String>,
         #[command(flatten)]
         descriptors: DescriptorArgs,
     },
     /// Describe a service, method, message, enum or field in .proto syntax
+    #[command(allow_missing_positional = true)]
     Describe {
+        /// The server's address, instead of --addr: host:port, http(s)://host:port or unix:/path
+        #[arg(value_name = "ADDR")]
+        address: Option<String>,
         /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point)
-        symbol: String,
+        symbol: Option<String>,
         /// Print a JSON request skeleton of the message (or the method's request) instead
         #[arg(long)]
         template: bool,
@@ -95,8 +103,13 @@ pub enum Command {
         descriptors: DescriptorArgs,
     },
     /// Call any method of any service: unary, server-, client- or bidi-streaming
+    #[command(allow_missing_positional = true)]
     Call {
-        /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
+        /// The server's address, instead of --addr: host:port, http(s)://host:port or unix:/path
+        #[arg(value_name = "ADDR")]
+        address: Option<String>,
+        /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /), or both address and method
+        /// as one URL: http(s)://host:port/SERVICE/METHOD
         method: String,
         /// Request messages as JSON, one after another (NDJSON); @FILE reads a file, @- stdin
         #[arg(short, long, value_name = "JSON|@FILE|@-")]

@@ -22,7 +22,7 @@ use crate::{
     client,
     descriptors::{Descriptors, Reflection, builtin_pool, load_files},
     exit,
-    settings::{ClientSettings, DEFAULT_PORT},
+    settings::{ClientSettings, DEFAULT_PORT, is_address, split_url},
 };
 
 /// The environment variable that tells apicli the shell is asking for completions.
@@ -59,14 +59,23 @@ pub fn methods(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(current) = current.to_str() else {
         return Vec::new();
     };
-    let names = Names::gather(&CommandLine::from_env());
+    let mut line = CommandLine::from_env();
+    // One URL, http://host:port/SERVICE/METHOD: the names of the server it names.
+    let (before, current) = match split_url(current) {
+        Some((address, path)) => {
+            line.address = Some(address.to_owned());
+            (address, path)
+        }
+        None => ("", current),
+    };
+    let names = Names::gather(&line);
     let (slash, prefix) = match current.strip_prefix('/') {
         Some(rest) => ("/", rest),
         None => ("", current),
     };
     candidates(&names.methods, prefix)
         .map(|(name, kind)| {
-            CompletionCandidate::new(format!("{slash}{name}")).help(Some(kind.into()))
+            CompletionCandidate::new(format!("{before}{slash}{name}")).help(Some(kind.into()))
         })
         .collect()
 }
@@ -105,9 +114,14 @@ struct CommandLine {
     import_paths: Vec<PathBuf>,
     protosets: Vec<PathBuf>,
     addr: Option<String>,
+    /// The address given as the command's first argument (`call HOST:PORT …`).
+    address: Option<String>,
     proxy: Option<String>,
     no_proxy: bool,
 }
+
+/// The commands that take the address as their first argument.
+const ADDRESS_FIRST: &[&str] = &["call", "bench", "list", "describe"];
 
 impl CommandLine {
     fn from_env() -> CommandLine {
@@ -122,16 +136,32 @@ impl CommandLine {
 
     /// Picks `--proto`, `-I`/`--import-path`, `--protoset`, `--addr`, `--proxy` and `--no-proxy`
     /// out of `words` (the arguments after the program name), in any of the spellings clap
-    /// accepts.
+    /// accepts; and the address written as the command's first argument, if it is: the first
+    /// word after the command's name that is neither an option nor what may be an option's value.
     fn parse(words: impl IntoIterator<Item = OsString>) -> CommandLine {
         let mut line = CommandLine::default();
         let mut words = words.into_iter();
+        // Whether the command has been named, and its first argument not yet seen.
+        let mut first_argument = false;
+        let mut after_option = false;
         while let Some(word) = words.next() {
             let Some(word) = word.to_str() else {
                 continue;
             };
             if word == "--" {
                 break;
+            }
+            let an_option_s_value = std::mem::replace(
+                &mut after_option,
+                word.starts_with('-') && !word.contains('='),
+            );
+            if !word.starts_with('-') && !an_option_s_value {
+                if first_argument && is_address(word) {
+                    line.address = Some(word.to_owned());
+                }
+                first_argument =
+                    line.address.is_none() && !first_argument && ADDRESS_FIRST.contains(&word);
+                continue;
             }
             if word == "--no-proxy" {
                 line.no_proxy = true;
@@ -152,6 +182,8 @@ impl CommandLine {
             ) {
                 continue;
             }
+            // The value is taken here: the next word is the line's own.
+            after_option = false;
             let value = match attached {
                 Some(value) => value,
                 None => match words.next().and_then(|w| w.into_string().ok()) {
@@ -174,10 +206,12 @@ impl CommandLine {
         !self.protos.is_empty() || !self.protosets.is_empty()
     }
 
-    /// The server to ask: `--addr`, else `APICLI_ADDR`, else the default.
+    /// The server to ask: `--addr` or the command's first argument, else `APICLI_ADDR`, else
+    /// the default.
     fn addr(&self) -> String {
         self.addr
             .clone()
+            .or_else(|| self.address.clone())
             .or_else(|| std::env::var("APICLI_ADDR").ok().filter(|a| !a.is_empty()))
             .unwrap_or_else(|| format!("127.0.0.1:{DEFAULT_PORT}"))
     }
@@ -322,6 +356,7 @@ mod tests {
                     .to_vec(),
                 protosets: vec!["s.binpb".into(), "t.binpb".into()],
                 addr: Some("127.0.0.1:1".into()),
+                address: None,
                 proxy: None,
                 no_proxy: false,
             }
@@ -336,6 +371,25 @@ mod tests {
             (line.proxy.as_deref(), line.no_proxy),
             (Some("http://q:1"), true)
         );
+    }
+
+    #[test]
+    fn reads_the_address_written_as_the_command_s_first_argument() {
+        let address = |line: &str| CommandLine::parse(words(line)).address;
+        assert_eq!(
+            address("call 127.0.0.1:1 api.A"),
+            Some("127.0.0.1:1".into())
+        );
+        assert_eq!(
+            address("-o json describe --proto a.proto unix:/tmp/s routeguide."),
+            Some("unix:/tmp/s".into())
+        );
+        assert_eq!(address("list [::1]:7"), Some("[::1]:7".into()));
+        // A method, an option's value, or a word before the command is no address.
+        assert_eq!(address("call api.A h:1"), None);
+        assert_eq!(address("call -H x:y api.A"), None);
+        assert_eq!(address("h:1 call api.A"), None);
+        assert_eq!(address("hello h:1"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::{
     descriptors::{Symbol, kind_of},
     exit::UsageError,
     output::{Cell, Layout, Printer, Render},
-    settings::{ClientSettings, Explore, OutputFormat},
+    settings::{ClientSettings, Explore, NO_SYMBOL, OutputFormat},
 };
 
 pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result<()> {
@@ -36,6 +36,9 @@ pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result
             print_rows(settings, &mut out, methods.iter().map(MethodRow::of))?;
         }
         Explore::Describe { symbol, template } => {
+            let Some(symbol) = symbol else {
+                return Err(UsageError(NO_SYMBOL.into()).into());
+            };
             let symbol = call.race(descriptors.symbol(symbol)).await?;
             if *template {
                 let message = match &symbol {

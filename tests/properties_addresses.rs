@@ -1,13 +1,15 @@
 //! Properties of addresses: `--addr`, `serve --addr`, proxy URLs and `NO_PROXY`. On any input
 //! a parser returns, never panics, and its error is one non-empty line; a valid address keeps
 //! its host and port. Inputs are arbitrary text and text built from each grammar's tokens.
+//! An address given as a command's first argument is told from a name by `:` or `//`, which
+//! every address holds and no name does.
 
 #[path = "common/properties.rs"]
 mod properties;
 
 use apicli::{
     proxy::{NoProxy, Proxy, redact},
-    settings::{Listen, Target, parse_listen, parse_target},
+    settings::{Listen, Target, is_address, parse_listen, parse_target, split_method, split_url},
 };
 use properties::{config, host, input, one_line, tokens};
 use proptest::{prelude::*, test_runner::TestCaseError};
@@ -197,4 +199,41 @@ proptest! {
             prop_assert_eq!(listen, Listen::Tcp(format!("{host}:{port}")));
         }
     }
+
+    /// Whatever parses as an address is written as one, so it is never taken for a name.
+    #[test]
+    fn every_address_is_written_as_one(text in input(ADDRESS)) {
+        if parse_target(&text).is_ok() {
+            prop_assert!(is_address(&text), "{text:?}");
+        }
+    }
+
+    /// A service, method or symbol, as protobuf names them (with a leading `/`, or the method
+    /// after `/` or `.`), is never an address, nor a URL.
+    #[test]
+    fn names_are_never_addresses(name in NAME) {
+        prop_assert!(!is_address(&name), "{name}");
+        prop_assert!(split_url(&name).is_none(), "{name}");
+    }
+
+    /// `http(s)://host:port/SERVICE/METHOD` is the address before the path, and the method.
+    #[test]
+    fn a_method_url_is_an_address_and_a_method(
+        scheme in prop::sample::select(&["http://", "https://"][..]),
+        host in host(),
+        port in 1u16..,
+        service in "[a-z][a-z0-9_]{0,6}(\\.[A-Za-z][A-Za-z0-9_]{0,6}){1,3}",
+        method in "[A-Za-z][A-Za-z0-9_]{0,8}",
+    ) {
+        let url = format!("{scheme}{host}:{port}/{service}/{method}");
+        let (address, path) = split_url(&url).ok_or_else(|| TestCaseError::fail(url.clone()))?;
+        let target = parse_target(address).map_err(|e| TestCaseError::fail(e.0))?;
+        prop_assert_eq!(target.display(), format!("{host}:{port}"));
+        prop_assert_eq!(path, format!("/{service}/{method}"));
+        let split = split_method(path).map_err(|e| TestCaseError::fail(e.0))?;
+        prop_assert_eq!(split, (service.as_str(), method.as_str()));
+    }
 }
+
+/// Protobuf's fully-qualified names, as `list`, `describe`, `call` and `bench` take them.
+const NAME: &str = "/?[A-Za-z_][A-Za-z0-9_]{0,8}(\\.[A-Za-z_][A-Za-z0-9_]{0,8}){0,4}(/[A-Za-z_][A-Za-z0-9_]{0,8})?";

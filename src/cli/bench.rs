@@ -7,17 +7,24 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::DescriptorArgs;
 
-/// `apicli bench METHOD …` runs a load; `apicli bench merge REPORT…` merges reports. A METHOD is
-/// `SERVICE/METHOD` or `SERVICE.METHOD`, never the bare word `merge`, so the two cannot be
-/// mistaken for each other, and `bench METHOD …` parses as it always has.
+/// `apicli bench [ADDR] METHOD …` runs a load; `apicli bench merge REPORT…` merges reports. A
+/// METHOD is `SERVICE/METHOD`, `SERVICE.METHOD` or a URL, and an ADDR holds `:` or `//`, never
+/// the bare word `merge`, so the two cannot be mistaken for each other, and `bench METHOD …`
+/// parses as it always has.
 #[derive(Debug, Args)]
 #[command(
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    allow_missing_positional = true
 )]
 pub struct BenchArgs {
-    /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /)
+    /// The server's address, instead of --addr: host:port, http(s)://host:port or unix:/path
+    #[arg(value_name = "ADDR")]
+    pub address: Option<String>,
+
+    /// SERVICE/METHOD (also SERVICE.METHOD, or with a leading /), or both address and method
+    /// as one URL: http(s)://host:port/SERVICE/METHOD
     #[arg(required = true)]
     pub method: Option<String>,
 

@@ -10,7 +10,9 @@
 
 use std::ffi::OsString;
 
-use clap::{Arg, Command, CommandFactory as _, FromArgMatches as _};
+use clap::{
+    Arg, ArgMatches, Command, CommandFactory as _, FromArgMatches as _, parser::ValueSource,
+};
 
 use super::{
     Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, REFUSED, SERVE_UPSTREAM,
@@ -74,7 +76,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
     // every command, and anything else (help, a usage error) is parsed again with all of them.
     if let Some(mut cmd) = named(&args).and_then(alone)
         && let Ok(mut matches) = cmd.try_get_matches_from_mut(&args)
-        && let Ok(cli) = Cli::from_arg_matches_mut(&mut matches)
+        && let Ok(cli) = from_matches(&mut matches)
     {
         return Ok(cli);
     }
@@ -87,7 +89,15 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
         }
         Err(err) => return Err(err),
     };
-    Cli::from_arg_matches_mut(&mut matches).map_err(|err| err.format(&mut cmd))
+    from_matches(&mut matches).map_err(|err| err.format(&mut cmd))
+}
+
+/// The command line's values, and whether `--addr` came from the environment.
+fn from_matches(matches: &mut ArgMatches) -> Result<Cli, clap::Error> {
+    let from_env = matches.value_source("addr") == Some(ValueSource::EnvVariable);
+    let mut cli = Cli::from_arg_matches_mut(matches)?;
+    cli.global.addr_from_env = from_env;
+    Ok(cli)
 }
 
 /// The first word of the command line that names a command, if one does.
@@ -253,6 +263,14 @@ mod tests {
             &["serve", "--addr", "0.0.0.0:0", "-q"],
             &["profiles", "show", "staging"],
             &["--profile", "staging", "list", "routeguide.RouteGuide"],
+            &["call", "h:1", "api.Api/sayHello", "-d", "{}"],
+            &["call", "http://h:1/api.Api/sayHello"],
+            &["list", "h:1"],
+            &["list", "h:1", "api.Api"],
+            &["describe", "h:1", "api.Api", "--template"],
+            &["describe"],
+            &["bench", "h:1", "api.Api/sayHello", "-n", "3"],
+            &["bench", "merge", "a.json"],
         ];
         for line in lines {
             let args: Vec<OsString> = std::iter::once("apicli")
@@ -415,5 +433,48 @@ mod tests {
         }
         let cli = parse(["apicli", "hello", "you", "--addr", "x:1"].map(OsString::from)).unwrap();
         assert_eq!(cli.global.addr, ["x:1"]);
+        assert!(!cli.global.addr_from_env);
+    }
+
+    /// The address may come first: `[ADDR] <METHOD>`, one word being the method.
+    #[test]
+    fn the_address_is_an_optional_first_argument() {
+        use super::super::Command as Words;
+        let words = |line: &[&str]| {
+            let args = std::iter::once("apicli").chain(line.iter().copied());
+            match parse(args.map(OsString::from)).unwrap().command {
+                Words::Call {
+                    address, method, ..
+                } => (address, Some(method)),
+                Words::Bench(args) => (args.address, args.method),
+                Words::List {
+                    address, service, ..
+                } => (address, service),
+                Words::Describe {
+                    address, symbol, ..
+                } => (address, symbol),
+                other => panic!("{other:?}"),
+            }
+        };
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(words(&["call", "a.B/c"]), (None, some("a.B/c")));
+        assert_eq!(
+            words(&["call", "h:1", "a.B/c"]),
+            (some("h:1"), some("a.B/c"))
+        );
+        assert_eq!(words(&["bench", "a.B/c", "-n", "1"]), (None, some("a.B/c")));
+        assert_eq!(
+            words(&["bench", "h:1", "a.B/c"]),
+            (some("h:1"), some("a.B/c"))
+        );
+        // Both optional: one word is the name; settings tell an address from it.
+        assert_eq!(words(&["list", "h:1"]), (None, some("h:1")));
+        assert_eq!(words(&["list", "h:1", "a.B"]), (some("h:1"), some("a.B")));
+        assert_eq!(
+            words(&["describe", "a.B", "--template"]),
+            (None, some("a.B"))
+        );
+        assert_eq!(words(&["describe"]), (None, None));
+        assert!(parse(["apicli", "call", "h:1", "a.B/c", "x"].map(OsString::from)).is_err());
     }
 }

@@ -22,6 +22,11 @@ pub struct GlobalArgs {
     )]
     pub addr: Vec<String>,
 
+    /// Whether `addr` came from APICLI_ADDR, not the command line: a default, which an address
+    /// given as a command's first argument replaces. Set by [`parse`](super::parse).
+    #[arg(skip)]
+    pub addr_from_env: bool,
+
     /// Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)
     #[arg(
         help_heading = "Client options",

@@ -59,8 +59,14 @@ pub enum Explore {
     /// The services, or one service's methods.
     List { service: Option<String> },
     /// A symbol in `.proto` syntax, or a request skeleton.
-    Describe { symbol: String, template: bool },
+    Describe {
+        symbol: Option<String>,
+        template: bool,
+    },
 }
+
+/// Why `describe` without a symbol is refused.
+pub const NO_SYMBOL: &str = "describe needs a SYMBOL (e.g. routeguide.RouteGuide)";
 
 impl Job {
     pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
@@ -79,7 +85,9 @@ impl Job {
             }
             _ => {}
         }
-        // Client commands: the profile fills in what the command line and environment did not.
+        // Client commands: an address among the command's words takes APICLI_ADDR's place, and
+        // the profile fills in what the command line and environment did not.
+        super::positional::take_address(&mut command, &mut global)?;
         let config = Config::load()?;
         let profile = config.choose(global.profile.as_deref())?;
         if let Some(profile) = &profile {
@@ -104,6 +112,7 @@ impl Job {
                 data,
                 emit_defaults,
                 descriptors,
+                ..
             } => {
                 super::split_method(&method)?;
                 let mut settings = client_settings(global)?;
@@ -121,6 +130,7 @@ impl Job {
             Command::List {
                 service,
                 descriptors,
+                ..
             } => {
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
@@ -130,7 +140,11 @@ impl Job {
                 symbol,
                 template,
                 descriptors,
+                ..
             } => {
+                if symbol.is_none() {
+                    return Err(UsageError(NO_SYMBOL.into()));
+                }
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 return Ok(Job::Explore(

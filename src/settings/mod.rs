@@ -8,6 +8,7 @@ pub mod expect;
 mod header_templates;
 mod lookup;
 mod method;
+mod positional;
 mod profile;
 mod protocol;
 mod request_data;
@@ -29,6 +30,7 @@ pub use bench::{Bench, DEFAULT_TOTAL, Expectations, StopAfter, Warmup};
 pub use bench_merge::{BenchMerge, ReportInput};
 pub use header_templates::HeaderTemplate;
 pub use method::split_method;
+pub use positional::{is_address, split_url};
 pub use profile::{Chosen, Config};
 pub use protocol::{HttpVersion, Protocol, Streaming, check_streaming};
 pub use request_data::RequestData;
@@ -51,7 +53,7 @@ use crate::{cli::GlobalArgs, exit::UsageError};
 pub use client::{
     ClientSettings, ClientTls, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE, DescriptorFiles,
 };
-pub use job::{Call, Explore, Job};
+pub use job::{Call, Explore, Job, NO_SYMBOL};
 pub use serve::{
     DEFAULT_SERVER_KEEPALIVE, Double, DoubleDescriptors, Record, ServeSettings, ServerLimits,
     ServerTls,
