@@ -6,7 +6,10 @@ use std::{
     io::Write as _,
 };
 
-use clap::{Arg, Command, error::ErrorKind};
+use clap::{
+    Arg, Command,
+    error::{ContextKind, ContextValue, ErrorKind},
+};
 use clap_complete::{ArgValueCompleter, engine::CompletionCandidate};
 
 use crate::{
@@ -163,6 +166,17 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
             exit::USAGE
         }
         _ => {
+            let colors = Colors::resolve(ColorChoice::Auto);
+            // A grpcurl habit (`-plaintext`, `-max-time 5`): one line with apicli's way.
+            let offending = match err.get(ContextKind::InvalidArg) {
+                Some(ContextValue::String(arg)) => Some(arg.as_str()),
+                _ => None,
+            };
+            let words = args.iter().skip(1).filter_map(|arg| arg.to_str());
+            if let Some(line) = cli::grpcurl_flag(words, offending) {
+                eprintln!("apicli: {}{line}", error_prefix(colors));
+                return exit::USAGE;
+            }
             // clap's first paragraph, on one line: "error: … provided:\n  --key <FILE>".
             let rendered = err.render().to_string();
             let paragraph: Vec<_> = rendered
@@ -176,7 +190,6 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
                 Some(name) => format!("apicli {name}"),
                 None => "apicli".to_owned(),
             };
-            let colors = Colors::resolve(ColorChoice::Auto);
             eprintln!(
                 "apicli: {}{message}; see '{command} --help'",
                 error_prefix(colors)
