@@ -9,6 +9,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use tonic::{
     Request, Status,
     codec::CompressionEncoding,
+    metadata::MetadataMap,
     transport::{Certificate, ClientTlsConfig, Endpoint, Identity},
 };
 
@@ -288,21 +289,30 @@ fn with_tls(
     Ok(endpoint.tls_config(tls)?)
 }
 
-/// A request carrying the user's metadata and the time left before the deadline, which is sent
-/// as `grpc-timeout`.
+/// A call's request, carrying the user's metadata for calls (`-H`, `--rpc-header`) and the time
+/// left before the deadline, which is sent as `grpc-timeout`.
 pub fn request<T>(
     settings: &ClientSettings,
     message: T,
     time_left: Option<Duration>,
 ) -> Request<T> {
     let mut request = Request::new(message);
-    for header in &settings.metadata {
+    for header in settings.metadata.iter().chain(&settings.rpc_metadata) {
         header.append_to(request.metadata_mut());
     }
     if let Some(time_left) = time_left {
         request.set_timeout(time_left);
     }
     request
+}
+
+/// The metadata of reflection requests: `-H` and `--reflect-header`.
+pub fn reflection_metadata(settings: &ClientSettings) -> MetadataMap {
+    let mut metadata = MetadataMap::new();
+    for header in settings.metadata.iter().chain(&settings.reflect_metadata) {
+        header.append_to(&mut metadata);
+    }
+    metadata
 }
 
 /// The encoding `--compress` asks for.

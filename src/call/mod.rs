@@ -141,7 +141,7 @@ impl<'a> CallRun<'a> {
             let why = " (the server answered in HTTP/1.1)";
             return Err(no_reflection_over(settings.protocol, why).into());
         }
-        let metadata = client::request(self.settings, (), None).into_parts().0;
+        let metadata = client::reflection_metadata(self.settings);
         let reflection = Reflection::new(channel.clone(), metadata);
         let server = self.settings.target.display();
         Ok((

@@ -47,6 +47,24 @@ pub struct GlobalArgs {
     )]
     pub headers: Vec<String>,
 
+    /// Metadata for the call only, never sent on reflection requests; as -H (repeatable)
+    #[arg(
+        help_heading = "Client options",
+        long = "rpc-header",
+        global = true,
+        value_name = "NAME: VALUE"
+    )]
+    pub rpc_headers: Vec<String>,
+
+    /// Metadata for reflection requests only, never sent on the call; as -H (repeatable)
+    #[arg(
+        help_heading = "Client options",
+        long = "reflect-header",
+        global = true,
+        value_name = "NAME: VALUE"
+    )]
+    pub reflect_headers: Vec<String>,
+
     /// The call's deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout
     #[arg(
         help_heading = "Client options",

@@ -153,6 +153,10 @@ impl Job {
                 settings.other_routes = other_routes;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 bench.headers = take_header_templates(&mut settings.metadata)?;
+                // Bench's calls get --rpc-header too, placeholders and all.
+                bench
+                    .headers
+                    .extend(take_header_templates(&mut settings.rpc_metadata)?);
                 return Ok(Job::Bench(settings, Box::new(bench)));
             }
             Command::Serve(_) | Command::Completions { .. } | Command::Profiles { .. } => {

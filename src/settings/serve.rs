@@ -113,6 +113,8 @@ pub(super) fn serve_settings(
     let upstream = args.double.record_from.is_some() || args.double.reflect_from.is_some();
     let for_upstream = [
         (!global.headers.is_empty(), "--header"),
+        (!global.rpc_headers.is_empty(), "--rpc-header"),
+        (!global.reflect_headers.is_empty(), "--reflect-header"),
         (global.connect_timeout.is_some(), "--connect-timeout"),
         (
             global.ca_cert.is_some(),
