@@ -21,7 +21,7 @@ pub use bench::{
 };
 pub use command::{command, parse, scripts};
 pub use global::{
-    Codec, ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol,
+    Codec, ColorChoice, Compression, ErrorFormat, GlobalArgs, HttpVersion, OutputFormat, Protocol,
 };
 pub use grpcurl::{GRPCURL_FLAGS, GrpcurlFlag, grpcurl_flag};
 pub use serve::{DoubleArgs, LogFormat, ServeArgs};

@@ -234,6 +234,18 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// How an error is printed on stderr: text lines, or one JSON object: a failed call's status
+    /// as {"code":{"name","number"},"message","details":[…],"trailers":{…},"received":{"messages"}}
+    /// (and "sent" for streams of requests), any other error as {"error","exit"} [default: text]
+    #[arg(
+        long,
+        global = true,
+        env = "APICLI_ERROR_FORMAT",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub error_format: Option<ErrorFormat>,
+
     /// When to use colour (NO_COLOR is honoured)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -244,6 +256,15 @@ pub enum OutputFormat {
     /// Aligned columns for people
     Table,
     /// The proto3 JSON mapping, one compact value per line
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// `apicli: error: …`, and a status's details one per line after it
+    #[default]
+    Text,
+    /// One JSON object on one line
     Json,
 }
 

@@ -9,7 +9,7 @@ use super::{
     serve::serve_settings,
 };
 use crate::{
-    cli::{BenchArgs, BenchTool, Cli, Command, ProfilesAction},
+    cli::{BenchArgs, BenchTool, Cli, Command, ErrorFormat, ProfilesAction},
     exit::UsageError,
 };
 
@@ -63,6 +63,17 @@ pub enum Explore {
 }
 
 impl Job {
+    /// How the error the job may end with is printed, when its settings say (the profile's
+    /// `error-format` among them).
+    pub fn error_format(&self) -> Option<ErrorFormat> {
+        match self {
+            Job::Call(settings, _) | Job::Explore(settings, _) | Job::Bench(settings, _) => {
+                Some(settings.error_format)
+            }
+            _ => None,
+        }
+    }
+
     pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
         let mut global = cli.global;
         let mut command = cli.command;
