@@ -106,3 +106,16 @@ fn a_command_line_without_grpcurl_flags_keeps_clap_s_message() {
     assert_exit(&output, 2);
     assert_one_error_line(&output, "unexpected argument '--bogus' found");
 }
+
+#[test]
+fn grpcurl_s_d_at_for_stdin_is_named() {
+    // `-d @` parses (it is apicli's -d), and names no file: stdin is `-d @-`.
+    for command in [
+        &["call", "api.Api/sayHello"][..],
+        &["bench", "api.Api/sayHello"],
+    ] {
+        let output = run(&[command, &["-d", "@"]].concat());
+        assert_exit(&output, 2);
+        assert_one_error_line(&output, "for stdin write -d @- (grpcurl's '-d @')");
+    }
+}

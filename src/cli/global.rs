@@ -234,9 +234,12 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// How an error is printed on stderr: text lines, or one JSON object: a failed call's status
-    /// as {"code":{"name","number"},"message","details":[…],"trailers":{…},"received":{"messages"}}
-    /// (and "sent" for streams of requests), any other error as {"error","exit"} [default: text]
+    /// How the error a command ends with is printed on stderr: text, or one line of JSON for
+    /// scripts [default: text]
+    ///
+    /// In json, a failed call's status is {"code": {"name", "number"}, "message", "details": [each
+    /// with "@type"], "trailers": {name: value}, "sent": {"messages"} (for streams of requests),
+    /// "received": {"messages"}}, and any other error {"error": the line, "exit": the exit code}.
     #[arg(
         long,
         global = true,

@@ -117,6 +117,7 @@ impl Job {
                 descriptors,
             } => {
                 super::split_method(&method)?;
+                super::request_data::refuse_bare_at(data.as_deref())?;
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 let data = RequestData::from_arg(data.as_deref());
