@@ -315,3 +315,34 @@ fn text_stays_as_it_was() {
         r#"{"@type":"type.googleapis.com/routeguide.Point","latitude":7}"#
     );
 }
+
+#[test]
+fn connect_and_grpc_web_give_the_same_object() {
+    let served = serve();
+    for protocol in ["connect", "grpc-web"] {
+        let output = run_at(
+            &served,
+            &[
+                "call",
+                "routeguide.RouteGuide/GetFeature",
+                "-d",
+                "{}",
+                "--protocol",
+                protocol,
+                "--proto",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/proto/route_guide.proto"),
+                "--error-format",
+                "json",
+            ],
+        );
+        assert_exit(&output, 64 + 3);
+        let error = json_error(&output);
+        assert_eq!(error["code"]["name"], "INVALID_ARGUMENT", "{protocol}");
+        assert_eq!(error["details"].as_array().unwrap().len(), 2, "{protocol}");
+        assert_eq!(error["trailers"]["x-trailer"], "t", "{protocol}");
+        assert!(
+            error["trailers"].get("apicli-http-status").is_none(),
+            "{protocol}"
+        );
+    }
+}

@@ -194,7 +194,79 @@ fn bad_one_side_headers_are_refused_as_h_refuses_them() {
         assert_exit(&output, 2);
         common::assert_one_error_line(&output, "bad header 'novalue': expected 'name: value'");
     }
-    let output = run(&["serve", "--rpc-header", "x: 1"]);
-    assert_exit(&output, 2);
-    common::assert_one_error_line(&output, "--rpc-header applies to client calls");
+    for flag in ["--rpc-header", "--reflect-header"] {
+        let output = run(&["serve", "--reflect-from", "127.0.0.1:1", flag, "x: 1"]);
+        assert_exit(&output, 2);
+        common::assert_one_error_line(
+            &output,
+            &format!("{flag} applies to client calls, not to 'serve'; for the live server"),
+        );
+    }
+}
+
+#[test]
+fn each_side_keeps_its_headers_over_connect_and_grpc_web() {
+    // `serve -v` logs each request's metadata, by method.
+    let server = common::Server::start(&["-v"]);
+    let output = run(&[
+        "call",
+        "api.Api/sayHello",
+        "--addr",
+        &server.addr,
+        "--protocol",
+        "connect",
+        "-H",
+        "x-both: 1",
+        "--rpc-header",
+        "x-rpc: 2",
+        "--reflect-header",
+        "x-reflect: 3",
+    ]);
+    assert_exit(&output, 0);
+    // gRPC-Web cannot carry reflection: the descriptors come from the file.
+    let output = run(&[
+        "call",
+        "api.Api/sayHello",
+        "--addr",
+        &server.addr,
+        "--protocol",
+        "grpc-web",
+        "--proto",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/proto/api.proto"),
+        "--rpc-header",
+        "x-web: 4",
+        "--reflect-header",
+        "x-reflect: 5",
+    ]);
+    assert_exit(&output, 0);
+    assert!(
+        server.wait_for_log("x-web: 4", common::LIMIT),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    let requests: Vec<&str> = log.lines().filter(|l| l.contains(" request ")).collect();
+    let reflection: Vec<&&str> = requests
+        .iter()
+        .filter(|l| l.contains("Reflection"))
+        .collect();
+    let calls: Vec<&&str> = requests.iter().filter(|l| l.contains("api.Api")).collect();
+    assert!(!reflection.is_empty(), "{log}");
+    for line in reflection {
+        assert!(
+            line.contains("x-both: 1") && line.contains("x-reflect: 3"),
+            "{line}"
+        );
+        assert!(!line.contains("x-rpc"), "{line}");
+    }
+    assert_eq!(calls.len(), 2, "{log}");
+    assert!(
+        calls[0].contains("x-both: 1") && calls[0].contains("x-rpc: 2"),
+        "{}",
+        calls[0]
+    );
+    assert!(calls[1].contains("x-web: 4"), "{}", calls[1]);
+    for line in calls {
+        assert!(!line.contains("x-reflect"), "{line}");
+    }
 }

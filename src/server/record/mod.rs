@@ -141,7 +141,7 @@ impl RecordService {
         pool: DescriptorPool,
     ) -> Result<RecordService, UsageError> {
         let mut headers = MetadataMap::new();
-        for header in (record.upstream.metadata.iter()).chain(&record.upstream.rpc_metadata) {
+        for header in &record.upstream.metadata {
             header.append_to(&mut headers);
         }
         let options = RecordOptions {
