@@ -66,16 +66,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Err(err) => return clap_error(&err, &args),
     };
     let colors = Colors::resolve(cli.global.color);
-    // The flag's or the environment's, until the job's settings (and profile) say.
-    let mut error_format = cli.global.error_format.unwrap_or_default();
-    let job = match Job::from_cli(cli) {
-        Ok(job) => job,
-        Err(err) => return report(&err.into(), colors, error_format),
-    };
-    if let Some(format) = job.error_format() {
-        error_format = format;
-    }
-    match execute(job) {
+    // The flag's or the environment's, or else the profile's once it is read.
+    let mut error_format = cli.global.error_format;
+    let job = Job::from_cli(cli, &mut error_format);
+    let error_format = error_format.unwrap_or_default();
+    match job.map_err(anyhow::Error::from).and_then(execute) {
         Ok(()) => exit::SUCCESS,
         Err(err) => report(&err, colors, error_format),
     }

@@ -267,6 +267,16 @@ fn the_environment_and_a_profile_choose_json_and_the_flag_wins() {
     assert_exit(&output, 64 + 5);
     assert_eq!(json_error(&output)["received"]["messages"], 4);
 
+    // A usage error found once the profile is read follows it too.
+    let output = output_of(
+        apicli()
+            .env("APICLI_CONFIG", &config)
+            .args(args)
+            .args(["-H", "novalue"]),
+    );
+    assert_exit(&output, 2);
+    assert_eq!(json_error(&output)["exit"], 2);
+
     // The command line beats the environment and the profile.
     let output = output_of(
         apicli()

@@ -9,7 +9,7 @@ use super::{
     values::{parse_headers, read_certificates, read_private_key, read_token},
 };
 use crate::{
-    cli::{self, Compression, DEFAULT_PORT, DescriptorArgs, ErrorFormat, GlobalArgs},
+    cli::{self, Compression, DEFAULT_PORT, DescriptorArgs, GlobalArgs},
     connect::Codec,
     exit::UsageError,
     headers::Header,
@@ -81,8 +81,6 @@ pub struct ClientSettings {
     pub get: bool,
     pub max_message_size: usize,
     pub output: OutputFormat,
-    /// `--error-format`: how the error a run ends with is printed.
-    pub error_format: ErrorFormat,
     pub verbose: bool,
     /// The profile in use, as `-v` names it: `NAME (from FILE)`.
     pub profile: Option<String>,
@@ -172,7 +170,6 @@ pub(super) fn client_settings_at(
             Some(cli::OutputFormat::Json) => OutputFormat::Json,
             Some(cli::OutputFormat::Table) | None => OutputFormat::Table,
         },
-        error_format: global.error_format.unwrap_or_default(),
         verbose: global.verbose,
         profile: global.profile_in_use.clone(),
         progress: !global.quiet && std::io::stderr().is_terminal(),

@@ -63,18 +63,10 @@ pub enum Explore {
 }
 
 impl Job {
-    /// How the error the job may end with is printed, when its settings say (the profile's
-    /// `error-format` among them).
-    pub fn error_format(&self) -> Option<ErrorFormat> {
-        match self {
-            Job::Call(settings, _) | Job::Explore(settings, _) | Job::Bench(settings, _) => {
-                Some(settings.error_format)
-            }
-            _ => None,
-        }
-    }
-
-    pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
+    /// The job the command line asks for. `error_format` starts as the command line and the
+    /// environment give it, and takes the profile's once the profile is read, so that an error
+    /// found after that is printed as the profile says.
+    pub fn from_cli(cli: Cli, error_format: &mut Option<ErrorFormat>) -> Result<Job, UsageError> {
         let mut global = cli.global;
         let mut command = cli.command;
         match command {
@@ -104,6 +96,7 @@ impl Job {
             if let Command::Bench(args) = &mut command {
                 profile.fill_descriptors(&mut args.descriptors);
             }
+            *error_format = global.error_format;
         }
         let call = match command {
             Command::Hello { name } => Call::Hello { name },

@@ -41,7 +41,6 @@ impl ClientSettings {
             get: false,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             output: OutputFormat::Table,
-            error_format: crate::cli::ErrorFormat::Text,
             verbose: false,
             profile: None,
             progress: false,
