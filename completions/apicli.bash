@@ -116,7 +116,7 @@ _apicli() {
 
     case "${cmd}" in
         apicli)
-            opts="-H -o -v -q -h -V --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help --version hello get-all stream health list describe call bench profiles serve completions help"
+            opts="-H -o -v -q -h -V --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help --version hello get-all stream health list describe call bench profiles serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +135,14 @@ _apicli() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -202,6 +210,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -214,7 +226,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench)
-            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --html --expect --compare --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --color --help merge"
+            opts="-d -c -n -z -I -H -o -q -h --data --data-order --concurrency --connections --total --duration --rps --ramp --rps-step --warmup --split --start-at --threads --interval --hdr-log --html --expect --compare --proto --import-path --protoset --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --quiet --error-format --color --help merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +352,14 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -404,6 +424,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -416,7 +440,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__bench__subcmd__merge)
-            opts="-o -h --expect --compare --html --output --color --help"
+            opts="-o -h --expect --compare --html --output --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -442,6 +466,10 @@ _apicli() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -454,7 +482,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__call)
-            opts="-d -I -H -o -v -q -h --data --emit-defaults --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-d -I -H -o -v -q -h --data --emit-defaults --proto --import-path --protoset --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +528,14 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -564,6 +600,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -576,12 +616,16 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__completions)
-            opts="-h --color --help bash elvish fish powershell zsh"
+            opts="-h --error-format --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -594,7 +638,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__describe)
-            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +676,14 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -696,6 +748,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -708,7 +764,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__get__subcmd__all)
-            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --length --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +790,14 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -796,6 +860,10 @@ _apicli() {
                     ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -810,7 +878,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__health)
-            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,6 +897,14 @@ _apicli() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -894,6 +970,10 @@ _apicli() {
                     ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -908,7 +988,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__hello)
-            opts="-H -o -v -q -h --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,6 +1007,14 @@ _apicli() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -992,6 +1080,10 @@ _apicli() {
                     ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1216,7 +1308,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__list)
-            opts="-I -H -o -v -q -h --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --proto --import-path --protoset --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1251,6 +1343,14 @@ _apicli() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1318,6 +1418,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1330,12 +1434,16 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__profiles)
-            opts="-h --color --help show help"
+            opts="-h --error-format --color --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1390,12 +1498,16 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__profiles__subcmd__show)
-            opts="-h --color --help"
+            opts="-h --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1408,7 +1520,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__serve)
-            opts="-I -H -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --cors-origin --proto --import-path --protoset --reflect-from --record-from --record-timing --redact-header --stubs --journal-limit --no-watch --report-unused --addr --header --connect-timeout --token-file --ca-cert --cert --key --insecure --keepalive --verbose --quiet --color --help"
+            opts="-I -H -v -q -h --stream-interval --max-items --tls-cert --tls-key --client-ca --tls-self-signed --no-reflection --log-format --grace --max-concurrent-streams --max-request-size --threads --no-tcp-nodelay --cors-origin --proto --import-path --protoset --reflect-from --record-from --record-timing --redact-header --stubs --journal-limit --no-watch --report-unused --addr --header --connect-timeout --token-file --ca-cert --cert --key --insecure --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1534,6 +1646,10 @@ _apicli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1546,7 +1662,7 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__stream)
-            opts="-H -o -v -q -h --length --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-H -o -v -q -h --length --addr --profile --header --rpc-header --reflect-header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --error-format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1569,6 +1685,14 @@ _apicli() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reflect-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1634,6 +1758,10 @@ _apicli() {
                     ;;
                 --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)

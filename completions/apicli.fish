@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_apicli_global_optspecs
-    string join \n addr= profile= H/header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= protocol= http= codec= get keepalive= v/verbose q/quiet color= h/help V/version
+    string join \n addr= profile= H/header= rpc-header= reflect-header= timeout= connect-timeout= o/output= max-message-size= proxy= no-proxy token-file= ca-cert= cert= key= authority= insecure compress= protocol= http= codec= get keepalive= v/verbose q/quiet error-format= color= h/help V/version
 end
 
 function __fish_apicli_needs_command
@@ -27,6 +27,8 @@ end
 complete -c apicli -n "__fish_apicli_needs_command" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -50,6 +52,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_needs_command" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_needs_command" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_needs_command" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -75,6 +79,8 @@ complete -c apicli -n "__fish_apicli_needs_command" -f -a "help" -d 'Print this 
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -98,6 +104,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand hello" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -111,6 +119,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l length -d 'How
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -134,6 +144,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -147,6 +159,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l length -d 'How 
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -170,6 +184,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand stream" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -182,6 +198,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -s h -l help -d 'P
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -205,6 +223,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand health" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -220,6 +240,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l protoset -d 'Desc
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -243,6 +265,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand list" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -258,6 +282,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset -d '
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -281,6 +307,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -298,6 +326,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l protoset -d 'Desc
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -321,6 +351,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -356,6 +388,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l addr -d 'Server address: host:port, http://host:port, https://host:port or unix:/path; repeat it to spread the connections over several [default: 127.0.0.1:50051]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l profile -d 'Use this profile of the config file ($APICLI_CONFIG or ~/.config/apicli/config.toml)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s H -l header -d 'Request metadata, \'name: value\' (repeatable; a name ending in -bin takes base64), or @FILE for one header per line; {{ n }}, {{uuid}} and {{rand A B}} in a value are filled in for each call' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l rpc-header -d 'Metadata for the call only, never sent on reflection requests; as -H (repeatable)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l reflect-header -d 'Metadata for reflection requests only, never sent on the call; as -H (repeatable)' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
@@ -379,6 +413,8 @@ auto\t'Chosen by the protocol and the server'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l codec -d 'How Connect encodes messages on the wire: binary protobuf, or the JSON as typed (--protocol connect) [default: proto]' -r -f -a "proto\t'Binary protobuf (application/proto)'
 json\t'The proto3 JSON mapping (application/json)'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s)' -r
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -393,20 +429,26 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_sub
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l html -d 'Also write the merged report as one self-contained HTML page with charts: each part\'s req/s and latency, the latency histogram and the summary' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
 json\t'The proto3 JSON mapping, one compact value per line'"
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a profile as resolved, with tokens and authorization values redacted'
 complete -c apicli -n "__fish_apicli_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l stream-interval -d 'Wait this long before each getStream item and ListFeatures feature (e.g. 1s, 200ms)' -r
@@ -438,6 +480,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l ca-cert -d 'With
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l cert -d 'With --record-from or --reflect-from: present this client certificate (PEM) to the live server; needs --key' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l key -d 'The private key (PEM) of --cert' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l keepalive -d 'Send HTTP/2 keepalive pings this often (e.g. 30s); a peer silent for 20s more is dropped [default: 60s]' -r
+complete -c apicli -n "__fish_apicli_using_subcommand serve" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -450,10 +494,12 @@ complete -c apicli -n "__fish_apicli_using_subcommand serve" -l insecure -d 'Wit
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s v -l verbose -d 'Also log each request\'s metadata'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s q -l quiet -d 'No log line per call'
 complete -c apicli -n "__fish_apicli_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
+json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c apicli -n "__fish_apicli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "hello" -d 'Call sayHello: greet NAME'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "get-all" -d 'Call getAll: fetch LENGTH items in one response'
 complete -c apicli -n "__fish_apicli_using_subcommand help; and not __fish_seen_subcommand_from hello get-all stream health list describe call bench profiles serve completions help" -f -a "stream" -d 'Call getStream: receive LENGTH items, each printed as it arrives'

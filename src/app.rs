@@ -6,11 +6,16 @@ use std::{
     io::Write as _,
 };
 
-use clap::{Arg, Command, error::ErrorKind};
+use clap::{
+    Arg, Command,
+    error::{ContextKind, ContextValue, ErrorKind},
+};
 use clap_complete::{ArgValueCompleter, engine::CompletionCandidate};
 
 use crate::{
-    bench, call, cli, complete,
+    bench, call, cli,
+    cli::ErrorFormat,
+    complete,
     exit::{self, Interrupted, StatusError, Unmet},
     explore, server,
     settings::{ColorChoice, Colors, Config, Job},
@@ -65,12 +70,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Err(err) => return clap_error(&err, &args),
     };
     let colors = Colors::resolve(cli.global.color);
-    match Job::from_cli(cli)
-        .map_err(anyhow::Error::from)
-        .and_then(execute)
-    {
+    // The flag's or the environment's, or else the profile's once it is read.
+    let mut error_format = cli.global.error_format;
+    let job = Job::from_cli(cli, &mut error_format);
+    let error_format = error_format.unwrap_or_default();
+    match job.map_err(anyhow::Error::from).and_then(execute) {
         Ok(()) => exit::SUCCESS,
-        Err(err) => report(&err, colors),
+        Err(err) => report(&err, colors, error_format),
     }
 }
 
@@ -129,10 +135,13 @@ fn profiles(config: &Config, name: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the error once, on one line, and decides the exit code.
-fn report(err: &anyhow::Error, colors: Colors) -> u8 {
+/// Prints the error once, on one line (a status's details on their own lines after it, in
+/// text), and decides the exit code.
+fn report(err: &anyhow::Error, colors: Colors, format: ErrorFormat) -> u8 {
     let verdict = exit::verdict(err);
-    if !verdict.quiet {
+    if !verdict.quiet && format == ErrorFormat::Json {
+        eprintln!("{}", exit::error_json(err, verdict.code));
+    } else if !verdict.quiet {
         // Whatever a message quotes (a server's status message, a flag's value), it prints on
         // one line.
         let message = exit::one_line(format!("{err:#}"));
@@ -167,6 +176,16 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
             exit::USAGE
         }
         _ => {
+            let colors = Colors::resolve(ColorChoice::Auto);
+            // A grpcurl habit (`-plaintext`, `-max-time 5`): one line with apicli's way.
+            let offending = match err.get(ContextKind::InvalidArg) {
+                Some(ContextValue::String(arg)) => Some(arg.as_str()),
+                _ => None,
+            };
+            let words = args.iter().skip(1).filter_map(|arg| arg.to_str());
+            if let Some(line) = cli::grpcurl_flag(words, offending) {
+                return usage_error(line, colors, args);
+            }
             // clap's first paragraph, on one line: "error: … provided:\n  --key <FILE>".
             let rendered = err.render().to_string();
             let paragraph: Vec<_> = rendered
@@ -180,13 +199,37 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
                 Some(name) => format!("apicli {name}"),
                 None => "apicli".to_owned(),
             };
-            let colors = Colors::resolve(ColorChoice::Auto);
-            eprintln!(
-                "apicli: {}{message}; see '{command} --help'",
-                error_prefix(colors)
-            );
-            exit::USAGE
+            usage_error(&format!("{message}; see '{command} --help'"), colors, args)
         }
+    }
+}
+
+/// A command line that did not parse: its one line, as text or, when the command line or the
+/// environment asks for it, as JSON.
+fn usage_error(line: &str, colors: Colors, args: &[OsString]) -> u8 {
+    if json_errors_asked(args) {
+        let err = anyhow::Error::new(exit::UsageError(line.to_owned()));
+        eprintln!("{}", exit::error_json(&err, exit::USAGE));
+    } else {
+        eprintln!("apicli: {}{line}", error_prefix(colors));
+    }
+    exit::USAGE
+}
+
+/// Whether `--error-format json` is among the words of a command line clap could not parse, or
+/// in `APICLI_ERROR_FORMAT`.
+fn json_errors_asked(args: &[OsString]) -> bool {
+    let words: Vec<&str> = args.iter().filter_map(|arg| arg.to_str()).collect();
+    let given = words.iter().enumerate().rev().find_map(|(i, word)| {
+        match word.strip_prefix("--error-format") {
+            Some(value) if let Some(value) = value.strip_prefix('=') => Some(value),
+            Some("") => words.get(i + 1).copied(),
+            _ => None,
+        }
+    });
+    match given {
+        Some(value) => value == "json",
+        None => std::env::var("APICLI_ERROR_FORMAT").is_ok_and(|value| value == "json"),
     }
 }
 

@@ -8,6 +8,7 @@ mod audience;
 mod bench;
 mod command;
 mod global;
+mod grpcurl;
 mod listing;
 mod serve;
 
@@ -20,8 +21,9 @@ pub use bench::{
 };
 pub use command::{command, parse, scripts};
 pub use global::{
-    Codec, ColorChoice, Compression, GlobalArgs, HttpVersion, OutputFormat, Protocol,
+    Codec, ColorChoice, Compression, ErrorFormat, GlobalArgs, HttpVersion, OutputFormat, Protocol,
 };
+pub use grpcurl::{GRPCURL_FLAGS, GrpcurlFlag, grpcurl_flag};
 pub use serve::{DoubleArgs, LogFormat, ServeArgs};
 
 use std::path::PathBuf;

@@ -9,11 +9,12 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use tonic::{
     Request, Status,
     codec::CompressionEncoding,
+    metadata::MetadataMap,
     transport::{Certificate, ClientTlsConfig, Endpoint, Identity},
 };
 
 use crate::{
-    exit::{StatusError, UsageError},
+    exit::{StatusError, Tally, UsageError},
     proxy::{self, ProxyError},
     settings::{
         ClientSettings, ClientTls, Compression, HttpVersion, Protocol, Route, Target, io_words,
@@ -288,21 +289,30 @@ fn with_tls(
     Ok(endpoint.tls_config(tls)?)
 }
 
-/// A request carrying the user's metadata and the time left before the deadline, which is sent
-/// as `grpc-timeout`.
+/// A call's request, carrying the user's metadata for calls (`-H`, `--rpc-header`) and the time
+/// left before the deadline, which is sent as `grpc-timeout`.
 pub fn request<T>(
     settings: &ClientSettings,
     message: T,
     time_left: Option<Duration>,
 ) -> Request<T> {
     let mut request = Request::new(message);
-    for header in &settings.metadata {
+    for header in settings.metadata.iter().chain(&settings.rpc_metadata) {
         header.append_to(request.metadata_mut());
     }
     if let Some(time_left) = time_left {
         request.set_timeout(time_left);
     }
     request
+}
+
+/// The metadata of reflection requests: `-H` and `--reflect-header`.
+pub fn reflection_metadata(settings: &ClientSettings) -> MetadataMap {
+    let mut metadata = MetadataMap::new();
+    for header in settings.metadata.iter().chain(&settings.reflect_metadata) {
+        header.append_to(&mut metadata);
+    }
+    metadata
 }
 
 /// The encoding `--compress` asks for.
@@ -330,7 +340,7 @@ pub struct Stage {
 pub fn call_error(
     status: &Status,
     settings: &ClientSettings,
-    progress: &str,
+    tally: &Tally,
     stage: Stage,
     pool: Option<&prost_reflect::DescriptorPool>,
 ) -> anyhow::Error {
@@ -343,6 +353,7 @@ pub fn call_error(
         }
         source = err.source();
     }
+    let progress = tally.to_string();
     let progress = if progress.is_empty() {
         String::new()
     } else {
@@ -353,6 +364,7 @@ pub fn call_error(
     }
     let mut error = status_error(status, settings, pool, stage, !progress.is_empty());
     error.message.push_str(&progress);
+    error.tally = *tally;
     error.into()
 }
 
@@ -364,9 +376,9 @@ fn status_error(
     streaming: bool,
 ) -> StatusError {
     if let Some(found) = oversized_response(status, settings.max_message_size, stage) {
-        return StatusError {
-            code: tonic::Code::ResourceExhausted,
-            message: format!(
+        return StatusError::new(
+            tonic::Code::ResourceExhausted,
+            format!(
                 "the response message is {}, over the {} limit; raise it with \
                  --max-message-size (e.g. --max-message-size 64MiB){}",
                 bytesize::ByteSize::b(found),
@@ -378,8 +390,7 @@ fn status_error(
                     " or use 'apicli stream'"
                 }
             ),
-            details: Vec::new(),
-        };
+        );
     }
     let message = match status.message() {
         "" => "the server sent no message".to_owned(),
@@ -389,7 +400,40 @@ fn status_error(
         code: status.code(),
         message,
         details: crate::details::decode(status, pool),
+        trailers: trailers(status.metadata()),
+        tally: Tally::default(),
     }
+}
+
+/// The metadata a status came with, for `--error-format json`: a `-bin` value in base64 as on
+/// the wire, credentials redacted, and without what HTTP and the transports put there.
+fn trailers(metadata: &MetadataMap) -> Vec<(String, String)> {
+    use tonic::metadata::KeyAndValueRef;
+    let mut metadata = metadata.clone();
+    crate::transport::HttpStatus::take(&mut metadata);
+    (metadata.iter())
+        .filter_map(|entry| {
+            let (name, value) = match entry {
+                KeyAndValueRef::Ascii(key, value) => (
+                    key.as_str(),
+                    String::from_utf8_lossy(value.as_encoded_bytes()),
+                ),
+                KeyAndValueRef::Binary(key, value) => (
+                    key.as_str(),
+                    String::from_utf8_lossy(value.as_encoded_bytes()),
+                ),
+            };
+            if name == "content-type" {
+                return None;
+            }
+            let value = if crate::headers::is_secret(name) {
+                "[redacted]".to_owned()
+            } else {
+                value.into_owned()
+            };
+            Some((name.to_owned(), value))
+        })
+        .collect()
 }
 
 /// Why the call failed, when a status came from the transport rather than the server. A

@@ -9,9 +9,13 @@
 //! | 64 + gRPC code | the call ended with a non-OK status (67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED…) |
 //! | 130 | interrupted by Ctrl-C |
 
+mod json;
+
 use std::io;
 
 use tonic::Code;
+
+pub use json::error_json;
 
 pub const SUCCESS: u8 = 0;
 pub const FAILURE: u8 = 1;
@@ -51,6 +55,75 @@ pub struct StatusError {
     pub message: String,
     /// The details the status carried (`grpc-status-details-bin`), one JSON object each.
     pub details: Vec<String>,
+    /// The metadata the status came with, as (name, value): a `-bin` value in base64, and
+    /// credentials redacted.
+    pub trailers: Vec<(String, String)>,
+    /// How many messages went each way before the call ended.
+    pub tally: Tally,
+}
+
+impl StatusError {
+    /// A status of apicli's own, with no details or trailers.
+    pub fn new(code: Code, message: String) -> StatusError {
+        StatusError {
+            code,
+            message,
+            details: Vec::new(),
+            trailers: Vec::new(),
+            tally: Tally::default(),
+        }
+    }
+}
+
+/// How many messages a call had sent and received when it ended, as far as it counts them:
+/// `sent` for calls that stream requests, `received` once the response had begun, `expected`
+/// for a typed stream's length. Written as the words in parentheses after an error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub sent: Option<u64>,
+    pub received: Option<u64>,
+    pub expected: Option<i32>,
+}
+
+impl Tally {
+    /// A stream of requests: `sent` so far, and `received`.
+    pub fn both_ways(sent: u64, received: u64) -> Tally {
+        Tally {
+            sent: Some(sent),
+            received: Some(received),
+            expected: None,
+        }
+    }
+
+    /// A stream of responses, of `expected` items if the command asked for a number.
+    pub fn received(received: u64, expected: Option<i32>) -> Tally {
+        Tally {
+            sent: None,
+            received: Some(received),
+            expected,
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: u64| if n == 1 { "" } else { "s" };
+        match (self.sent, self.received, self.expected) {
+            (Some(sent), received, _) => write!(
+                f,
+                "{sent} message{} sent, {} arrived",
+                plural(sent),
+                received.unwrap_or(0)
+            ),
+            (None, Some(received), Some(length)) => {
+                write!(f, "{received} of {length} items arrived")
+            }
+            (None, Some(received), None) => {
+                write!(f, "{received} message{} arrived", plural(received))
+            }
+            (None, None, _) => Ok(()),
+        }
+    }
 }
 
 /// `apicli health` got an answer other than SERVING: exit 3.
@@ -173,11 +246,7 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        let status = anyhow::Error::new(StatusError {
-            code: Code::NotFound,
-            message: "no such thing".into(),
-            details: Vec::new(),
-        });
+        let status = anyhow::Error::new(StatusError::new(Code::NotFound, "no such thing".into()));
         assert_eq!(status.to_string(), "NOT_FOUND: no such thing");
         assert_eq!(
             verdict(&status),

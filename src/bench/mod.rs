@@ -151,7 +151,7 @@ async fn measure(
         bench.data_order,
     )?;
     let mut metadata = MetadataMap::new();
-    for header in &settings.metadata {
+    for header in settings.metadata.iter().chain(&settings.rpc_metadata) {
         header.append_to(&mut metadata);
     }
     let targets: Vec<&Target> = bench.endpoints.iter().map(|(_, target)| target).collect();

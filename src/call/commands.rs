@@ -11,7 +11,7 @@ use tonic_prost::ProstCodec;
 use super::{CallRun, DynamicCodec, Invocation, RequestData, Requests, requests};
 use crate::{
     api::{ApiRequest, Hello, HelloRequest, Item, Items},
-    exit::{NotServing, UsageError},
+    exit::{NotServing, Tally, UsageError},
     output::Printer,
     settings::Call,
 };
@@ -94,7 +94,7 @@ impl CallRun<'_> {
         let (mut descriptors, channel) = self.descriptors().await?;
         let method = match self.stop.race(descriptors.method(name)).await {
             Ok(method) => method.map_err(|err| self.reflection_failed(err))?,
-            Err(stopped) => return Err(self.stopped(stopped, "")),
+            Err(stopped) => return Err(self.stopped(stopped, &Tally::default())),
         };
         self.pool = Some(descriptors.pool().clone());
         // The method and its messages are known: the reflection session ends beside the call.
@@ -108,7 +108,7 @@ impl CallRun<'_> {
             match self.stop.race(reading).await {
                 Ok(Ok(request)) => Requests::One(request?),
                 Ok(Err(_)) => anyhow::bail!("reading the request stopped unexpectedly"),
-                Err(stopped) => return Err(self.stopped(stopped, "")),
+                Err(stopped) => return Err(self.stopped(stopped, &Tally::default())),
             }
         } else {
             Requests::One(requests::read_one(data, &method.input(), &shown)?)

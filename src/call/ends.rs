@@ -9,7 +9,7 @@ use super::CallRun;
 use crate::{
     client,
     descriptors::ReflectionError,
-    exit::{Interrupted, StatusError},
+    exit::{Interrupted, StatusError, Tally},
     stop::Stopped,
 };
 
@@ -19,7 +19,7 @@ impl CallRun<'_> {
     pub(super) fn response<T>(
         &self,
         outcome: Result<Result<Response<T>, Status>, Stopped>,
-        progress: &str,
+        progress: &Tally,
     ) -> anyhow::Result<Response<T>> {
         match outcome {
             Ok(Ok(response)) => {
@@ -36,7 +36,7 @@ impl CallRun<'_> {
     pub(super) fn failed(
         &self,
         status: &Status,
-        progress: &str,
+        progress: &Tally,
         after_headers: bool,
     ) -> anyhow::Error {
         if self.deadline_passed(status) {
@@ -72,7 +72,8 @@ impl CallRun<'_> {
             ) || std::error::Error::source(status).is_some())
     }
 
-    pub(super) fn stopped(&self, stopped: Stopped, progress: &str) -> anyhow::Error {
+    pub(super) fn stopped(&self, stopped: Stopped, tally: &Tally) -> anyhow::Error {
+        let progress = tally.to_string();
         match stopped {
             Stopped::Deadline => {
                 let progress = if progress.is_empty() {
@@ -82,15 +83,15 @@ impl CallRun<'_> {
                 };
                 let timeout = self.settings.timeout.unwrap_or_default();
                 self.events.finished(tonic::Code::DeadlineExceeded);
-                StatusError {
-                    code: tonic::Code::DeadlineExceeded,
-                    message: format!("the {timeout:?} deadline (--timeout) passed{progress}"),
-                    details: Vec::new(),
-                }
-                .into()
+                let mut error = StatusError::new(
+                    tonic::Code::DeadlineExceeded,
+                    format!("the {timeout:?} deadline (--timeout) passed{progress}"),
+                );
+                error.tally = *tally;
+                error.into()
             }
             // Interrupted puts the progress in parentheses itself.
-            Stopped::Interrupted => Interrupted(progress.to_owned()).into(),
+            Stopped::Interrupted => Interrupted(progress).into(),
         }
     }
 
@@ -101,7 +102,7 @@ impl CallRun<'_> {
             return err;
         };
         if self.deadline_passed(status) {
-            return self.stopped(Stopped::Deadline, "");
+            return self.stopped(Stopped::Deadline, &Tally::default());
         }
         let stage = client::Stage {
             after_headers: false,
@@ -112,12 +113,4 @@ impl CallRun<'_> {
             None => err,
         }
     }
-}
-
-/// What a call with a stream of requests had sent and received.
-pub(super) fn both_ways(sent: u64, received: u64) -> String {
-    format!(
-        "{sent} message{} sent, {received} arrived",
-        if sent == 1 { "" } else { "s" }
-    )
 }

@@ -15,12 +15,11 @@ use tonic::{Status, Streaming, client::Grpc, codec::Codec, metadata::MetadataMap
 
 use super::{
     CallRun, Invocation, Requests,
-    ends::both_ways,
     outgoing::{InputFailure, Outgoing},
 };
 use crate::{
     client,
-    exit::UsageError,
+    exit::{Tally, UsageError},
     output::{Printer, Progress, Render},
     stop::Stopped,
     transport::{
@@ -50,16 +49,16 @@ impl CallRun<'_> {
             Ok(Ok(())) => {}
             Ok(Err(err)) => {
                 let status = Status::from_error(err);
-                return Err(self.failed(&status, "", false));
+                return Err(self.failed(&status, &Tally::default(), false));
             }
-            Err(stopped) => return Err(self.stopped(stopped, "")),
+            Err(stopped) => return Err(self.stopped(stopped, &Tally::default())),
         }
         let path = method.path.clone();
         match (requests, method.server_streaming) {
             (Requests::One(message), false) => {
                 let request = self.request(tokio_stream::once(message), method, RpcKind::Unary);
                 let message = self
-                    .single(grpc, request, path, codec, None, &|| String::new())
+                    .single(grpc, request, path, codec, None, &Tally::default)
                     .await?;
                 self.events.finished_ok();
                 printer
@@ -73,7 +72,7 @@ impl CallRun<'_> {
                     .stop
                     .race(grpc.server_streaming(request, path, codec))
                     .await;
-                let stream = self.response(response, "")?.into_inner();
+                let stream = self.response(response, &Tally::default())?.into_inner();
                 self.stream(stream, method.expected, None, printer).await?;
                 Ok(None)
             }
@@ -97,13 +96,13 @@ impl CallRun<'_> {
                     let response = self.stop.race(failure.or(call)).await;
                     let response = self.input_or(response)?;
                     let stream = self
-                        .response(response, &both_ways(sent.load(Ordering::Relaxed), 0))?
+                        .response(response, &Tally::both_ways(sent.load(Ordering::Relaxed), 0))?
                         .into_inner();
                     self.stream(stream, None, Some((&failure, &sent)), printer)
                         .await?;
                     Ok(None)
                 } else {
-                    let so_far = || both_ways(sent.load(Ordering::Relaxed), 0);
+                    let so_far = || Tally::both_ways(sent.load(Ordering::Relaxed), 0);
                     let message = self
                         .single(grpc, request, path, codec, Some(&failure), &so_far)
                         .await;
@@ -132,7 +131,7 @@ impl CallRun<'_> {
         path: http::uri::PathAndQuery,
         codec: C,
         input: Option<&InputFailure>,
-        progress: &dyn Fn() -> String,
+        progress: &dyn Fn() -> Tally,
     ) -> anyhow::Result<C::Decode>
     where
         S: Stream<Item = C::Encode> + Send + 'static,
@@ -234,13 +233,9 @@ impl CallRun<'_> {
             printer.set_min_widths(vec![width]);
         }
         let mut received: u64 = 0;
-        let arrived = |received: u64| match (expected, input) {
-            (_, Some((_, sent))) => both_ways(sent.load(Ordering::Relaxed), received),
-            (Some(length), None) => format!("{received} of {length} items arrived"),
-            (None, None) => format!(
-                "{received} message{} arrived",
-                if received == 1 { "" } else { "s" }
-            ),
+        let arrived = |received: u64| match input {
+            Some((_, sent)) => Tally::both_ways(sent.load(Ordering::Relaxed), received),
+            None => Tally::received(received, expected),
         };
         loop {
             let next = match stream.next().now_or_never() {

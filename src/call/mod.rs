@@ -29,7 +29,7 @@ pub use requests::{MessageReader, RequestData, read_one};
 use crate::{
     client,
     descriptors::{Descriptors, Reflection, load_files},
-    exit::UsageError,
+    exit::{Tally, UsageError},
     output::Printer,
     settings::{self, Call, ClientSettings, HttpVersion, Protocol, Streaming},
     stop::Stop,
@@ -141,7 +141,7 @@ impl<'a> CallRun<'a> {
             let why = " (the server answered in HTTP/1.1)";
             return Err(no_reflection_over(settings.protocol, why).into());
         }
-        let metadata = client::request(self.settings, (), None).into_parts().0;
+        let metadata = client::reflection_metadata(self.settings);
         let reflection = Reflection::new(channel.clone(), metadata);
         let server = self.settings.target.display();
         Ok((
@@ -157,7 +157,7 @@ impl<'a> CallRun<'a> {
     ) -> anyhow::Result<T> {
         match self.stop.race(work).await {
             Ok(result) => result.map_err(|err| self.reflection_failed(err)),
-            Err(stopped) => Err(self.stopped(stopped, "")),
+            Err(stopped) => Err(self.stopped(stopped, &Tally::default())),
         }
     }
 
@@ -169,7 +169,7 @@ impl<'a> CallRun<'a> {
                 self.heard = connection.heard;
                 Ok(connection.channel)
             }
-            Err(stopped) => Err(self.stopped(stopped, "")),
+            Err(stopped) => Err(self.stopped(stopped, &Tally::default())),
         }
     }
 

@@ -52,6 +52,24 @@ pub struct GlobalArgs {
     )]
     pub headers: Vec<String>,
 
+    /// Metadata for the call only, never sent on reflection requests; as -H (repeatable)
+    #[arg(
+        help_heading = "Client options",
+        long = "rpc-header",
+        global = true,
+        value_name = "NAME: VALUE"
+    )]
+    pub rpc_headers: Vec<String>,
+
+    /// Metadata for reflection requests only, never sent on the call; as -H (repeatable)
+    #[arg(
+        help_heading = "Client options",
+        long = "reflect-header",
+        global = true,
+        value_name = "NAME: VALUE"
+    )]
+    pub reflect_headers: Vec<String>,
+
     /// The call's deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout
     #[arg(
         help_heading = "Client options",
@@ -221,6 +239,21 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// How the error a command ends with is printed on stderr: text, or one line of JSON for
+    /// scripts [default: text]
+    ///
+    /// In json, a failed call's status is {"code": {"name", "number"}, "message", "details": [each
+    /// with "@type"], "trailers": {name: value}, "sent": {"messages"} (for streams of requests),
+    /// "received": {"messages"}}, and any other error {"error": the line, "exit": the exit code}.
+    #[arg(
+        long,
+        global = true,
+        env = "APICLI_ERROR_FORMAT",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub error_format: Option<ErrorFormat>,
+
     /// When to use colour (NO_COLOR is honoured)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -231,6 +264,15 @@ pub enum OutputFormat {
     /// Aligned columns for people
     Table,
     /// The proto3 JSON mapping, one compact value per line
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// `apicli: error: …`, and a status's details one per line after it
+    #[default]
+    Text,
+    /// One JSON object on one line
     Json,
 }
 

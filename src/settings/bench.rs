@@ -240,6 +240,7 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
     // clap requires METHOD unless `merge` is given, and `merge` never reaches here.
     let method = args.method.unwrap_or_default();
     super::split_method(&method)?;
+    super::request_data::refuse_bare_at(args.data.as_deref())?;
     let data = read_template(&RequestData::from_arg(args.data.as_deref()))?;
     if args.data_order.is_some() && data.is_none() {
         return Err(UsageError(

@@ -56,8 +56,13 @@ pub struct ClientSettings {
     pub descriptor_files: DescriptorFiles,
     /// `--authority`: the :authority and TLS server name.
     pub authority: Option<String>,
-    /// The user's metadata, with `authorization` from `--token-file` if given.
+    /// The user's metadata, with `authorization` from `--token-file` if given: sent on calls
+    /// and reflection requests alike.
     pub metadata: Vec<Header>,
+    /// `--rpc-header`: sent on calls only.
+    pub rpc_metadata: Vec<Header>,
+    /// `--reflect-header`: sent on reflection requests only.
+    pub reflect_metadata: Vec<Header>,
     pub timeout: Option<Duration>,
     pub connect_timeout: Duration,
     pub keepalive: Option<Duration>,
@@ -104,8 +109,14 @@ pub(super) fn client_settings_at(
     target: Target,
 ) -> Result<ClientSettings, UsageError> {
     let mut metadata = parse_headers(&global.headers)?;
+    let rpc_metadata = parse_headers(&global.rpc_headers)?;
+    let reflect_metadata = parse_headers(&global.reflect_headers)?;
     if let Some(path) = &global.token_file {
-        if metadata.iter().any(|h| h.name() == "authorization") {
+        let mut all = metadata
+            .iter()
+            .chain(&rpc_metadata)
+            .chain(&reflect_metadata);
+        if all.any(|h| h.name() == "authorization") {
             return Err(UsageError(
                 "give the token once: --token-file or -H 'authorization: …', not both".into(),
             ));
@@ -136,6 +147,8 @@ pub(super) fn client_settings_at(
         descriptor_files: DescriptorFiles::default(),
         authority: global.authority.clone(),
         metadata,
+        rpc_metadata,
+        reflect_metadata,
         timeout: duration("--timeout", &global.timeout)?,
         connect_timeout: duration("--connect-timeout", &global.connect_timeout)?
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT),

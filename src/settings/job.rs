@@ -9,7 +9,7 @@ use super::{
     serve::serve_settings,
 };
 use crate::{
-    cli::{BenchArgs, BenchTool, Cli, Command, ProfilesAction},
+    cli::{BenchArgs, BenchTool, Cli, Command, ErrorFormat, ProfilesAction},
     exit::UsageError,
 };
 
@@ -69,7 +69,10 @@ pub enum Explore {
 pub const NO_SYMBOL: &str = "describe needs a SYMBOL (e.g. routeguide.RouteGuide)";
 
 impl Job {
-    pub fn from_cli(cli: Cli) -> Result<Job, UsageError> {
+    /// The job the command line asks for. `error_format` starts as the command line and the
+    /// environment give it, and takes the profile's once the profile is read, so that an error
+    /// found after that is printed as the profile says.
+    pub fn from_cli(cli: Cli, error_format: &mut Option<ErrorFormat>) -> Result<Job, UsageError> {
         let mut global = cli.global;
         let mut command = cli.command;
         match command {
@@ -101,6 +104,7 @@ impl Job {
             if let Command::Bench(args) = &mut command {
                 profile.fill_descriptors(&mut args.descriptors);
             }
+            *error_format = global.error_format;
         }
         let call = match command {
             Command::Hello { name } => Call::Hello { name },
@@ -115,6 +119,7 @@ impl Job {
                 ..
             } => {
                 super::split_method(&method)?;
+                super::request_data::refuse_bare_at(data.as_deref())?;
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 let data = RequestData::from_arg(data.as_deref());
@@ -167,6 +172,10 @@ impl Job {
                 settings.other_routes = other_routes;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 bench.headers = take_header_templates(&mut settings.metadata)?;
+                // Bench's calls get --rpc-header too, placeholders and all.
+                bench
+                    .headers
+                    .extend(take_header_templates(&mut settings.rpc_metadata)?);
                 return Ok(Job::Bench(settings, Box::new(bench)));
             }
             Command::Serve(_) | Command::Completions { .. } | Command::Profiles { .. } => {

@@ -27,6 +27,8 @@ impl ClientSettings {
             descriptor_files: DescriptorFiles::default(),
             authority: None,
             metadata: Vec::new(),
+            rpc_metadata: Vec::new(),
+            reflect_metadata: Vec::new(),
             timeout: None,
             connect_timeout,
             keepalive: None,

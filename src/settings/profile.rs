@@ -46,6 +46,7 @@ pub struct Profile {
     keepalive: Option<String>,
     protocol: Option<String>,
     http: Option<String>,
+    error_format: Option<String>,
     #[serde(default)]
     proto: Vec<PathBuf>,
     #[serde(default)]
@@ -72,6 +73,7 @@ const KEYS: &[&str] = &[
     "keepalive",
     "protocol",
     "http",
+    "error-format",
     "proto",
     "import-path",
     "protoset",

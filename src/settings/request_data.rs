@@ -3,6 +3,19 @@
 
 use std::path::PathBuf;
 
+use crate::exit::UsageError;
+
+/// `-d @` names no file: grpcurl reads stdin there, which apicli writes `-d @-`.
+pub fn refuse_bare_at(arg: Option<&str>) -> Result<(), UsageError> {
+    match arg {
+        Some("@") => Err(UsageError(
+            "-d @ names no file: for stdin write -d @- (grpcurl's '-d @'), for a file -d @FILE"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Where `-d` takes the request messages from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestData {

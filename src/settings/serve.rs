@@ -122,6 +122,18 @@ pub(super) fn serve_settings(
         (global.key.is_some(), "--key (the server's is --tls-key)"),
         (global.insecure, "--insecure"),
     ];
+    // One side of the client's calls: the live server gets -H on both.
+    for (given, flag) in [
+        (!global.rpc_headers.is_empty(), "--rpc-header"),
+        (!global.reflect_headers.is_empty(), "--reflect-header"),
+    ] {
+        if given {
+            return Err(UsageError(format!(
+                "{flag} applies to client calls, not to 'serve'; for the live server of \
+                 --record-from or --reflect-from, give -H"
+            )));
+        }
+    }
     if let Some((_, flag)) = for_upstream.iter().find(|(given, _)| *given && !upstream) {
         return Err(UsageError(format!(
             "{flag} applies to client calls, not to 'serve', but for the live server of \

@@ -37,7 +37,7 @@ pub async fn descriptors(
             let connection = client::connect(settings)
                 .await
                 .with_context(|| format!("--reflect-from {server}"))?;
-            let metadata = client::request(settings, (), None).into_parts().0;
+            let metadata = client::reflection_metadata(settings);
             let reflection = Reflection::new(connection.channel, metadata);
             let mut descriptors = Descriptors::from_reflection(reflection, server.clone());
             let fetched = async {

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use super::Chosen;
 use crate::{
-    cli::{Compression, DescriptorArgs, GlobalArgs, HttpVersion, OutputFormat, Protocol},
+    cli::{
+        Compression, DescriptorArgs, ErrorFormat, GlobalArgs, HttpVersion, OutputFormat, Protocol,
+    },
     exit::UsageError,
 };
 
@@ -96,6 +98,15 @@ impl Chosen {
                 other => return Err(bad("http", other, "1.1, 2 or auto")),
             });
         }
+        if global.error_format.is_none()
+            && let Some(format) = &p.error_format
+        {
+            global.error_format = Some(match format.as_str() {
+                "text" => ErrorFormat::Text,
+                "json" => ErrorFormat::Json,
+                other => return Err(bad("error-format", other, "text or json")),
+            });
+        }
         Ok(())
     }
 
@@ -151,6 +162,7 @@ impl Chosen {
             ("keepalive", &p.keepalive),
             ("protocol", &p.protocol),
             ("http", &p.http),
+            ("error-format", &p.error_format),
         ] {
             if let Some(v) = value {
                 line(key, text(v));
