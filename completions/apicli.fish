@@ -357,6 +357,7 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l color -d 'When to
 always\t''
 never\t''"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l emit-defaults -d 'Include fields that hold default values in -o json'
+complete -c apicli -n "__fish_apicli_using_subcommand call" -l allow-unknown-fields -d 'Skip the -d fields that the request message does not have, instead of refusing them'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'
@@ -418,6 +419,7 @@ json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l allow-unknown-fields -d 'Skip the -d fields that the request message does not have, instead of refusing them'
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l no-proxy -d 'Connect directly, whatever HTTPS_PROXY and HTTP_PROXY say'
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l insecure -d 'Do not verify the server\'s TLS certificate (a warning says so every time)'
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l get -d 'Send unary calls as Connect GET requests, the message in the URL (--protocol connect)'

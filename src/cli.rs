@@ -119,6 +119,9 @@ pub enum Command {
         /// Include fields that hold default values in -o json
         #[arg(long)]
         emit_defaults: bool,
+        /// Skip the -d fields that the request message does not have, instead of refusing them
+        #[arg(long)]
+        allow_unknown_fields: bool,
         #[command(flatten)]
         descriptors: DescriptorArgs,
     },

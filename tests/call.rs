@@ -442,3 +442,69 @@ fn built_in_services_are_called_even_when_reflection_wants_a_token() {
     assert_exit(&output, 0);
     assert_eq!(stdout(&output), "{\"message\":\"Hello x!\"}\n");
 }
+
+/// `--allow-unknown-fields` skips the `-d` fields the request lacks, in calls and in bench;
+/// without it they are exit 2, naming the field.
+#[test]
+fn unknown_fields_are_refused_unless_allowed() {
+    let server = Server::start(&[]);
+    let data = r#"{"name":"Gonzalo","nickname":"G"}"#;
+    let refused = run(&[
+        "call",
+        &server.addr,
+        "api.Api/sayHello",
+        "-d",
+        data,
+        "-o",
+        "json",
+    ]);
+    assert_exit(&refused, 2);
+    assert_one_error_line(&refused, "unrecognized field name 'nickname'");
+    let allowed = run(&[
+        "call",
+        &server.addr,
+        "api.Api/sayHello",
+        "-d",
+        data,
+        "-o",
+        "json",
+        "--allow-unknown-fields",
+    ]);
+    assert_exit(&allowed, 0);
+    assert_eq!(stdout(&allowed), "{\"message\":\"Hello Gonzalo!\"}\n");
+    let streamed = run_with_stdin(
+        &[
+            "call",
+            &server.addr,
+            "routeguide.RouteGuide/RecordRoute",
+            "-d",
+            "@-",
+            "-o",
+            "json",
+            "--allow-unknown-fields",
+        ],
+        "{\"latitude\":1,\"altitude\":9}\n{\"longitude\":2,\"extra\":[1]}\n",
+    );
+    assert_exit(&streamed, 0);
+    assert_eq!(json_lines(&stdout(&streamed))[0]["pointCount"], 2);
+    let bench = |allow: bool| {
+        let mut args = vec![
+            "bench",
+            &server.addr,
+            "api.Api/sayHello",
+            "-n",
+            "5",
+            "-c",
+            "1",
+            "-q",
+            "-d",
+            data,
+        ];
+        if allow {
+            args.push("--allow-unknown-fields");
+        }
+        run(&args)
+    };
+    assert_exit(&bench(false), 2);
+    assert_exit(&bench(true), 0);
+}

@@ -11,6 +11,7 @@ use std::{collections::HashMap, fmt};
 use apicli::{
     call::{MessageReader, RequestData, read_one},
     output::JsonPrinter,
+    settings::UnknownFields,
 };
 use properties::config;
 use proptest::{prelude::*, test_runner::TestCaseError};
@@ -342,8 +343,13 @@ fn same_value(a: &Value, b: &Value) -> bool {
 fn check_one(message: DynamicMessage, emit_defaults: bool) -> Result<(), TestCaseError> {
     let text = printed(std::slice::from_ref(&message), emit_defaults);
     let descriptor = message.descriptor();
-    let back = read_one(&RequestData::Inline(text.clone()), &descriptor, "m")
-        .map_err(|err| TestCaseError::fail(format!("{text} did not read back: {}", err.0)))?;
+    let back = read_one(
+        &RequestData::Inline(text.clone()),
+        &descriptor,
+        "m",
+        UnknownFields::Refuse,
+    )
+    .map_err(|err| TestCaseError::fail(format!("{text} did not read back: {}", err.0)))?;
     prop_assert!(
         same_message(&message, &back),
         "{text} read back as {}",
@@ -399,7 +405,7 @@ proptest! {
             Some(first) => first.descriptor(),
             None => return Ok(()),
         };
-        let mut reader = MessageReader::new(text.as_bytes(), descriptor);
+        let mut reader = MessageReader::new(text.as_bytes(), descriptor, UnknownFields::Refuse);
         for (i, message) in messages.iter().enumerate() {
             let back = reader
                 .next_message()

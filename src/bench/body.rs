@@ -13,7 +13,7 @@ use prost_reflect::{DynamicMessage, MessageDescriptor};
 use crate::{
     call::{MessageReader, RequestData, read_one},
     exit::UsageError,
-    settings::DataOrder,
+    settings::{DataOrder, UnknownFields},
     template::{Extreme, Random, Template},
 };
 
@@ -25,6 +25,8 @@ pub struct Body {
     one: bool,
     /// For messages: `package.Service/Method`.
     method: String,
+    /// What a `-d` field that the request message lacks does.
+    unknown: UnknownFields,
 }
 
 #[derive(Debug)]
@@ -63,8 +65,11 @@ impl Body {
         one: bool,
         method: &str,
         order: Option<DataOrder>,
+        unknown: UnknownFields,
     ) -> Result<Body, UsageError> {
         let method = method.to_owned();
+        let encode =
+            |text: &str, one: bool, method: &str| encode(text, descriptor, one, method, unknown);
         if order.is_some() && !one {
             return Err(UsageError(format!(
                 "--data-order picks one -d message per call, and each call of {method} (a \
@@ -81,6 +86,7 @@ impl Body {
                 kind: BodyKind::Fixed(empty),
                 one,
                 method,
+                unknown,
             });
         };
         let order = order.unwrap_or_default();
@@ -88,7 +94,7 @@ impl Body {
             let mut text = String::new();
             template.render(0, &mut Random::new(0), &mut text);
             // Read as a stream's messages are, so that an error says which message it is in.
-            let messages = encode(&text, descriptor, false, &method)?;
+            let messages = encode(&text, false, &method)?;
             let kind = match messages.len() {
                 2.. if one => BodyKind::EachCall {
                     messages: messages.into_iter().map(Message::Fixed).collect(),
@@ -96,19 +102,24 @@ impl Body {
                     descriptor: descriptor.clone(),
                 },
                 // One message (or none: an empty one).
-                _ if one => BodyKind::Fixed(encode(&text, descriptor, true, &method)?.into()),
+                _ if one => BodyKind::Fixed(encode(&text, true, &method)?.into()),
                 _ => BodyKind::Fixed(messages.into()),
             };
-            return Ok(Body { kind, one, method });
+            return Ok(Body {
+                kind,
+                one,
+                method,
+                unknown,
+            });
         }
         if one {
             let mut text = String::new();
             template.render_extreme(Extreme::Low, &mut text);
-            let count = encode(&text, descriptor, false, &method)
+            let count = encode(&text, false, &method)
                 .map_err(|err| UsageError(format!("{} (with the placeholders filled in)", err.0)))?
                 .len();
             if count > 1 {
-                return Body::each_call(template, descriptor, count, order, method);
+                return Body::each_call(template, descriptor, count, order, method, unknown);
             }
         }
         let body = Body {
@@ -118,11 +129,12 @@ impl Body {
             },
             one,
             method,
+            unknown,
         };
         for extreme in [Extreme::Low, Extreme::High] {
             let mut text = String::new();
             template.render_extreme(extreme, &mut text);
-            encode(&text, descriptor, one, &body.method).map_err(|err| {
+            encode(&text, one, &body.method).map_err(|err| {
                 UsageError(format!("{} (with the placeholders filled in)", err.0))
             })?;
         }
@@ -137,6 +149,7 @@ impl Body {
         count: usize,
         order: DataOrder,
         method: String,
+        unknown: UnknownFields,
     ) -> Result<Body, UsageError> {
         let objects = template.split_objects();
         if objects.len() != count {
@@ -152,14 +165,15 @@ impl Body {
             if object.is_constant() {
                 let mut text = String::new();
                 object.render(0, &mut Random::new(0), &mut text);
-                let mut encoded = encode(&text, descriptor, true, &method).map_err(fails)?;
+                let mut encoded =
+                    encode(&text, descriptor, true, &method, unknown).map_err(fails)?;
                 messages.push(Message::Fixed(encoded.remove(0)));
                 continue;
             }
             for extreme in [Extreme::Low, Extreme::High] {
                 let mut text = String::new();
                 object.render_extreme(extreme, &mut text);
-                encode(&text, descriptor, true, &method).map_err(|err| {
+                encode(&text, descriptor, true, &method, unknown).map_err(|err| {
                     fails(UsageError(format!(
                         "{} (with the placeholders filled in)",
                         err.0
@@ -176,6 +190,7 @@ impl Body {
             },
             one: true,
             method,
+            unknown,
         })
     }
 
@@ -218,8 +233,9 @@ impl Body {
                     Message::Varying(template) => {
                         scratch.text.clear();
                         template.render(n, &mut scratch.random, &mut scratch.text);
-                        let mut encoded = encode(&scratch.text, descriptor, true, &self.method)
-                            .map_err(|err| err.0)?;
+                        let mut encoded =
+                            encode(&scratch.text, descriptor, true, &self.method, self.unknown)
+                                .map_err(|err| err.0)?;
                         Ok(encoded.pop().unwrap_or_default())
                     }
                 }
@@ -247,7 +263,14 @@ impl Body {
         };
         scratch.text.clear();
         template.render(n, &mut scratch.random, &mut scratch.text);
-        encode(&scratch.text, descriptor, self.one, &self.method).map_err(|err| err.0)
+        encode(
+            &scratch.text,
+            descriptor,
+            self.one,
+            &self.method,
+            self.unknown,
+        )
+        .map_err(|err| err.0)
     }
 }
 
@@ -281,15 +304,17 @@ fn encode(
     descriptor: &MessageDescriptor,
     one: bool,
     method: &str,
+    unknown: UnknownFields,
 ) -> Result<Vec<Bytes>, UsageError> {
     let messages: Vec<DynamicMessage> = if one {
         vec![read_one(
             &RequestData::Inline(text.to_owned()),
             descriptor,
             method,
+            unknown,
         )?]
     } else {
-        let mut reader = MessageReader::new(text.as_bytes(), descriptor.clone());
+        let mut reader = MessageReader::new(text.as_bytes(), descriptor.clone(), unknown);
         let mut messages = Vec::new();
         while let Some(message) = reader.next_message()? {
             messages.push(message);
@@ -316,7 +341,15 @@ mod tests {
     fn a_constant_body_is_encoded_once() {
         let hello = message("api.HelloRequest");
         let template = Template::parse(r#"{"name":"x"}"#).unwrap();
-        let body = Body::new(Some(&template), &hello, true, "api.Api/sayHello", None).unwrap();
+        let body = Body::new(
+            Some(&template),
+            &hello,
+            true,
+            "api.Api/sayHello",
+            None,
+            UnknownFields::Refuse,
+        )
+        .unwrap();
         assert!(body.is_fixed());
         let mut scratch = Scratch::new(0);
         let first = body.one(0, &mut scratch).unwrap();
@@ -324,15 +357,31 @@ mod tests {
         // The same bytes, not a copy.
         assert_eq!(body.one(1, &mut scratch).unwrap().as_ptr(), first.as_ptr());
 
-        let empty = Body::new(None, &hello, true, "api.Api/sayHello", None).unwrap();
+        let empty = Body::new(
+            None,
+            &hello,
+            true,
+            "api.Api/sayHello",
+            None,
+            UnknownFields::Refuse,
+        )
+        .unwrap();
         assert!(empty.one(0, &mut scratch).unwrap().is_empty());
-        let none = Body::new(None, &hello, false, "m", None).unwrap();
+        let none = Body::new(None, &hello, false, "m", None, UnknownFields::Refuse).unwrap();
         assert!(none.all(0, &mut scratch).unwrap().is_empty());
 
         // A stream's calls send every message, the same bytes each call.
         let point = message("routeguide.Point");
         let template = Template::parse("{\"latitude\":1}\n{\"latitude\":2}").unwrap();
-        let stream = Body::new(Some(&template), &point, false, "m", None).unwrap();
+        let stream = Body::new(
+            Some(&template),
+            &point,
+            false,
+            "m",
+            None,
+            UnknownFields::Refuse,
+        )
+        .unwrap();
         assert!(stream.is_fixed());
         assert_eq!(stream.all(0, &mut scratch).unwrap().len(), 2);
     }
@@ -341,7 +390,15 @@ mod tests {
     fn a_varying_body_is_encoded_per_call() {
         let hello = message("api.HelloRequest");
         let template = Template::parse(r#"{"name":"{{n}}"}"#).unwrap();
-        let body = Body::new(Some(&template), &hello, true, "api.Api/sayHello", None).unwrap();
+        let body = Body::new(
+            Some(&template),
+            &hello,
+            true,
+            "api.Api/sayHello",
+            None,
+            UnknownFields::Refuse,
+        )
+        .unwrap();
         assert!(!body.is_fixed());
         let mut scratch = Scratch::new(0);
         assert_eq!(&body.one(12, &mut scratch).unwrap()[..], b"\x0a\x0212");
@@ -349,7 +406,15 @@ mod tests {
         let point = message("routeguide.Point");
         let template =
             Template::parse("{\"latitude\":{{n}}}\n{\"longitude\":{{rand 1 1}}}").unwrap();
-        let body = Body::new(Some(&template), &point, false, "m", None).unwrap();
+        let body = Body::new(
+            Some(&template),
+            &point,
+            false,
+            "m",
+            None,
+            UnknownFields::Refuse,
+        )
+        .unwrap();
         let messages = body.all(3, &mut scratch).unwrap();
         assert_eq!(messages.len(), 2);
         assert_eq!(&messages[0][..], b"\x08\x03");
@@ -361,7 +426,15 @@ mod tests {
         let hello = message("api.HelloRequest");
         let names = |order, text: &str| -> Vec<String> {
             let template = Template::parse(text).unwrap();
-            let body = Body::new(Some(&template), &hello, true, "api.Api/sayHello", order).unwrap();
+            let body = Body::new(
+                Some(&template),
+                &hello,
+                true,
+                "api.Api/sayHello",
+                order,
+                UnknownFields::Refuse,
+            )
+            .unwrap();
             assert!(body.constant_one().is_none());
             let mut scratch = Scratch::new(0);
             (0..7)
@@ -394,7 +467,14 @@ mod tests {
         // A stream's calls send them all: no order to choose.
         let point = message("routeguide.Point");
         let template = Template::parse("{}\n{}").unwrap();
-        let err = Body::new(Some(&template), &point, false, "m", Some(DataOrder::Random));
+        let err = Body::new(
+            Some(&template),
+            &point,
+            false,
+            "m",
+            Some(DataOrder::Random),
+            UnknownFields::Refuse,
+        );
         assert!(err.unwrap_err().0.contains("--data-order"));
     }
 
@@ -404,9 +484,16 @@ mod tests {
         let request = message("api.ApiRequest");
         let err = |text: &str, descriptor: &MessageDescriptor| {
             let template = Template::parse(text).unwrap();
-            Body::new(Some(&template), descriptor, true, "api.Api/x", None)
-                .unwrap_err()
-                .0
+            Body::new(
+                Some(&template),
+                descriptor,
+                true,
+                "api.Api/x",
+                None,
+                UnknownFields::Refuse,
+            )
+            .unwrap_err()
+            .0
         };
         assert!(err(r#"{"nope":1}"#, &hello).contains("nope"));
         assert!(err("{}\n{\"nope\":1}", &hello).contains("request message 2"));

@@ -149,6 +149,7 @@ async fn measure(
         kind.one_request(),
         &shown,
         bench.data_order,
+        bench.unknown_fields,
     )?;
     let mut metadata = MetadataMap::new();
     for header in settings.metadata.iter().chain(&settings.rpc_metadata) {

@@ -436,13 +436,14 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::Expectations;
+    use crate::settings::{Expectations, UnknownFields};
 
     fn bench(stop: StopAfter, warmup: Option<Warmup>) -> Bench {
         Bench {
             method: "api.Api/sayHello".into(),
             data: None,
             data_order: None,
+            unknown_fields: UnknownFields::Refuse,
             headers: Vec::new(),
             endpoints: Vec::new(),
             concurrency: 1,

@@ -13,7 +13,7 @@ use crate::{
     api::{ApiRequest, Hello, HelloRequest, Item, Items},
     exit::{NotServing, Tally, UsageError},
     output::Printer,
-    settings::Call,
+    settings::{Call, UnknownFields},
 };
 
 impl CallRun<'_> {
@@ -22,8 +22,14 @@ impl CallRun<'_> {
         call: &Call,
         printer: &mut Printer<W>,
     ) -> anyhow::Result<()> {
-        if let Call::Method { method, data, .. } = call {
-            return self.dynamic(method, data, printer).await;
+        if let Call::Method {
+            method,
+            data,
+            unknown_fields,
+            ..
+        } = call
+        {
+            return self.dynamic(method, data, *unknown_fields, printer).await;
         }
         if let Call::Stream { .. } = call {
             // `--get` sends unary calls only: refused before anything is dialed.
@@ -89,6 +95,7 @@ impl CallRun<'_> {
         &mut self,
         name: &str,
         data: &RequestData,
+        unknown: UnknownFields,
         printer: &mut Printer<W>,
     ) -> anyhow::Result<()> {
         let (mut descriptors, channel) = self.descriptors().await?;
@@ -102,16 +109,16 @@ impl CallRun<'_> {
         let shown = format!("{}/{}", method.parent_service().full_name(), method.name());
         self.check_streaming(None, &method, &shown)?;
         let requests = if method.is_client_streaming() {
-            Requests::Stream(requests::read_stream(data, &method.input())?)
+            Requests::Stream(requests::read_stream(data, &method.input(), unknown)?)
         } else if matches!(data, RequestData::Stdin | RequestData::File(_)) {
-            let reading = requests::read_one_in_background(data, &method.input(), &shown)?;
+            let reading = requests::read_one_in_background(data, &method.input(), &shown, unknown)?;
             match self.stop.race(reading).await {
                 Ok(Ok(request)) => Requests::One(request?),
                 Ok(Err(_)) => anyhow::bail!("reading the request stopped unexpectedly"),
                 Err(stopped) => return Err(self.stopped(stopped, &Tally::default())),
             }
         } else {
-            Requests::One(requests::read_one(data, &method.input(), &shown)?)
+            Requests::One(requests::read_one(data, &method.input(), &shown, unknown)?)
         };
         let channel = match channel {
             Some(channel) => channel,

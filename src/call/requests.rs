@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use crate::settings::RequestData;
 use crate::{
     exit::UsageError,
-    settings::{bound, io_words, named},
+    settings::{UnknownFields, bound, io_words, named},
 };
 
 impl RequestData {
@@ -35,6 +35,7 @@ impl RequestData {
     fn open(
         &self,
         descriptor: &MessageDescriptor,
+        unknown: UnknownFields,
     ) -> Result<Option<MessageReader<Box<dyn Read + Send>>>, UsageError> {
         let (input, origin): (Box<dyn Read + Send>, _) = match self {
             RequestData::None => return Ok(None),
@@ -49,7 +50,7 @@ impl RequestData {
                 (Box::new(file), Some(named("-d", path)))
             }
         };
-        let mut reader = MessageReader::new(input, descriptor.clone());
+        let mut reader = MessageReader::new(input, descriptor.clone(), unknown);
         reader.origin = origin;
         Ok(Some(reader))
     }
@@ -61,8 +62,9 @@ pub fn read_one(
     data: &RequestData,
     descriptor: &MessageDescriptor,
     method: &str,
+    unknown: UnknownFields,
 ) -> Result<DynamicMessage, UsageError> {
-    let Some(mut reader) = data.open(descriptor)? else {
+    let Some(mut reader) = data.open(descriptor, unknown)? else {
         return Ok(DynamicMessage::new(descriptor.clone()));
     };
     let first = reader
@@ -87,13 +89,14 @@ pub fn read_one_in_background(
     data: &RequestData,
     descriptor: &MessageDescriptor,
     method: &str,
+    unknown: UnknownFields,
 ) -> Result<oneshot::Receiver<Result<DynamicMessage, UsageError>>, UsageError> {
     let (tx, rx) = oneshot::channel();
     let (data, descriptor, method) = (data.clone(), descriptor.clone(), method.to_owned());
     std::thread::Builder::new()
         .name("request".into())
         .spawn(move || {
-            let _ = tx.send(read_one(&data, &descriptor, &method));
+            let _ = tx.send(read_one(&data, &descriptor, &method, unknown));
         })
         .map_err(|err| UsageError(format!("cannot start reading the request: {err}")))?;
     Ok(rx)
@@ -104,10 +107,11 @@ pub fn read_one_in_background(
 pub fn read_stream(
     data: &RequestData,
     descriptor: &MessageDescriptor,
+    unknown: UnknownFields,
 ) -> Result<mpsc::Receiver<Result<DynamicMessage, UsageError>>, UsageError> {
     // A small queue: requests are parsed just ahead of sending, never read whole.
     let (tx, rx) = mpsc::channel(16);
-    let Some(mut reader) = data.open(descriptor)? else {
+    let Some(mut reader) = data.open(descriptor, unknown)? else {
         return Ok(rx);
     };
     // A plain thread, not the runtime's blocking pool: a read from a terminal may never end,
@@ -139,10 +143,16 @@ pub struct MessageReader<R> {
     count: usize,
     /// `-d @FILE` or `-d @-`, to begin errors with; `None` for `-d JSON`.
     origin: Option<String>,
+    /// How messages are read: refusing fields the message does not have, or skipping them.
+    options: DeserializeOptions,
 }
 
 impl<R: Read> MessageReader<R> {
-    pub fn new(input: R, descriptor: MessageDescriptor) -> MessageReader<R> {
+    pub fn new(
+        input: R,
+        descriptor: MessageDescriptor,
+        unknown: UnknownFields,
+    ) -> MessageReader<R> {
         MessageReader {
             input: Positioned {
                 inner: BufReader::with_capacity(64 * 1024, input),
@@ -153,6 +163,8 @@ impl<R: Read> MessageReader<R> {
             descriptor,
             count: 0,
             origin: None,
+            options: DeserializeOptions::new()
+                .deny_unknown_fields(unknown == UnknownFields::Refuse),
         }
     }
 
@@ -194,8 +206,11 @@ impl<R: Read> MessageReader<R> {
         let mut json = serde_json::Deserializer::from_reader(&mut self.input);
         let mut track = serde_path_to_error::Track::new();
         let tracked = serde_path_to_error::Deserializer::new(&mut json, &mut track);
-        let options = DeserializeOptions::new();
-        match DynamicMessage::deserialize_with_options(self.descriptor.clone(), tracked, &options) {
+        match DynamicMessage::deserialize_with_options(
+            self.descriptor.clone(),
+            tracked,
+            &self.options,
+        ) {
             Ok(message) => Ok(Some(message)),
             Err(_) if self.input.budget == 0 => Err(self.error(format!(
                 "{}: more than {} of JSON for one message",
@@ -328,7 +343,11 @@ mod tests {
     }
 
     fn read_all(text: &str) -> Result<Vec<String>, String> {
-        let mut reader = MessageReader::new(text.as_bytes(), point());
+        read_all_with(text, UnknownFields::Refuse)
+    }
+
+    fn read_all_with(text: &str, unknown: UnknownFields) -> Result<Vec<String>, String> {
+        let mut reader = MessageReader::new(text.as_bytes(), point(), unknown);
         let mut messages = Vec::new();
         loop {
             match reader.next_message() {
@@ -389,17 +408,31 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_are_refused_unless_skipped() {
+        let text = "{\"latitude\": 1, \"altitude\": 3}\n{\"nope\": {\"a\": [1]}}";
+        let err = read_all(text).unwrap_err();
+        assert!(err.contains("altitude"), "{err}");
+        let read = read_all_with(text, UnknownFields::Skip).unwrap();
+        assert_eq!(read, vec!["{\"latitude\":1}", "{}"]);
+    }
+
+    #[test]
     fn one_message_for_unary_calls() {
         let point = point();
         let data = RequestData::Inline("{\"latitude\": 5}".into());
-        let one = read_one(&data, &point, "m").unwrap();
+        let one = read_one(&data, &point, "m", UnknownFields::Refuse).unwrap();
         assert_eq!(serde_json::to_string(&one).unwrap(), "{\"latitude\":5}");
-        let empty = read_one(&RequestData::None, &point, "m").unwrap();
+        let empty = read_one(&RequestData::None, &point, "m", UnknownFields::Refuse).unwrap();
         assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
         let two = RequestData::Inline("{}\n{}".into());
-        let err = read_one(&two, &point, "routeguide.RouteGuide/GetFeature")
-            .unwrap_err()
-            .0;
+        let err = read_one(
+            &two,
+            &point,
+            "routeguide.RouteGuide/GetFeature",
+            UnknownFields::Refuse,
+        )
+        .unwrap_err()
+        .0;
         assert_eq!(
             err,
             "routeguide.RouteGuide/GetFeature takes one request message, and the input has \

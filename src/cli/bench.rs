@@ -40,6 +40,10 @@ pub struct BenchArgs {
     #[arg(long, value_enum, value_name = "ORDER")]
     pub data_order: Option<DataOrder>,
 
+    /// Skip the -d fields that the request message does not have, instead of refusing them
+    #[arg(long)]
+    pub allow_unknown_fields: bool,
+
     /// Calls in flight at once; A:B with --ramp rises from A to B (closed loop)
     #[arg(
         help_heading = "Load options",

@@ -9,8 +9,8 @@ use std::{
 };
 
 use super::{
-    HeaderTemplate, NOT_TEXT, RequestData, Split, Target, bound, expect, parse_duration,
-    parse_target, read_bounded, read_text,
+    HeaderTemplate, NOT_TEXT, RequestData, Split, Target, UnknownFields, bound, expect,
+    parse_duration, parse_target, read_bounded, read_text,
     schedule::{Ramp, Rise},
     start_at::parse_start_at,
 };
@@ -35,6 +35,8 @@ pub struct Bench {
     pub data: Option<Template>,
     /// `--data-order`, if given: which of several `-d` messages each call sends.
     pub data_order: Option<DataOrder>,
+    /// What a `-d` field that the request message lacks does.
+    pub unknown_fields: UnknownFields,
     /// The `-H` values with placeholders, filled in for each call (the others are the client
     /// settings' metadata).
     pub headers: Vec<HeaderTemplate>,
@@ -251,6 +253,7 @@ pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageE
         method,
         data,
         data_order: args.data_order,
+        unknown_fields: UnknownFields::from_flag(args.allow_unknown_fields),
         headers: Vec::new(),
         endpoints,
         concurrency,

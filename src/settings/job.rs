@@ -2,7 +2,8 @@
 //! profile filling in what the command line and the environment left out.
 
 use super::{
-    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings, bench,
+    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings,
+    UnknownFields, bench,
     bench_merge::bench_merge_settings,
     client::{client_settings, client_settings_at, route},
     header_templates::take_header_templates,
@@ -49,6 +50,8 @@ pub enum Call {
     Method {
         method: String,
         data: RequestData,
+        /// What a `-d` field that the request message lacks does.
+        unknown_fields: UnknownFields,
         emit_defaults: bool,
     },
 }
@@ -115,6 +118,7 @@ impl Job {
                 method,
                 data,
                 emit_defaults,
+                allow_unknown_fields,
                 descriptors,
                 ..
             } => {
@@ -128,6 +132,7 @@ impl Job {
                     Call::Method {
                         method,
                         data,
+                        unknown_fields: UnknownFields::from_flag(allow_unknown_fields),
                         emit_defaults,
                     },
                 ));

@@ -33,7 +33,7 @@ pub use method::split_method;
 pub use positional::{is_address, split_url};
 pub use profile::{Chosen, Config};
 pub use protocol::{HttpVersion, Protocol, Streaming, check_streaming};
-pub use request_data::RequestData;
+pub use request_data::{RequestData, UnknownFields};
 pub use route::{Route, Source, Why};
 pub use schedule::{Ramp, Rise};
 pub use split::Split;

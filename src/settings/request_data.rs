@@ -16,6 +16,26 @@ pub fn refuse_bare_at(arg: Option<&str>) -> Result<(), UsageError> {
     }
 }
 
+/// What a `-d` field that the request message does not have does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// Exit 2, naming the field (the default).
+    #[default]
+    Refuse,
+    /// Skip it (`--allow-unknown-fields`, grpcurl's `-allow-unknown-fields`).
+    Skip,
+}
+
+impl UnknownFields {
+    pub fn from_flag(allow: bool) -> UnknownFields {
+        if allow {
+            UnknownFields::Skip
+        } else {
+            UnknownFields::Refuse
+        }
+    }
+}
+
 /// Where `-d` takes the request messages from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestData {
