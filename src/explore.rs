@@ -83,12 +83,13 @@ fn print_rows<R: Row + Serialize>(
             }
             Ok(())
         }
-        OutputFormat::Table => {
+        // Names and kinds are not messages: `-o text` lists them as the table does.
+        OutputFormat::Table | OutputFormat::Text => {
             let table = Table {
                 columns: R::COLUMNS,
                 rows: rows.map(|row| row.cells()).collect(),
             };
-            let mut printer = Printer::new(settings.output, out, settings.color.stdout, false);
+            let mut printer = Printer::new(OutputFormat::Table, out, settings.color.stdout, false);
             if !table.rows.is_empty() {
                 printer.message(&table, false)?;
             }
@@ -162,6 +163,10 @@ struct Table {
 impl Render for Table {
     fn write_json<W: Write>(&self, _: &mut W, _: bool) -> io::Result<()> {
         unreachable!("rows are printed as JSON one by one")
+    }
+
+    fn text(&self) -> io::Result<String> {
+        Err(io::Error::other("rows are printed as a table"))
     }
 
     fn layout(&self) -> Layout {

@@ -139,6 +139,9 @@ impl Job {
                 ));
             }
             Command::Bench(mut args) => {
+                if global.output == Some(crate::cli::OutputFormat::Text) {
+                    return Err(bench::text_is_for_messages());
+                }
                 if global.verbose {
                     return Err(UsageError(
                         "--verbose shows one call, and bench makes many; leave it out".into(),
