@@ -86,11 +86,21 @@ pub enum Command {
     },
     /// Describe a service, method, message, enum or field in .proto syntax
     Describe {
-        /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point)
-        symbol: String,
+        /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point); with
+        /// --protoset-out or --proto-out, every service when omitted
+        symbol: Option<String>,
         /// Print a JSON request skeleton of the message (or the method's request) instead
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["protoset_out", "proto_out"])]
         template: bool,
+        /// Write the files that define SYMBOL (every service without one) and all they import to
+        /// FILE, as a FileDescriptorSet (protoc's --descriptor_set_out --include_imports), for
+        /// --protoset; an existing FILE is replaced whole
+        #[arg(long, value_name = "FILE")]
+        protoset_out: Option<PathBuf>,
+        /// Write those files as .proto source under DIR, laid out by their import paths
+        /// (google/protobuf/… too), for --proto and -I DIR
+        #[arg(long, value_name = "DIR")]
+        proto_out: Option<PathBuf>,
         #[command(flatten)]
         descriptors: DescriptorArgs,
     },

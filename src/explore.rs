@@ -6,7 +6,7 @@ use std::{
 };
 
 use anyhow::Context as _;
-use prost_reflect::MethodDescriptor;
+use prost_reflect::{FileDescriptor, MethodDescriptor};
 use serde::Serialize;
 
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
     descriptors::{Symbol, kind_of},
     exit::UsageError,
     output::{Cell, Layout, Printer, Render},
-    settings::{ClientSettings, Explore, OutputFormat},
+    settings::{ClientSettings, Explore, Export, OutputFormat},
 };
 
 pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result<()> {
@@ -35,7 +35,24 @@ pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result
             let methods: Vec<MethodDescriptor> = service.methods().collect();
             print_rows(settings, &mut out, methods.iter().map(MethodRow::of))?;
         }
-        Explore::Describe { symbol, template } => {
+        Explore::Describe { symbol, export, .. } if !export.is_empty() => {
+            let roots = match symbol {
+                Some(name) => vec![call.race(descriptors.symbol(name)).await?.parent_file()],
+                None => {
+                    let mut roots = Vec::new();
+                    for name in call.race(descriptors.services()).await? {
+                        roots.push(call.race(descriptors.service(&name)).await?.parent_file());
+                    }
+                    roots
+                }
+            };
+            write_export(export, &describe::with_imports(roots))?;
+        }
+        Explore::Describe {
+            symbol: Some(symbol),
+            template,
+            ..
+        } => {
             let symbol = call.race(descriptors.symbol(symbol)).await?;
             if *template {
                 let message = match &symbol {
@@ -58,11 +75,30 @@ pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result
                 out.write_all(describe::proto_text(&symbol).as_bytes())?;
             }
         }
+        // Refused with the settings: a describe without a symbol exports.
+        Explore::Describe { symbol: None, .. } => {}
     }
     out.flush().context("writing to stdout")?;
     // End the reflection session with OK; a server that does not answer the half-close soon is
     // left to see the connection close.
     let _ = tokio::time::timeout(CLOSE_GRACE, descriptors.close_reflection()).await;
+    Ok(())
+}
+
+/// Writes the exported files, then says on stderr what was written: stdout stays empty.
+fn write_export(export: &Export, files: &[FileDescriptor]) -> anyhow::Result<()> {
+    let count = match files.len() {
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
+    };
+    if let Some(path) = &export.protoset {
+        describe::write_protoset(path, &describe::descriptor_set(files))?;
+        eprintln!("wrote {count} to {}", path.display());
+    }
+    if let Some(dir) = &export.protos {
+        describe::write_protos(dir, files)?;
+        eprintln!("wrote {count} under {}", dir.display());
+    }
     Ok(())
 }
 

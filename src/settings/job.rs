@@ -2,7 +2,8 @@
 //! profile filling in what the command line and the environment left out.
 
 use super::{
-    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings, bench,
+    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, Export, RequestData, ServeSettings,
+    bench,
     bench_merge::bench_merge_settings,
     client::{client_settings, client_settings_at, route},
     header_templates::take_header_templates,
@@ -58,8 +59,13 @@ pub enum Call {
 pub enum Explore {
     /// The services, or one service's methods.
     List { service: Option<String> },
-    /// A symbol in `.proto` syntax, or a request skeleton.
-    Describe { symbol: String, template: bool },
+    /// A symbol in `.proto` syntax, or a request skeleton; or, with an export, the files that
+    /// define it (every service when `symbol` is `None`) written out.
+    Describe {
+        symbol: Option<String>,
+        template: bool,
+        export: Export,
+    },
 }
 
 impl Job {
@@ -129,13 +135,23 @@ impl Job {
             Command::Describe {
                 symbol,
                 template,
+                protoset_out,
+                proto_out,
                 descriptors,
             } => {
+                let export = Export::new(protoset_out, proto_out)?;
+                if symbol.is_none() && export.is_empty() {
+                    return Err(UsageError("describe needs a SYMBOL".into()));
+                }
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 return Ok(Job::Explore(
                     settings,
-                    Explore::Describe { symbol, template },
+                    Explore::Describe {
+                        symbol,
+                        template,
+                        export,
+                    },
                 ));
             }
             Command::Bench(mut args) => {
