@@ -147,11 +147,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -349,11 +349,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -435,11 +435,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -509,11 +509,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -594,12 +594,20 @@ _apicli() {
             return 0
             ;;
         apicli__subcmd__describe)
-            opts="-I -H -o -v -q -h --template --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
+            opts="-I -H -o -v -q -h --template --protoset-out --proto-out --proto --import-path --protoset --addr --profile --header --timeout --connect-timeout --output --max-message-size --proxy --no-proxy --token-file --ca-cert --cert --key --authority --insecure --compress --protocol --http --codec --get --keepalive --verbose --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --protoset-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --proto)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -641,11 +649,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -743,11 +751,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -841,11 +849,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -939,11 +947,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -1263,11 +1271,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
@@ -1581,11 +1589,11 @@ _apicli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json text" -- "${cur}"))
                     return 0
                     ;;
                 --max-message-size)
