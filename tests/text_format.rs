@@ -27,8 +27,16 @@ fn fixture(name: &str) -> String {
 }
 
 fn pool() -> DescriptorPool {
-    let files = protox::compile([text_dir().join("shapes.proto")], [text_dir()]).unwrap();
+    let protos = ["shapes.proto", "proto2_shapes.proto"].map(|name| text_dir().join(name));
+    let files = protox::compile(protos, [text_dir()]).unwrap();
     DescriptorPool::from_file_descriptor_set(files).unwrap()
+}
+
+/// The fixture NAME.binpb (protoc's encoding of NAME.txtpb) read as a `message`.
+fn encoded_fixture(pool: &DescriptorPool, message: &str, name: &str) -> DynamicMessage {
+    let encoded = fs::read(text_dir().join(format!("{name}.binpb"))).unwrap();
+    let descriptor = pool.get_message_by_name(message).unwrap();
+    DynamicMessage::decode(descriptor, encoded.as_slice()).unwrap()
 }
 
 /// A `shapes.Everything` read from the text-format fixture NAME.txtpb.
@@ -47,6 +55,26 @@ fn every_shape_prints_as_the_fixtures_protoc_made() {
     assert_eq!(
         apicli::output::text_format(&everything(&pool, "anys")),
         fixture("anys.expected.txt")
+    );
+    // protoc's own encoding of everything.txtpb, read as a shapes.Query, whose only field is the
+    // first: every other field is unknown.
+    let encoded = fs::read(text_dir().join("everything.binpb")).unwrap();
+    let descriptor = pool.get_message_by_name("shapes.Everything").unwrap();
+    let message = DynamicMessage::decode(descriptor, encoded.as_slice()).unwrap();
+    assert_eq!(
+        apicli::output::text_format(&message),
+        fixture("everything.protoc.txt")
+    );
+    let query = pool.get_message_by_name("shapes.Query").unwrap();
+    let as_query = DynamicMessage::decode(query, encoded.as_slice()).unwrap();
+    assert_eq!(
+        apicli::output::text_format(&as_query),
+        fixture("everything.as_query.protoc.txt")
+    );
+    // proto2: groups, extensions (by number among the fields), a default value set.
+    assert_eq!(
+        apicli::output::text_format(&encoded_fixture(&pool, "shapes2.Old", "old")),
+        fixture("old.protoc.txt")
     );
 }
 
@@ -110,6 +138,8 @@ fn every_shape_prints_as_protoc_prints_it() {
         &[encode, "shapes.proto"],
         fixture("everything.txtpb").as_bytes(),
     );
+    let binpb = fs::read(text_dir().join("everything.binpb")).unwrap();
+    assert!(encoded == binpb, "everything.binpb is stale");
     let by_protoc = String::from_utf8(protoc(peers, &[decode, "shapes.proto"], &encoded)).unwrap();
     assert_eq!(
         by_protoc,
@@ -118,6 +148,39 @@ fn every_shape_prints_as_protoc_prints_it() {
     );
     let message = DynamicMessage::decode(descriptor.clone(), encoded.as_slice()).unwrap();
     assert_eq!(apicli::output::text_format(&message), by_protoc);
+    // The same bytes read as a shapes.Query: unknown fields, as protoc shows them.
+    let query = pool.get_message_by_name("shapes.Query").unwrap();
+    let by_protoc = protoc(peers, &["--decode=shapes.Query", "shapes.proto"], &encoded);
+    let by_protoc = String::from_utf8(by_protoc).unwrap();
+    let stale = "the fixture is stale";
+    assert_eq!(
+        by_protoc,
+        fixture("everything.as_query.protoc.txt"),
+        "{stale}"
+    );
+    let message = DynamicMessage::decode(query, encoded.as_slice()).unwrap();
+    assert_eq!(apicli::output::text_format(&message), by_protoc);
+
+    let encoded = protoc(
+        peers,
+        &["--encode=shapes2.Old", "proto2_shapes.proto"],
+        fixture("old.txtpb").as_bytes(),
+    );
+    assert!(
+        encoded == fs::read(text_dir().join("old.binpb")).unwrap(),
+        "old.binpb is stale"
+    );
+    let by_protoc = protoc(
+        peers,
+        &["--decode=shapes2.Old", "proto2_shapes.proto"],
+        &encoded,
+    );
+    let by_protoc = String::from_utf8(by_protoc).unwrap();
+    assert_eq!(by_protoc, fixture("old.protoc.txt"), "the fixture is stale");
+    assert_eq!(
+        apicli::output::text_format(&encoded_fixture(&pool, "shapes2.Old", "old")),
+        by_protoc
+    );
 
     // protoc does not expand an Any; protobuf's Python printer does, as grpcurl does.
     let dir = tempfile::tempdir().unwrap();
