@@ -113,3 +113,53 @@ pub fn write_protos(dir: &Path, files: &[FileDescriptor]) -> Result<(), UsageErr
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use prost_reflect::DescriptorPool;
+    use prost_types::{FileDescriptorProto, FileDescriptorSet};
+
+    use super::*;
+
+    fn pool(files: &[(&str, &[&str])]) -> DescriptorPool {
+        let file = files
+            .iter()
+            .map(|(name, imports)| FileDescriptorProto {
+                name: Some((*name).to_owned()),
+                dependency: imports.iter().map(|&i| i.to_owned()).collect(),
+                syntax: Some("proto3".to_owned()),
+                ..FileDescriptorProto::default()
+            })
+            .collect();
+        DescriptorPool::from_file_descriptor_set(FileDescriptorSet { file }).unwrap()
+    }
+
+    #[test]
+    fn imports_come_first_and_once() {
+        let pool = pool(&[
+            ("c.proto", &[]),
+            ("b.proto", &["c.proto"]),
+            ("a.proto", &["b.proto", "c.proto"]),
+        ]);
+        let roots = ["a.proto", "b.proto"].map(|name| pool.get_file_by_name(name).unwrap());
+        let names: Vec<String> = with_imports(roots)
+            .iter()
+            .map(|file| file.name().to_owned())
+            .collect();
+        assert_eq!(names, ["c.proto", "b.proto", "a.proto"]);
+    }
+
+    #[test]
+    fn a_name_that_leaves_the_folder_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let inside = dir.path().join("inside");
+        for name in ["../escape.proto", "/abs.proto"] {
+            let pool = pool(&[("ok.proto", &[]), (name, &[])]);
+            let files: Vec<FileDescriptor> = pool.files().collect();
+            let err = write_protos(&inside, &files).unwrap_err();
+            assert!(err.0.contains("leaves the folder"), "{}", err.0);
+        }
+        assert!(!inside.exists());
+        assert!(!dir.path().join("escape.proto").exists());
+    }
+}
