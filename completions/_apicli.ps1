@@ -257,6 +257,8 @@ Register-ArgumentCompleter -Native -CommandName 'apicli' -ScriptBlock {
             break
         }
         'apicli;describe' {
+            [CompletionResult]::new('--protoset-out', '--protoset-out', [CompletionResultType]::ParameterName, 'Write the files that define SYMBOL (every service without one) and all they import to FILE, as a FileDescriptorSet (protoc''s --descriptor_set_out --include_imports), for --protoset; an existing FILE is replaced whole')
+            [CompletionResult]::new('--proto-out', '--proto-out', [CompletionResultType]::ParameterName, 'Write those files as .proto source under DIR, laid out by their import paths (google/protobuf/… too), for --proto and -I DIR')
             [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Describe the services with this .proto file instead of reflection (repeatable)')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')
             [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]')

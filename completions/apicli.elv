@@ -248,6 +248,8 @@ set edit:completion:arg-completer[apicli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'apicli;describe'= {
+            cand --protoset-out 'Write the files that define SYMBOL (every service without one) and all they import to FILE, as a FileDescriptorSet (protoc''s --descriptor_set_out --include_imports), for --protoset; an existing FILE is replaced whole'
+            cand --proto-out 'Write those files as .proto source under DIR, laid out by their import paths (google/protobuf/… too), for --proto and -I DIR'
             cand --proto 'Describe the services with this .proto file instead of reflection (repeatable)'
             cand -I 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'
             cand --import-path 'Where --proto files and their imports are found (repeatable) [default: each file''s folder]'

@@ -32,7 +32,8 @@ complete -c apicli -n "__fish_apicli_needs_command" -l reflect-header -d 'Metada
 complete -c apicli -n "__fish_apicli_needs_command" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_needs_command" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_needs_command" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -84,7 +85,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand hello" -l reflect-header -
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand hello" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -124,7 +126,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l reflect-header
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand get-all" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -164,7 +167,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand stream" -l reflect-header 
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand stream" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -203,7 +207,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand health" -l reflect-header 
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand health" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -245,7 +250,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l reflect-header -d
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand list" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -276,6 +282,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand list" -l get -d 'Send unar
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s v -l verbose -d 'Show on stderr the metadata sent, the response headers and trailers, the status and timing'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s q -l quiet -d 'No progress bar'
 complete -c apicli -n "__fish_apicli_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset-out -d 'Write the files that define SYMBOL (every service without one) and all they import to FILE, as a FileDescriptorSet (protoc\'s --descriptor_set_out --include_imports), for --protoset; an existing FILE is replaced whole' -r -F
+complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proto-out -d 'Write those files as .proto source under DIR, laid out by their import paths (google/protobuf/… too), for --proto and -I DIR' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proto -d 'Describe the services with this .proto file instead of reflection (repeatable)' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable) [default: each file\'s folder]' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l protoset -d 'Describe the services with this FileDescriptorSet instead of reflection (repeatable)' -r -F
@@ -287,7 +295,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand describe" -l reflect-heade
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand describe" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -331,7 +340,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand call" -l reflect-header -d
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand call" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -394,7 +404,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l timeout -d 'The call\'s deadline (e.g. 2s, 500ms, 1m30s), sent to the server as grpc-timeout' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l connect-timeout -d 'How long connecting may take [default: 10s]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l max-message-size -d 'The largest response message accepted, in bytes (units optional: 64MiB) [default: 4MiB]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l proxy -d 'Connect through this HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, whatever the address [default: HTTPS_PROXY for https://, else HTTP_PROXY; not for NO_PROXY hosts or loopback]' -r
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and not __fish_seen_subcommand_from merge" -l token-file -d 'Send \'authorization: Bearer TOKEN\' with the token read from FILE' -r -F
@@ -430,7 +441,8 @@ complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_sub
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l compare -d 'Print each figure of the merged report beside the same figure of an earlier -o json report' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l html -d 'Also write the merged report as one self-contained HTML page with charts: each part\'s req/s and latency, the latency histogram and the summary' -r -F
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -s o -l output -d 'Output format [default: table]' -r -f -a "table\t'Aligned columns for people'
-json\t'The proto3 JSON mapping, one compact value per line'"
+json\t'The proto3 JSON mapping, one compact value per line'
+text\t'The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets them (an ASCII record separator, 0x1E, before each after the first)'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l error-format -d 'How the error a command ends with is printed on stderr: text, or one line of JSON for scripts [default: text]' -r -f -a "text\t'`apicli: error: …`, and a status\'s details one per line after it'
 json\t'One JSON object on one line'"
 complete -c apicli -n "__fish_apicli_using_subcommand bench; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''

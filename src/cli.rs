@@ -96,11 +96,21 @@ pub enum Command {
         /// The server's address, instead of --addr: host:port, http(s)://host:port or unix:/path
         #[arg(value_name = "ADDR")]
         address: Option<String>,
-        /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point)
+        /// The fully-qualified name (e.g. routeguide.RouteGuide, routeguide.Point); every service
+        /// when omitted
         symbol: Option<String>,
         /// Print a JSON request skeleton of the message (or the method's request) instead
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["protoset_out", "proto_out"])]
         template: bool,
+        /// Write the files that define SYMBOL (every service without one) and all they import to
+        /// FILE, as a FileDescriptorSet (protoc's --descriptor_set_out --include_imports), for
+        /// --protoset; an existing FILE is replaced whole
+        #[arg(long, value_name = "FILE")]
+        protoset_out: Option<PathBuf>,
+        /// Write those files as .proto source under DIR, laid out by their import paths
+        /// (google/protobuf/… too), for --proto and -I DIR
+        #[arg(long, value_name = "DIR")]
+        proto_out: Option<PathBuf>,
         #[command(flatten)]
         descriptors: DescriptorArgs,
     },

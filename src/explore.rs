@@ -6,7 +6,7 @@ use std::{
 };
 
 use anyhow::Context as _;
-use prost_reflect::MethodDescriptor;
+use prost_reflect::{FileDescriptor, MethodDescriptor};
 use serde::Serialize;
 
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
     descriptors::{Symbol, kind_of},
     exit::UsageError,
     output::{Cell, Layout, Printer, Render},
-    settings::{ClientSettings, Explore, NO_SYMBOL, OutputFormat},
+    settings::{ClientSettings, Explore, Export, OutputFormat},
 };
 
 pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result<()> {
@@ -35,37 +35,95 @@ pub async fn run(settings: &ClientSettings, explore: &Explore) -> anyhow::Result
             let methods: Vec<MethodDescriptor> = service.methods().collect();
             print_rows(settings, &mut out, methods.iter().map(MethodRow::of))?;
         }
-        Explore::Describe { symbol, template } => {
-            let Some(symbol) = symbol else {
-                return Err(UsageError(NO_SYMBOL.into()).into());
-            };
-            let symbol = call.race(descriptors.symbol(symbol)).await?;
-            if *template {
-                let message = match &symbol {
-                    Symbol::Message(message) => message.clone(),
-                    Symbol::Method(method) => method.input(),
-                    other => {
-                        return Err(UsageError(format!(
-                            "--template takes a message or a method; '{}' is {}",
-                            other.full_name(),
-                            kind_of(other)
-                        ))
-                        .into());
+        Explore::Describe { symbol, export, .. } if !export.is_empty() => {
+            let roots = match symbol {
+                Some(name) => vec![call.race(descriptors.symbol(name)).await?.parent_file()],
+                None => {
+                    let mut roots = Vec::new();
+                    for name in call.race(descriptors.services()).await? {
+                        roots.push(call.race(descriptors.service(&name)).await?.parent_file());
                     }
-                };
-                out.write_all(describe::template_text(&message).as_bytes())?;
-            } else if settings.output == OutputFormat::Json {
-                out.write_all(describe::descriptor_json(&symbol).as_bytes())?;
-                out.write_all(b"\n")?;
-            } else {
-                out.write_all(describe::proto_text(&symbol).as_bytes())?;
-            }
+                    roots
+                }
+            };
+            write_export(export, &describe::with_imports(roots))?;
+        }
+        Explore::Describe {
+            symbol, template, ..
+        } => {
+            let symbols = match symbol {
+                Some(name) => vec![call.race(descriptors.symbol(name)).await?],
+                // Every service, as grpcurl's describe without a symbol.
+                None => {
+                    let mut symbols = Vec::new();
+                    for name in call.race(descriptors.services()).await? {
+                        symbols.push(Symbol::Service(
+                            call.race(descriptors.service(&name)).await?,
+                        ));
+                    }
+                    symbols
+                }
+            };
+            describe_symbols(settings, &mut out, &symbols, *template)?;
         }
     }
     out.flush().context("writing to stdout")?;
     // End the reflection session with OK; a server that does not answer the half-close soon is
     // left to see the connection close.
     let _ = tokio::time::timeout(CLOSE_GRACE, descriptors.close_reflection()).await;
+    Ok(())
+}
+
+/// Describes `symbols` one after another: as `.proto` text (a blank line between two), a
+/// descriptor's JSON per line, or request skeletons (`--template`).
+fn describe_symbols(
+    settings: &ClientSettings,
+    out: &mut impl Write,
+    symbols: &[Symbol],
+    template: bool,
+) -> anyhow::Result<()> {
+    for (index, symbol) in symbols.iter().enumerate() {
+        if index > 0 && !template && settings.output != OutputFormat::Json {
+            out.write_all(b"\n")?;
+        }
+        if template {
+            let message = match symbol {
+                Symbol::Message(message) => message.clone(),
+                Symbol::Method(method) => method.input(),
+                other => {
+                    return Err(UsageError(format!(
+                        "--template takes a message or a method; '{}' is {}",
+                        other.full_name(),
+                        kind_of(other)
+                    ))
+                    .into());
+                }
+            };
+            out.write_all(describe::template_text(&message).as_bytes())?;
+        } else if settings.output == OutputFormat::Json {
+            out.write_all(describe::descriptor_json(symbol).as_bytes())?;
+            out.write_all(b"\n")?;
+        } else {
+            out.write_all(describe::proto_text(symbol).as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the exported files, then says on stderr what was written: stdout stays empty.
+fn write_export(export: &Export, files: &[FileDescriptor]) -> anyhow::Result<()> {
+    let count = match files.len() {
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
+    };
+    if let Some(path) = &export.protoset {
+        describe::write_protoset(path, &describe::descriptor_set(files))?;
+        eprintln!("wrote {count} to {}", path.display());
+    }
+    if let Some(dir) = &export.protos {
+        describe::write_protos(dir, files)?;
+        eprintln!("wrote {count} under {}", dir.display());
+    }
     Ok(())
 }
 
@@ -86,12 +144,13 @@ fn print_rows<R: Row + Serialize>(
             }
             Ok(())
         }
-        OutputFormat::Table => {
+        // Names and kinds are not messages: `-o text` lists them as the table does.
+        OutputFormat::Table | OutputFormat::Text => {
             let table = Table {
                 columns: R::COLUMNS,
                 rows: rows.map(|row| row.cells()).collect(),
             };
-            let mut printer = Printer::new(settings.output, out, settings.color.stdout, false);
+            let mut printer = Printer::new(OutputFormat::Table, out, settings.color.stdout, false);
             if !table.rows.is_empty() {
                 printer.message(&table, false)?;
             }
@@ -165,6 +224,10 @@ struct Table {
 impl Render for Table {
     fn write_json<W: Write>(&self, _: &mut W, _: bool) -> io::Result<()> {
         unreachable!("rows are printed as JSON one by one")
+    }
+
+    fn text(&self) -> io::Result<String> {
+        Err(io::Error::other("rows are printed as a table"))
     }
 
     fn layout(&self) -> Layout {

@@ -98,15 +98,30 @@ fn list_and_describe_take_the_address_first() {
         ok(&["describe", "--template", "--addr", addr, "api.Api.sayHello"])
     );
 
-    // describe with an address and no symbol says what is missing.
-    for line in [&["describe", addr][..], &["describe", "--addr", addr]] {
-        let output = run(line);
-        assert_exit(&output, 2);
-        assert_one_error_line(
-            &output,
-            "describe needs a SYMBOL (e.g. routeguide.RouteGuide)",
-        );
-    }
+    // describe with an address and no symbol describes every service, as grpcurl does, one
+    // after another with a blank line between two.
+    let every = ok(&["describe", addr]);
+    assert_eq!(every, ok(&["describe", "--addr", addr]));
+    let services = [
+        "api.Api",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "routeguide.RouteGuide",
+    ];
+    let one_by_one: Vec<String> = services
+        .iter()
+        .map(|service| ok(&["describe", addr, service]))
+        .collect();
+    assert_eq!(every, one_by_one.join("\n"));
+    let as_json = json_lines(&ok(&["describe", addr, "-o", "json"]));
+    assert_eq!(as_json.len(), services.len(), "{as_json:?}");
+    // A template needs a message or a method.
+    let output = run(&["describe", addr, "--template"]);
+    assert_exit(&output, 2);
+    assert_one_error_line(
+        &output,
+        "describe --template needs a SYMBOL: a message or a method (e.g. routeguide.Point)",
+    );
 }
 
 /// The one report line of `bench -o json`.

@@ -108,7 +108,8 @@ fn print_report(
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     match output {
         OutputFormat::Json => print::write_json(&mut out, report),
-        OutputFormat::Table => print::write_table(&mut out, report, compare),
+        // Refused before the run (settings): a report is not a message.
+        OutputFormat::Table | OutputFormat::Text => print::write_table(&mut out, report, compare),
     }
     .and_then(|()| out.flush())
     .context("writing to stdout")?;

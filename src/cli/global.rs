@@ -265,6 +265,9 @@ pub enum OutputFormat {
     Table,
     /// The proto3 JSON mapping, one compact value per line
     Json,
+    /// The protobuf text format, as protoc writes it; messages apart as grpcurl -format text sets
+    /// them (an ASCII record separator, 0x1E, before each after the first)
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 //! its descriptor as JSON (`-o json`), or a JSON request skeleton (`--template`).
 
 mod comments;
+mod export;
 #[cfg(test)]
 mod fixtures;
 mod options;
@@ -11,7 +12,8 @@ mod template;
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, DynamicMessage, Value};
 
-pub use proto_text::proto_text;
+pub use export::{descriptor_set, with_imports, write_protos, write_protoset};
+pub use proto_text::{proto_file, proto_text};
 pub use template::template_text;
 
 use crate::descriptors::Symbol;

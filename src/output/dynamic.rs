@@ -9,7 +9,10 @@ use prost_reflect::{
     SerializeOptions, Value,
 };
 
-use super::render::{Cell, Layout, Render};
+use super::{
+    render::{Cell, Layout, Render},
+    text_format::text_format,
+};
 
 impl Render for DynamicMessage {
     fn write_json<W: io::Write>(&self, out: &mut W, emit_defaults: bool) -> io::Result<()> {
@@ -18,6 +21,10 @@ impl Render for DynamicMessage {
             return serialize(self, out, &options);
         }
         write_message(self, out)
+    }
+
+    fn text(&self) -> io::Result<String> {
+        Ok(text_format(self))
     }
 
     fn layout(&self) -> Layout {

@@ -7,4 +7,6 @@ pub enum OutputFormat {
     Table,
     /// The proto3 JSON mapping, one compact value per line.
     Json,
+    /// The protobuf text format, as protoc writes it, messages apart as grpcurl sets them.
+    Text,
 }

@@ -8,6 +8,8 @@ mod json;
 mod progress;
 mod render;
 mod table;
+mod text;
+mod text_format;
 pub mod verbose;
 
 use std::io::{self, Write};
@@ -16,6 +18,8 @@ pub use json::JsonPrinter;
 pub use progress::Progress;
 pub use render::{Cell, Layout, Render};
 pub use table::TablePrinter;
+pub use text::{RECORD_SEPARATOR, TextPrinter};
+pub use text_format::text_format;
 
 pub use format::OutputFormat;
 
@@ -24,6 +28,7 @@ pub use format::OutputFormat;
 pub enum Printer<W: Write> {
     Json(JsonPrinter<W>),
     Table(TablePrinter<W>),
+    Text(TextPrinter<W>),
 }
 
 impl<W: Write> Printer<W> {
@@ -31,6 +36,7 @@ impl<W: Write> Printer<W> {
         match format {
             OutputFormat::Json => Printer::Json(JsonPrinter::new(out, emit_defaults)),
             OutputFormat::Table => Printer::Table(TablePrinter::new(out, color)),
+            OutputFormat::Text => Printer::Text(TextPrinter::new(out)),
         }
     }
 
@@ -55,6 +61,7 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Json(json) => json.message(message),
             Printer::Table(table) => table.message(message, single),
+            Printer::Text(text) => text.message(message),
         }
     }
 
@@ -62,6 +69,7 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Json(json) => json.flush(),
             Printer::Table(table) => table.flush(),
+            Printer::Text(text) => text.flush(),
         }
     }
 
@@ -70,6 +78,7 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Json(json) => json.flush(),
             Printer::Table(table) => table.finish(),
+            Printer::Text(text) => text.flush(),
         }
     }
 
@@ -78,7 +87,7 @@ impl<W: Write> Printer<W> {
     pub async fn wait<F: Future>(&mut self, next: F, progress: &Progress) -> io::Result<F::Output> {
         let end = match self {
             Printer::Table(table) => table.window_end(),
-            Printer::Json(_) => None,
+            Printer::Json(_) | Printer::Text(_) => None,
         };
         let Some(end) = end else {
             return Ok(next.await);

@@ -2,11 +2,14 @@
 //! table rows. Generated types implement it by hand, dynamic messages through their descriptor
 //! (`dynamic.rs`), so one printer per format serves every method.
 
-use std::{borrow::Cow, io};
+use std::{borrow::Cow, io, sync::OnceLock};
+
+use prost_reflect::{DescriptorPool, DynamicMessage};
 
 use serde::Serialize;
 use tonic_health::pb::HealthCheckResponse;
 
+use super::text_format::text_format;
 use crate::api::{Hello, Item, Items};
 
 /// One cell of a table row.
@@ -42,6 +45,10 @@ pub trait Render {
     /// fields that hold their default values.
     fn write_json<W: io::Write>(&self, out: &mut W, emit_defaults: bool) -> io::Result<()>;
 
+    /// The message in the protobuf text format (`text_format.rs`), each line ending with a
+    /// newline.
+    fn text(&self) -> io::Result<String>;
+
     /// The columns of this message's rows.
     fn layout(&self) -> Layout;
 
@@ -50,6 +57,29 @@ pub trait Render {
     fn rows<F>(&self, row: F) -> io::Result<()>
     where
         F: FnMut(&[Cell<'_>]) -> io::Result<()>;
+}
+
+/// The text format of a generated message, read back through its descriptor.
+fn generated_text<T: prost::Message>(message: &T, name: &str) -> io::Result<String> {
+    let descriptor = generated_pool()
+        .get_message_by_name(name)
+        .ok_or_else(|| io::Error::other(format!("no descriptor of {name}")))?;
+    let message = DynamicMessage::decode(descriptor, message.encode_to_vec().as_slice())
+        .map_err(io::Error::other)?;
+    Ok(text_format(&message))
+}
+
+/// The descriptors of the generated messages, read once, on the first `-o text`.
+fn generated_pool() -> &'static DescriptorPool {
+    static POOL: OnceLock<DescriptorPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let mut pool = DescriptorPool::new();
+        // Both sets are built into the binary; a failure would be a build fault, and leaves the
+        // pool without the message, which `generated_text` reports.
+        let _ = pool.decode_file_descriptor_set(crate::api::FILE_DESCRIPTOR_SET);
+        let _ = pool.decode_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        pool
+    })
 }
 
 /// The proto3 JSON of a generated message, through its pbjson `Serialize`.
@@ -66,6 +96,9 @@ impl Render for Hello {
         serde_json_line(self, out)
     }
 
+    fn text(&self) -> io::Result<String> {
+        generated_text(self, "api.Hello")
+    }
     fn layout(&self) -> Layout {
         Layout {
             columns: columns(&["message"]),
@@ -86,6 +119,9 @@ impl Render for Item {
         serde_json_line(self, out)
     }
 
+    fn text(&self) -> io::Result<String> {
+        generated_text(self, "api.Item")
+    }
     fn layout(&self) -> Layout {
         Layout {
             columns: columns(&["id", "name"]),
@@ -109,6 +145,9 @@ impl Render for Items {
         serde_json_line(self, out)
     }
 
+    fn text(&self) -> io::Result<String> {
+        generated_text(self, "api.Items")
+    }
     fn layout(&self) -> Layout {
         Layout {
             columns: columns(&["id", "name"]),
@@ -133,6 +172,9 @@ impl Render for HealthCheckResponse {
         )
     }
 
+    fn text(&self) -> io::Result<String> {
+        generated_text(self, "grpc.health.v1.HealthCheckResponse")
+    }
     fn layout(&self) -> Layout {
         Layout {
             columns: columns(&["status"]),

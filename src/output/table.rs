@@ -381,6 +381,10 @@ mod tests {
             Ok(())
         }
 
+        fn text(&self) -> io::Result<String> {
+            Ok(String::new())
+        }
+
         fn layout(&self) -> crate::output::Layout {
             crate::output::Layout {
                 columns: ["name", "n", "note"].map(str::to_owned).to_vec(),
@@ -480,6 +484,9 @@ mod tests {
         impl Render for Two {
             fn write_json<W: Write>(&self, _: &mut W, _: bool) -> io::Result<()> {
                 Ok(())
+            }
+            fn text(&self) -> io::Result<String> {
+                Ok(String::new())
             }
             fn layout(&self) -> crate::output::Layout {
                 Row("", 0, "").layout()

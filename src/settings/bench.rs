@@ -106,6 +106,13 @@ impl fmt::Debug for Expectations {
 }
 
 /// `addrs`: every `--addr` (or APICLI_ADDR), none meaning the default.
+/// `-o text` prints messages, and bench prints a report.
+pub fn text_is_for_messages() -> UsageError {
+    UsageError(
+        "-o text prints response messages; bench prints a report: -o table or -o json".into(),
+    )
+}
+
 pub fn bench_settings(args: BenchArgs, addrs: &[String]) -> Result<Bench, UsageError> {
     let default_addr = [format!("127.0.0.1:{DEFAULT_PORT}")];
     let addrs = if addrs.is_empty() {

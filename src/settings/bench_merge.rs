@@ -62,6 +62,7 @@ pub fn bench_merge_settings(
         inputs,
         output: match global.output {
             Some(cli::OutputFormat::Json) => OutputFormat::Json,
+            Some(cli::OutputFormat::Text) => return Err(super::bench::text_is_for_messages()),
             Some(cli::OutputFormat::Table) | None => OutputFormat::Table,
         },
         expectations: Expectations(expect::parse_flags(&args.expectations)?),

@@ -168,6 +168,7 @@ pub(super) fn client_settings_at(
             .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE),
         output: match global.output {
             Some(cli::OutputFormat::Json) => OutputFormat::Json,
+            Some(cli::OutputFormat::Text) => OutputFormat::Text,
             Some(cli::OutputFormat::Table) | None => OutputFormat::Table,
         },
         verbose: global.verbose,

@@ -2,7 +2,7 @@
 //! profile filling in what the command line and the environment left out.
 
 use super::{
-    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, RequestData, ServeSettings,
+    Bench, BenchMerge, ClientSettings, Config, DescriptorFiles, Export, RequestData, ServeSettings,
     UnknownFields, bench,
     bench_merge::bench_merge_settings,
     client::{client_settings, client_settings_at, route},
@@ -61,15 +61,18 @@ pub enum Call {
 pub enum Explore {
     /// The services, or one service's methods.
     List { service: Option<String> },
-    /// A symbol in `.proto` syntax, or a request skeleton.
+    /// A symbol in `.proto` syntax, or a request skeleton; or, with an export, the files that
+    /// define it (every service when `symbol` is `None`) written out.
     Describe {
         symbol: Option<String>,
         template: bool,
+        export: Export,
     },
 }
 
-/// Why `describe` without a symbol is refused.
-pub const NO_SYMBOL: &str = "describe needs a SYMBOL (e.g. routeguide.RouteGuide)";
+/// Why `describe --template` without a symbol is refused.
+pub const NO_SYMBOL: &str =
+    "describe --template needs a SYMBOL: a message or a method (e.g. routeguide.Point)";
 
 impl Job {
     /// The job the command line asks for. `error_format` starts as the command line and the
@@ -149,20 +152,30 @@ impl Job {
             Command::Describe {
                 symbol,
                 template,
+                protoset_out,
+                proto_out,
                 descriptors,
                 ..
             } => {
-                if symbol.is_none() {
+                let export = Export::new(protoset_out, proto_out)?;
+                if symbol.is_none() && template {
                     return Err(UsageError(NO_SYMBOL.into()));
                 }
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 return Ok(Job::Explore(
                     settings,
-                    Explore::Describe { symbol, template },
+                    Explore::Describe {
+                        symbol,
+                        template,
+                        export,
+                    },
                 ));
             }
             Command::Bench(mut args) => {
+                if global.output == Some(crate::cli::OutputFormat::Text) {
+                    return Err(bench::text_is_for_messages());
+                }
                 if global.verbose {
                     return Err(UsageError(
                         "--verbose shows one call, and bench makes many; leave it out".into(),

@@ -26,8 +26,9 @@ impl Printer<'_> {
 
     pub(super) fn method(&mut self, depth: usize, method: &MethodDescriptor) {
         let stream = |streaming: bool| if streaming { "stream " } else { "" };
+        let dot = if self.absolute { "." } else { "" };
         let signature = format!(
-            "rpc {}({}{}) returns ({}{})",
+            "rpc {}({}{dot}{}) returns ({}{dot}{})",
             method.name(),
             stream(method.is_client_streaming()),
             method.input().full_name(),
@@ -98,6 +99,13 @@ impl Printer<'_> {
                 }
             }
         }
+        let extends_path = [message.path(), &[6]].concat();
+        self.extends(
+            depth,
+            message.child_extensions(),
+            &mut members,
+            &extends_path,
+        );
         let extensions = ranges(
             message
                 .extension_ranges()

@@ -30,7 +30,7 @@ impl Printer<'_> {
         let _ = write!(
             text,
             "{} {} = {}{};",
-            type_name(field),
+            type_name(field, self.absolute),
             field.name(),
             field.number(),
             field_options(field)
@@ -49,7 +49,7 @@ impl Printer<'_> {
 }
 /// `repeated`, `optional` (proto2, or proto3's explicit presence) or `required`; nothing for
 /// maps, oneof members and plain proto3 fields.
-fn label(field: &FieldDescriptor) -> Option<&'static str> {
+pub(super) fn label(field: &FieldDescriptor) -> Option<&'static str> {
     if field.is_map() || field.containing_oneof().is_some_and(|o| !o.is_synthetic()) {
         return None;
     }
@@ -63,18 +63,29 @@ fn label(field: &FieldDescriptor) -> Option<&'static str> {
 }
 
 /// The field's type: a scalar's keyword, a message or enum's full name, or `map<K, V>`.
-fn type_name(field: &FieldDescriptor) -> String {
+/// `absolute`: a message or enum's name starts with a dot (`.pkg.Type`), which no scope can
+/// shadow.
+fn type_name(field: &FieldDescriptor, absolute: bool) -> String {
     match field.kind() {
         Kind::Message(entry) if field.is_map() => format!(
             "map<{}, {}>",
-            kind_name(&entry.map_entry_key_field().kind()),
-            kind_name(&entry.map_entry_value_field().kind())
+            kind_name(&entry.map_entry_key_field().kind(), absolute),
+            kind_name(&entry.map_entry_value_field().kind(), absolute)
         ),
-        kind => kind_name(&kind).to_owned(),
+        kind => kind_name(&kind, absolute),
     }
 }
 
-fn kind_name(kind: &Kind) -> &str {
+pub(super) fn kind_name(kind: &Kind, absolute: bool) -> String {
+    let dot = if absolute { "." } else { "" };
+    match kind {
+        Kind::Message(message) => format!("{dot}{}", message.full_name()),
+        Kind::Enum(enumeration) => format!("{dot}{}", enumeration.full_name()),
+        scalar => scalar_name(scalar).to_owned(),
+    }
+}
+
+fn scalar_name(kind: &Kind) -> &str {
     match kind {
         Kind::Double => "double",
         Kind::Float => "float",
@@ -98,10 +109,23 @@ fn kind_name(kind: &Kind) -> &str {
 
 /// ` [default = 7, json_name = "x", deprecated = true]`, or nothing.
 fn field_options(field: &FieldDescriptor) -> String {
-    let raw = field.field_descriptor_proto();
+    raw_field_options(
+        field.field_descriptor_proto(),
+        &field.kind(),
+        &field.options(),
+    )
+}
+
+/// The bracketed options of a field or an extension, from its descriptor.
+pub(super) fn raw_field_options(
+    raw: &prost_types::FieldDescriptorProto,
+    kind: &Kind,
+    set: &prost_reflect::DynamicMessage,
+) -> String {
+    let name = raw.name();
     let mut options = Vec::new();
     if let Some(default) = &raw.default_value {
-        let text = match field.kind() {
+        let text = match kind {
             Kind::String => quote_string(default),
             // Descriptors keep a bytes default escaped already.
             Kind::Bytes => format!("\"{default}\""),
@@ -110,11 +134,11 @@ fn field_options(field: &FieldDescriptor) -> String {
         options.push(("default".to_owned(), text));
     }
     if let Some(json_name) = &raw.json_name
-        && *json_name != default_json_name(field.name())
+        && *json_name != default_json_name(name)
     {
         options.push(("json_name".to_owned(), quote_string(json_name)));
     }
-    options.extend(set_options(&field.options()));
+    options.extend(set_options(set));
     bracketed(options)
 }
 

@@ -8,11 +8,14 @@
 
 mod blocks;
 mod fields;
+mod file;
 
 use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MessageDescriptor};
 
 use super::{comments::Comments, options::set_options};
 use crate::descriptors::Symbol;
+
+pub use file::proto_file;
 
 /// The symbol in `.proto` syntax, ending with a newline. A map's entry message or a group's
 /// message is shown as the field that declares it, since that is how the source writes it.
@@ -21,6 +24,7 @@ pub fn proto_text(symbol: &Symbol) -> String {
     let mut printer = Printer {
         out: String::new(),
         comments: Comments::of(file.file_descriptor_proto()),
+        absolute: false,
     };
     match symbol {
         Symbol::Service(service) => printer.service(service),
@@ -49,6 +53,9 @@ fn declaring_field(message: &MessageDescriptor) -> Option<FieldDescriptor> {
 struct Printer<'a> {
     out: String,
     comments: Comments<'a>,
+    /// Type names with a leading dot (`.pkg.Type`), as a whole file needs them to resolve
+    /// whatever its package; without it when one symbol is shown, for people.
+    absolute: bool,
 }
 
 /// What has been written in the current block so far, to set members apart: a blank line

@@ -59,7 +59,8 @@ impl Chosen {
             global.output = Some(match output.as_str() {
                 "table" => OutputFormat::Table,
                 "json" => OutputFormat::Json,
-                other => return Err(bad("output", other, "table or json")),
+                "text" => OutputFormat::Text,
+                other => return Err(bad("output", other, "table, json or text")),
             });
         }
         if global.compress.is_none()
