@@ -183,8 +183,14 @@ fn clap_error(err: &clap::Error, args: &[OsString]) -> u8 {
                 _ => None,
             };
             let words = args.iter().skip(1).filter_map(|arg| arg.to_str());
-            if let Some(line) = cli::grpcurl_flag(words, offending) {
+            if let Some(line) = cli::grpcurl_flag(words.clone(), offending) {
                 return usage_error(line, colors, args);
+            }
+            if err.kind() == ErrorKind::InvalidSubcommand
+                && let Some(ContextValue::String(unknown)) = err.get(ContextKind::InvalidSubcommand)
+                && let Some(line) = cli::grpcurl_order(words, unknown)
+            {
+                return usage_error(&line, colors, args);
             }
             // clap's first paragraph, on one line: "error: … provided:\n  --key <FILE>".
             let rendered = err.render().to_string();

@@ -23,7 +23,7 @@ pub use command::{command, parse, scripts};
 pub use global::{
     Codec, ColorChoice, Compression, ErrorFormat, GlobalArgs, HttpVersion, OutputFormat, Protocol,
 };
-pub use grpcurl::{GRPCURL_FLAGS, GrpcurlFlag, grpcurl_flag};
+pub use grpcurl::{GRPCURL_FLAGS, GrpcurlFlag, grpcurl_flag, grpcurl_order};
 pub use serve::{DoubleArgs, LogFormat, ServeArgs};
 
 use std::path::PathBuf;

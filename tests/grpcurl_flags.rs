@@ -24,7 +24,7 @@ const CASES: &[(&str, &[&str], &str)] = &[
     ("user-agent", &["list", "-user-agent", "me"], "-H 'user-agent: VALUE'"),
     ("d", &["list", "-d", "{}"], "@- for stdin"),
     ("format", &["call", "api.Api/sayHello", "-format", "text"], "-o text"),
-    ("allow-unknown-fields", &["call", "api.Api/sayHello", "-allow-unknown-fields"], "refuses"),
+    ("allow-unknown-fields", &["call", "api.Api/sayHello", "-allow-unknown-fields"], "--allow-unknown-fields"),
     ("connect-timeout", &["list", "-connect-timeout", "5"], "--connect-timeout 5s"),
     ("format-error", &["call", "api.Api/sayHello", "-format-error"], "--error-format json"),
     ("keepalive-time", &["list", "-keepalive-time", "30"], "--keepalive 30s"),
@@ -118,4 +118,35 @@ fn grpcurl_s_d_at_for_stdin_is_named() {
         assert_exit(&output, 2);
         assert_one_error_line(&output, "for stdin write -d @- (grpcurl's '-d @')");
     }
+}
+
+/// grpcurl's order, the address before the command, gets the same command line in apicli's.
+#[test]
+fn grpcurl_s_order_is_put_in_apicli_s() {
+    for (args, line) in [
+        (
+            &["127.0.0.1:50051", "list"][..],
+            "the command comes first in apicli: apicli list 127.0.0.1:50051",
+        ),
+        (
+            &["127.0.0.1:50051", "describe", "api.Api"],
+            "the command comes first in apicli: apicli describe 127.0.0.1:50051 api.Api",
+        ),
+        (
+            &["127.0.0.1:50051", "api.Api/sayHello"],
+            "the command comes first in apicli: apicli call 127.0.0.1:50051 api.Api/sayHello",
+        ),
+        (
+            &["http://127.0.0.1:50051/api.Api/sayHello"],
+            "the command comes first in apicli: apicli call http://127.0.0.1:50051/api.Api/sayHello",
+        ),
+    ] {
+        let output = run(args);
+        assert_exit(&output, 2);
+        assert_one_error_line(&output, line);
+    }
+    // A word that is no address keeps clap's message.
+    let output = run(&["lsit"]);
+    assert_exit(&output, 2);
+    assert_one_error_line(&output, "unrecognized subcommand 'lsit'");
 }

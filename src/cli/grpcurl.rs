@@ -58,7 +58,7 @@ pub const GRPCURL_FLAGS: &[GrpcurlFlag] = &[
     flag("alts-target-service-account", true,
          "-alts-target-service-account has no equivalent: apicli has no ALTS; use TLS with an https:// address"),
     flag("expand-headers", false,
-         "-expand-headers has no equivalent: apicli sends headers as written; let the shell expand them (-H \"x-key: $KEY\") or read them from a file (-H @FILE)"),
+         "-expand-headers has no equivalent: let the shell expand (-H \"x-key: $KEY\"), or read headers from a file (-H @FILE) or a token (--token-file)"),
     flag("authority", true,
          "-authority is --authority in apicli (the :authority, and the TLS server name)"),
     flag("user-agent", true, "-user-agent has no flag in apicli; send -H 'user-agent: VALUE'"),
@@ -67,7 +67,7 @@ pub const GRPCURL_FLAGS: &[GrpcurlFlag] = &[
     flag("format", true,
          "-format is -o in apicli, for what is printed only (-o text, -o json, -o table); requests (-d) are always JSON"),
     flag("allow-unknown-fields", false,
-         "-allow-unknown-fields has no equivalent: apicli refuses a JSON request with a field its message lacks, naming the field"),
+         "-allow-unknown-fields is --allow-unknown-fields in apicli ('apicli call' and 'apicli bench'); without it, a -d field the message lacks is refused, by name"),
     flag("connect-timeout", true,
          "-connect-timeout is --connect-timeout in apicli, a duration with its unit (--connect-timeout 5s; grpcurl's counts seconds)"),
     flag("format-error", false,
@@ -150,6 +150,44 @@ pub fn grpcurl_flag<'a>(
     None
 }
 
+/// The line for grpcurl's order, the address before the command (`grpcurl ADDR list`,
+/// `grpcurl ADDR SERVICE/METHOD`), when clap took `unknown` for a command: apicli's command line
+/// in apicli's order. `args` are the words after the program's name. `None` when `unknown` is no
+/// address (an address holds `:` or `//`, and no command or name does).
+pub fn grpcurl_order<'a>(args: impl IntoIterator<Item = &'a str>, unknown: &str) -> Option<String> {
+    if !(unknown.contains(':') || unknown.contains("//")) {
+        return None;
+    }
+    // buf curl's one URL, address and method: `http://host:port/SERVICE/METHOD`.
+    if let Some((_, rest)) = unknown.split_once("://")
+        && rest.trim_end_matches('/').contains('/')
+    {
+        return Some(format!(
+            "the command comes first in apicli: apicli call {unknown}"
+        ));
+    }
+    let mut words = args.into_iter().skip_while(|word| *word != unknown).skip(1);
+    let line = match words.next() {
+        Some(verb @ ("list" | "describe")) => {
+            let rest: Vec<&str> = words.collect();
+            let rest = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", rest.join(" "))
+            };
+            format!("the command comes first in apicli: apicli {verb} {unknown}{rest}")
+        }
+        Some(method) if !method.starts_with('-') => {
+            format!("the command comes first in apicli: apicli call {unknown} {method}")
+        }
+        _ => format!(
+            "'{unknown}' is an address; the command comes first in apicli: apicli list {unknown}, \
+             apicli call {unknown} SERVICE/METHOD"
+        ),
+    };
+    Some(line)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +229,29 @@ mod tests {
         "version",
         "help",
     ];
+
+    #[test]
+    fn grpcurls_order_is_put_in_apicli_order() {
+        let order = |line: &str, unknown| grpcurl_order(line.split(' '), unknown);
+        assert_eq!(
+            order("localhost:50051 list", "localhost:50051").unwrap(),
+            "the command comes first in apicli: apicli list localhost:50051"
+        );
+        assert_eq!(
+            order("h:1 describe api.Api", "h:1").unwrap(),
+            "the command comes first in apicli: apicli describe h:1 api.Api"
+        );
+        assert_eq!(
+            order("-d {} h:1 api.Api/sayHello", "h:1").unwrap(),
+            "the command comes first in apicli: apicli call h:1 api.Api/sayHello"
+        );
+        assert!(order("h:1", "h:1").unwrap().contains("apicli list h:1"));
+        assert_eq!(
+            order("http://h:1/api.Api/sayHello", "http://h:1/api.Api/sayHello").unwrap(),
+            "the command comes first in apicli: apicli call http://h:1/api.Api/sayHello"
+        );
+        assert_eq!(order("lsit", "lsit"), None);
+    }
 
     #[test]
     fn every_listed_flag_has_one_line_that_names_it() {
