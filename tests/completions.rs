@@ -109,29 +109,12 @@ fn scripts_offer_each_command_the_options_its_help_shows() {
     }
 }
 
-/// Asks the binary for the completions of the last word of `line` (which starts with the
-/// program's name) as bash's registration script does, and returns them with the time taken.
+/// The completions of the last word of `line` (see [`common::completions`]), with the time
+/// taken.
 fn complete(line: &[&str]) -> (Vec<String>, Duration) {
     let started = Instant::now();
-    let output = output_of(
-        common::apicli()
-            .env("COMPLETE", "bash")
-            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
-            .env("_CLAP_COMPLETE_COMP_TYPE", "9")
-            .env("_CLAP_COMPLETE_SPACE", "false")
-            .env("_CLAP_IFS", "\n")
-            .arg("--")
-            .args(line),
-    );
-    let elapsed = started.elapsed();
-    assert_exit(&output, 0);
-    assert_eq!(
-        stderr(&output),
-        "",
-        "completion must print nothing on stderr"
-    );
-    let candidates = stdout(&output).lines().map(str::to_owned).collect();
-    (candidates, elapsed)
+    let candidates = common::completions(line, &[]);
+    (candidates, started.elapsed())
 }
 
 /// A port on 127.0.0.1 that nothing listens on.
@@ -358,22 +341,6 @@ fn tunnel_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) {
     (url, asked)
 }
 
-/// The completions of `line`, asked with `env` set as well.
-fn complete_with(line: &[&str], env: &[(&str, &str)]) -> Vec<String> {
-    let output = output_of(
-        common::apicli()
-            .envs(env.iter().copied())
-            .env("COMPLETE", "bash")
-            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
-            .env("_CLAP_IFS", "\n")
-            .arg("--")
-            .args(line),
-    );
-    assert_exit(&output, 0);
-    assert_eq!(stderr(&output), "");
-    stdout(&output).lines().map(str::to_owned).collect()
-}
-
 #[test]
 fn reflection_goes_through_the_proxy_a_call_would_use() {
     let set = protox::compile(
@@ -403,18 +370,21 @@ fn reflection_goes_through_the_proxy_a_call_would_use() {
         &closed,
         "grpc.reflection.",
     ];
-    assert_eq!(complete_with(&line, &[]), reflected);
+    assert_eq!(common::completions(&line, &[]), reflected);
     assert_eq!(*asked.lock().unwrap(), [closed.as_str()]);
 
     // HTTP_PROXY serves an address that is not loopback as written (127.1 is 127.0.0.1).
     let short = format!("127.1:{}", closed.rsplit_once(':').unwrap().1);
     let line = ["apicli", "call", "--addr", &short, "grpc.reflection."];
-    assert_eq!(complete_with(&line, &[("HTTP_PROXY", &proxy)]), reflected);
+    assert_eq!(
+        common::completions(&line, &[("HTTP_PROXY", &proxy)]),
+        reflected
+    );
     assert_eq!(asked.lock().unwrap().len(), 2);
 
     // NO_PROXY and --no-proxy keep the lookup direct: to the closed port, so nothing is found.
     let exempt = [("HTTP_PROXY", proxy.as_str()), ("NO_PROXY", "127.1")];
-    assert!(complete_with(&line, &exempt).is_empty());
+    assert!(common::completions(&line, &exempt).is_empty());
     let line = [
         "apicli",
         "--no-proxy",
@@ -423,6 +393,6 @@ fn reflection_goes_through_the_proxy_a_call_would_use() {
         &short,
         "grpc.reflection.",
     ];
-    assert!(complete_with(&line, &[("HTTP_PROXY", &proxy)]).is_empty());
+    assert!(common::completions(&line, &[("HTTP_PROXY", &proxy)]).is_empty());
     assert_eq!(asked.lock().unwrap().len(), 2);
 }

@@ -9,7 +9,7 @@ use std::process::Output;
 
 use common::{
     Server, apicli, assert_exit, assert_one_error_line, json_lines, output_of, run,
-    serve_in_background, stderr, stdout,
+    serve_in_background, stdout,
 };
 use prost::Message as _;
 use serde_json::Value;
@@ -341,21 +341,8 @@ fn help_shows_both_forms() {
     }
 }
 
-/// The completions the binary offers for the last word of `line`, asked as bash asks.
 fn complete(line: &[&str]) -> Vec<String> {
-    let output = output_of(
-        apicli()
-            .env("COMPLETE", "bash")
-            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
-            .env("_CLAP_COMPLETE_COMP_TYPE", "9")
-            .env("_CLAP_COMPLETE_SPACE", "false")
-            .env("_CLAP_IFS", "\n")
-            .arg("--")
-            .args(line),
-    );
-    assert_exit(&output, 0);
-    assert_eq!(stderr(&output), "");
-    stdout(&output).lines().map(str::to_owned).collect()
+    common::completions(line, &[])
 }
 
 #[test]

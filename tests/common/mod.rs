@@ -348,3 +348,23 @@ where
     });
     addr
 }
+
+/// Asks the binary for the completions of the last word of `line` (which starts with the
+/// program's name) as bash's registration script does, with `env` set as well. Completion
+/// prints nothing on stderr, and exits 0.
+pub fn completions(line: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    let output = output_of(
+        apicli()
+            .envs(env.iter().copied())
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string())
+            .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+            .env("_CLAP_COMPLETE_SPACE", "false")
+            .env("_CLAP_IFS", "\n")
+            .arg("--")
+            .args(line),
+    );
+    assert_exit(&output, 0);
+    assert_eq!(stderr(&output), "", "completion prints nothing on stderr");
+    stdout(&output).lines().map(str::to_owned).collect()
+}
