@@ -11,11 +11,12 @@
 use std::ffi::OsString;
 
 use clap::{
-    Arg, ArgMatches, Command, CommandFactory as _, FromArgMatches as _, parser::ValueSource,
+    Arg, ArgMatches, Args as _, Command, CommandFactory as _, FromArgMatches as _,
+    parser::ValueSource,
 };
 
 use super::{
-    Audience, CLIENT_HEADINGS, Cli, GROUPS, OWN_HELP, REFUSED, SERVE_UPSTREAM,
+    Audience, CLIENT_HEADINGS, Cli, GROUPS, GlobalArgs, OWN_HELP, REFUSED, SERVE_UPSTREAM,
     SERVE_UPSTREAM_HEADING, SUBCOMMAND_AUDIENCES, listing,
 };
 
@@ -112,16 +113,19 @@ fn named(args: &[OsString]) -> Option<&str> {
         })
 }
 
-/// The root with `name` as its only command. clap copies the ~30 global options into every
-/// command it holds as it builds (a fifth of a call's start-up); here, into the one that runs.
+/// The root with `name` as its only command, built without the others: clap would copy the
+/// ~30 global options into every command it holds as it builds (a fifth of a call's start-up),
+/// and building every command's arguments costs a tenth more. Its help is never printed (a
+/// command line that asks for help, or does not parse, is parsed again with [`plain`]), so the
+/// options keep the derive's help: what each command's help shows changes nothing that is
+/// parsed, and preparing it would cost every call.
 fn alone(name: &str) -> Option<Command> {
-    let full = plain();
-    let sub = full.find_subcommand(name)?.clone();
+    let sub = super::Command::alone(name)?;
     let root = Command::new("apicli")
         .bin_name("apicli")
         .subcommand_required(true)
         .subcommand(sub);
-    Some(root.args(full.get_arguments().cloned()))
+    Some(GlobalArgs::augment_args(root))
 }
 
 /// Whether clap answered with help (asked for, or for a missing command).
@@ -285,6 +289,43 @@ mod tests {
         }
     }
 
+    /// Each command built alone has the arguments the derive gives it among all: the same
+    /// ids, spellings, positions and kinds, so that it parses the same.
+    #[test]
+    fn each_command_alone_is_the_derive_s() {
+        let all = Cli::command();
+        for sub in all.get_subcommands() {
+            let name = sub.get_name();
+            let alone = super::super::Command::alone(name)
+                .unwrap_or_else(|| panic!("no Command::alone for {name}"));
+            let shape = |cmd: &Command| {
+                let mut args: Vec<String> = cmd
+                    .get_arguments()
+                    .map(|arg| {
+                        format!(
+                            "{} {:?} {:?} {:?} {:?} {:?} {}",
+                            arg.get_id(),
+                            arg.get_long(),
+                            arg.get_short(),
+                            arg.get_index(),
+                            arg.get_action(),
+                            arg.get_num_args(),
+                            arg.is_required_set(),
+                        )
+                    })
+                    .collect();
+                args.sort();
+                let subs: Vec<String> = cmd
+                    .get_subcommands()
+                    .map(|sub| sub.get_name().to_owned())
+                    .collect();
+                (args, subs, cmd.is_allow_missing_positional_set())
+            };
+            assert_eq!(shape(&alone), shape(sub), "{name}");
+        }
+        assert!(super::super::Command::alone("nope").is_none());
+    }
+
     /// [`command`], built: every subcommand with its copies of the global options.
     fn built() -> Command {
         let mut cmd = command();
@@ -443,16 +484,10 @@ mod tests {
         let words = |line: &[&str]| {
             let args = std::iter::once("apicli").chain(line.iter().copied());
             match parse(args.map(OsString::from)).unwrap().command {
-                Words::Call {
-                    address, method, ..
-                } => (address, Some(method)),
+                Words::Call(args) => (args.address, Some(args.method)),
                 Words::Bench(args) => (args.address, args.method),
-                Words::List {
-                    address, service, ..
-                } => (address, service),
-                Words::Describe {
-                    address, symbol, ..
-                } => (address, symbol),
+                Words::List(args) => (args.address, args.service),
+                Words::Describe(args) => (args.address, args.symbol),
                 other => panic!("{other:?}"),
             }
         };

@@ -10,7 +10,10 @@ use super::{
     serve::serve_settings,
 };
 use crate::{
-    cli::{BenchArgs, BenchTool, Cli, Command, ErrorFormat, ProfilesAction},
+    cli::{
+        BenchArgs, BenchTool, CallArgs, Cli, Command, CompletionsArgs, DescribeArgs, ErrorFormat,
+        GetAllArgs, HealthArgs, HelloArgs, ListArgs, ProfilesAction, ProfilesArgs, StreamArgs,
+    },
     exit::UsageError,
 };
 
@@ -87,8 +90,8 @@ impl Job {
                 tool: Some(BenchTool::Merge(args)),
                 ..
             }) => return Ok(Job::BenchMerge(bench_merge_settings(&global, args)?)),
-            Command::Completions { shell } => return Ok(Job::Completions(shell)),
-            Command::Profiles { action } => {
+            Command::Completions(CompletionsArgs { shell }) => return Ok(Job::Completions(shell)),
+            Command::Profiles(ProfilesArgs { action }) => {
                 let name = action.map(|ProfilesAction::Show { name }| name);
                 return Ok(Job::Profiles(Config::load()?, name));
             }
@@ -101,9 +104,9 @@ impl Job {
         let profile = config.choose(global.profile.as_deref())?;
         if let Some(profile) = &profile {
             profile.fill(&mut global)?;
-            if let Command::Call { descriptors, .. }
-            | Command::List { descriptors, .. }
-            | Command::Describe { descriptors, .. } = &mut command
+            if let Command::Call(CallArgs { descriptors, .. })
+            | Command::List(ListArgs { descriptors, .. })
+            | Command::Describe(DescribeArgs { descriptors, .. }) = &mut command
             {
                 profile.fill_descriptors(descriptors);
             }
@@ -113,18 +116,18 @@ impl Job {
             *error_format = global.error_format;
         }
         let call = match command {
-            Command::Hello { name } => Call::Hello { name },
-            Command::GetAll { length } => Call::GetAll { length },
-            Command::Stream { length } => Call::Stream { length },
-            Command::Health { service } => Call::Health { service },
-            Command::Call {
+            Command::Hello(HelloArgs { name }) => Call::Hello { name },
+            Command::GetAll(GetAllArgs { length }) => Call::GetAll { length },
+            Command::Stream(StreamArgs { length }) => Call::Stream { length },
+            Command::Health(HealthArgs { service }) => Call::Health { service },
+            Command::Call(CallArgs {
                 method,
                 data,
                 emit_defaults,
                 allow_unknown_fields,
                 descriptors,
                 ..
-            } => {
+            }) => {
                 super::split_method(&method)?;
                 super::request_data::refuse_bare_at(data.as_deref())?;
                 let mut settings = client_settings(global)?;
@@ -140,23 +143,23 @@ impl Job {
                     },
                 ));
             }
-            Command::List {
+            Command::List(ListArgs {
                 service,
                 descriptors,
                 ..
-            } => {
+            }) => {
                 let mut settings = client_settings(global)?;
                 settings.descriptor_files = DescriptorFiles::from_args(descriptors)?;
                 return Ok(Job::Explore(settings, Explore::List { service }));
             }
-            Command::Describe {
+            Command::Describe(DescribeArgs {
                 symbol,
                 template,
                 protoset_out,
                 proto_out,
                 descriptors,
                 ..
-            } => {
+            }) => {
                 let export = Export::new(protoset_out, proto_out)?;
                 if symbol.is_none() && template {
                     return Err(UsageError(NO_SYMBOL.into()));
@@ -196,7 +199,7 @@ impl Job {
                     .extend(take_header_templates(&mut settings.rpc_metadata)?);
                 return Ok(Job::Bench(settings, Box::new(bench)));
             }
-            Command::Serve(_) | Command::Completions { .. } | Command::Profiles { .. } => {
+            Command::Serve(_) | Command::Completions(_) | Command::Profiles(_) => {
                 unreachable!("handled above")
             }
         };

@@ -7,7 +7,7 @@
 
 use super::{parse_target, split_method};
 use crate::{
-    cli::{BenchArgs, Command, GlobalArgs},
+    cli::{BenchArgs, CallArgs, Command, DescribeArgs, GlobalArgs, ListArgs},
     exit::{UsageError, one_line},
 };
 
@@ -25,21 +25,21 @@ pub(super) fn take_address(
     global: &mut GlobalArgs,
 ) -> Result<(), UsageError> {
     let address = match command {
-        Command::Call {
+        Command::Call(CallArgs {
             address, method, ..
-        } => address_and_method("call", address.take(), method)?,
+        }) => address_and_method("call", address.take(), method)?,
         Command::Bench(BenchArgs {
             address,
             method: Some(method),
             tool: None,
             ..
         }) => address_and_method("bench", address.take(), method)?,
-        Command::List {
+        Command::List(ListArgs {
             address, service, ..
-        } => address_and_name("list", "SERVICE", address.take(), service)?,
-        Command::Describe {
+        }) => address_and_name("list", "SERVICE", address.take(), service)?,
+        Command::Describe(DescribeArgs {
             address, symbol, ..
-        } => address_and_name("describe", "SYMBOL", address.take(), symbol)?,
+        }) => address_and_name("describe", "SYMBOL", address.take(), symbol)?,
         _ => None,
     };
     let Some(address) = address else {
