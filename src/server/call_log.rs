@@ -232,37 +232,13 @@ impl Drop for CallRecord {
         let status = code_name(self.status.unwrap_or(Code::Cancelled));
         let duration = self.started.elapsed();
         let request_id = self.request_id.to_str().unwrap_or_default();
-        match &self.answer {
-            Some(Answer::Stub(origin)) => {
-                return info!(
-                    target: CALLS,
-                    method = %self.uri.path(),
-                    peer = %self.peer,
-                    protocol = %self.protocol,
-                    http = %self.http,
-                    status = %status,
-                    ?duration,
-                    request_id = %request_id,
-                    stub = %origin,
-                    "call"
-                );
-            }
-            Some(Answer::Miss(why)) => {
-                return info!(
-                    target: CALLS,
-                    method = %self.uri.path(),
-                    peer = %self.peer,
-                    protocol = %self.protocol,
-                    http = %self.http,
-                    status = %status,
-                    ?duration,
-                    request_id = %request_id,
-                    miss = %why,
-                    "call"
-                );
-            }
-            None => {}
-        }
+        // A test double's call names the stub that answered it, or why none did; a field that
+        // is `None` is left out of the line.
+        let (stub, miss) = match &self.answer {
+            Some(Answer::Stub(origin)) => (Some(origin), None),
+            Some(Answer::Miss(why)) => (None, Some(why)),
+            None => (None, None),
+        };
         info!(
             target: CALLS,
             method = %self.uri.path(),
@@ -272,6 +248,8 @@ impl Drop for CallRecord {
             status = %status,
             ?duration,
             request_id = %request_id,
+            stub = stub.map(display),
+            miss = miss.map(display),
             "call"
         );
     }
