@@ -26,6 +26,7 @@ pub mod stubs;
 pub mod template;
 pub mod tls;
 pub mod transport;
+pub mod whole_file;
 
 /// The stub, messages and proto3 JSON mapping generated at build time from `proto/api.proto`.
 pub mod api {

@@ -7,7 +7,6 @@
 use std::{
     fs::File,
     io::{self, BufWriter, Write as _},
-    path::{Path, PathBuf},
     sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
@@ -26,71 +25,20 @@ use super::{
     run::{Pending, Run},
     stats,
 };
-use crate::exit::io_words;
+use crate::{exit::io_words, whole_file::WholeFile};
 
 /// A call that ended just before its interval closed may be recorded a little after: the
 /// intervals are taken this long after they close.
 const GRACE: Duration = Duration::from_millis(20);
 
-/// The interval log being written: to a file beside the one asked for, renamed to it once
-/// complete, so that no half log is ever left under its name.
-pub struct HdrLog {
-    path: PathBuf,
-    partial: PathBuf,
-    file: Option<File>,
-    finished: bool,
-}
-
-impl HdrLog {
-    /// Opens the log's partial file; an error says why, in words for the user.
-    pub fn create(path: &Path) -> Result<HdrLog, String> {
-        if path.is_dir() {
-            return Err("is a directory".into());
-        }
-        let name = path
-            .file_name()
-            .ok_or("names no file")?
-            .to_string_lossy()
-            .into_owned();
-        let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        let file = File::create(&partial).map_err(|err| io_words(&err))?;
-        Ok(HdrLog {
-            path: path.to_owned(),
-            partial,
-            file: Some(file),
-            finished: false,
-        })
-    }
-
-    /// Renames the complete log, written to `file`, to its name.
-    fn finish(mut self, file: BufWriter<File>) -> anyhow::Result<()> {
-        let file = file
-            .into_inner()
-            .map_err(|err| write_error(err.into_error()))?;
-        file.sync_all().map_err(write_error)?;
-        std::fs::rename(&self.partial, &self.path).map_err(write_error)?;
-        self.finished = true;
-        Ok(())
-    }
-}
-
-impl Drop for HdrLog {
-    /// A log not finished is removed.
-    fn drop(&mut self) {
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.partial);
-        }
-    }
-}
-
 type LogWriter<'a, 'b> = IntervalLogWriter<'a, 'b, BufWriter<File>, V2DeflateSerializer>;
 
 /// Takes the intervals of `run` as they close until `end` says the counted part's length, then
-/// the rest; returns one row for each interval, and writes `log` if given.
+/// the rest; returns one row for each interval, and writes `log` (`--hdr-log`) if given.
 pub async fn collect(
     run: Arc<Run>,
     every: Duration,
-    mut log: Option<HdrLog>,
+    mut log: Option<WholeFile>,
     end: oneshot::Receiver<Duration>,
 ) -> anyhow::Result<Vec<Interval>> {
     let mut rows = Rows {
@@ -102,13 +50,9 @@ pub async fn collect(
     // The log's times count from now, the load's start by the wall clock; each entry's start
     // is the interval's, from there.
     let started = SystemTime::now() - run.epoch.elapsed();
-    let mut file = log
-        .as_mut()
-        .and_then(|log| log.file.take())
-        .map(BufWriter::new);
     let mut serializer = V2DeflateSerializer::new();
-    let mut writer = match &mut file {
-        Some(file) => Some(begin_log(file, &mut serializer, started)?),
+    let mut writer = match &mut log {
+        Some(log) => Some(begin_log(log.writer(), &mut serializer, started)?),
         None => None,
     };
     let mut ticks = tokio::time::interval((every / 4).clamp(Duration::from_millis(5), GRACE * 10));
@@ -143,8 +87,8 @@ pub async fn collect(
     let upto = taken.last().map_or(last, |p| last.max(p.index + 1));
     rows.emit(taken, upto, Some(length), writer.as_mut())?;
     drop(writer);
-    if let (Some(log), Some(file)) = (log, file) {
-        log.finish(file)?;
+    if let Some(log) = log {
+        log.finish().map_err(write_error)?;
     }
     Ok(rows.rows)
 }

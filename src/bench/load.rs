@@ -22,7 +22,7 @@ use tonic::{client::Grpc, codec::CompressionEncoding, metadata::MetadataMap};
 
 use super::{
     body::{Body, Scratch},
-    intervals::{self, HdrLog},
+    intervals,
     link::{Conn, Held, Link, Mender, Wait},
     report::Interval,
     run::{Outcome, Run},
@@ -39,6 +39,7 @@ use crate::{
         connect::ConnectMethod,
         lane::{self, Head},
     },
+    whole_file::WholeFile,
 };
 
 /// The RPC kind of the method under load.
@@ -138,7 +139,7 @@ pub async fn run(
     bench: &Bench,
     calls: Calls,
     live: Option<super::live::Live>,
-    hdr_log: Option<HdrLog>,
+    hdr_log: Option<WholeFile>,
 ) -> anyhow::Result<Measured> {
     let mut stop = Stop::new(None)?;
     let connected = match stop.race(connect_all(settings, bench, &calls)).await {

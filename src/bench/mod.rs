@@ -48,6 +48,7 @@ use crate::{
         Bench, ClientSettings, Expectations, OutputFormat, Protocol, StopAfter, Target, Warmup,
     },
     transport::{connect::ConnectMethod, lane},
+    whole_file::WholeFile,
 };
 
 /// Runs the load test on a runtime of `--threads` threads, prints the report, and checks the
@@ -67,7 +68,7 @@ pub fn run(settings: &ClientSettings, bench: &Bench) -> anyhow::Result<()> {
     };
     // So is a --hdr-log that cannot be written.
     let hdr_log = match &bench.hdr_log {
-        Some(path) => Some(intervals::HdrLog::create(path).map_err(|why| {
+        Some(path) => Some(WholeFile::create(path).map_err(|why| {
             UsageError(format!(
                 "cannot write --hdr-log '{}': {why}",
                 path.display()
@@ -134,7 +135,7 @@ fn judge(report: &Report, expectations: &Expectations) -> anyhow::Result<()> {
 async fn measure(
     settings: &ClientSettings,
     bench: &Bench,
-    hdr_log: Option<intervals::HdrLog>,
+    hdr_log: Option<WholeFile>,
 ) -> anyhow::Result<(Report, Vec<report::Interval>)> {
     let mut call_run = CallRun::new(settings)?;
     let (mut descriptors, _) = call_run.descriptors().await?;

@@ -4,14 +4,16 @@
 use std::{
     collections::HashSet,
     fs,
-    io::Write as _,
     path::{Component, Path, PathBuf},
 };
 
 use prost_reflect::FileDescriptor;
 
 use super::proto_file;
-use crate::exit::{UsageError, io_words};
+use crate::{
+    exit::{UsageError, io_words},
+    whole_file::write_whole,
+};
 
 /// `roots` and every file they import, each once (by name: the first file of a name wins),
 /// dependencies before the files that import them, as protoc's `--include_imports` orders them.
@@ -46,35 +48,15 @@ pub fn descriptor_set(files: &[FileDescriptor]) -> Vec<u8> {
     set
 }
 
-/// Writes `bytes` to `path` whole: to a temporary file beside it, then renamed over it, so that
-/// a reader never sees half a file and a failure leaves the old one as it was.
+/// Writes `bytes` to `path` whole (see [`crate::whole_file`]): a failure leaves an existing
+/// file as it was.
 pub fn write_protoset(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let failed = |err: std::io::Error| {
+    write_whole(path, bytes).map_err(|why| {
         UsageError(format!(
-            "cannot write --protoset-out {}: {}",
-            path.display(),
-            io_words(&err)
-        ))
-    };
-    let name = path.file_name().ok_or_else(|| {
-        UsageError(format!(
-            "--protoset-out {} is not a file name",
+            "cannot write --protoset-out {}: {why}",
             path.display()
         ))
-    })?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = path.with_file_name(temporary_name);
-    let written = fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    if let Err(err) = written.and_then(|()| fs::rename(&temporary, path)) {
-        let _ = fs::remove_file(&temporary);
-        return Err(failed(err));
-    }
-    Ok(())
+    })
 }
 
 /// Writes each file as `.proto` source under `dir`, at its own name (`google/protobuf/empty.proto`

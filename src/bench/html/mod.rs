@@ -7,76 +7,36 @@ mod charts;
 mod svg;
 mod table;
 
-use std::{
-    fs::File,
-    io::{BufWriter, Write as _},
-    path::{Path, PathBuf},
-};
-
-use anyhow::Context as _;
+use std::{io::Write as _, path::Path};
 
 use super::report::{Interval, Report};
-use crate::exit::{UsageError, io_words};
+use crate::{
+    exit::{UsageError, io_words},
+    whole_file::WholeFile,
+};
 use svg::escape;
 
-/// The page being written: to a file beside the one asked for, renamed to it once complete, so
-/// that no half page is ever left under its name.
-pub struct Page {
-    path: PathBuf,
-    partial: PathBuf,
-    file: Option<File>,
-    finished: bool,
-}
+/// The page being written, whole or not at all ([`WholeFile`]).
+pub struct Page(WholeFile);
 
 impl Page {
     /// Opens the page's partial file, before any call or any report is read, so that a FILE
     /// that cannot be written is a usage error at once.
     pub fn create(path: &Path) -> Result<Page, UsageError> {
-        let refuse =
-            |why: &str| UsageError(format!("cannot write --html '{}': {why}", path.display()));
-        if path.is_dir() {
-            return Err(refuse("is a directory"));
-        }
-        let name = path.file_name().ok_or_else(|| refuse("names no file"))?;
-        let partial = path.with_file_name(format!(
-            ".{}.{}.partial",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file = File::create(&partial).map_err(|err| refuse(&io_words(&err)))?;
-        Ok(Page {
-            path: path.to_owned(),
-            partial,
-            file: Some(file),
-            finished: false,
-        })
+        WholeFile::create(path)
+            .map(Page)
+            .map_err(|why| UsageError(format!("cannot write --html '{}': {why}", path.display())))
     }
 
     /// Writes the page of `report`, its charts over time from `intervals` (the run's, which
     /// the report itself lists only with `--interval`), and gives it its name.
-    pub fn write(mut self, report: &Report, intervals: &[Interval]) -> anyhow::Result<()> {
-        let words = || format!("writing --html '{}'", self.path.display());
-        let file = self.file.take().context("the page was written already")?;
-        let mut out = BufWriter::new(file);
-        out.write_all(render(report, intervals).as_bytes())
-            .with_context(words)?;
-        let file = out
-            .into_inner()
-            .map_err(|err| err.into_error())
-            .with_context(words)?;
-        file.sync_all().with_context(words)?;
-        std::fs::rename(&self.partial, &self.path).with_context(words)?;
-        self.finished = true;
-        Ok(())
-    }
-}
-
-impl Drop for Page {
-    /// A page not finished is removed.
-    fn drop(&mut self) {
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.partial);
-        }
+    pub fn write(self, report: &Report, intervals: &[Interval]) -> anyhow::Result<()> {
+        let Page(mut file) = self;
+        let path = file.path().display().to_string();
+        file.writer()
+            .write_all(render(report, intervals).as_bytes())
+            .and_then(|()| file.finish())
+            .map_err(|err| anyhow::anyhow!("writing --html '{path}': {}", io_words(&err)))
     }
 }
 

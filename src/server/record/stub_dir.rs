@@ -1,13 +1,15 @@
 //! The folder the recorder writes to: one stub file per call, named so that the files sort in
 //! the order they were written and say the method (`0001-routeguide.RouteGuide-GetFeature.yaml`).
-//! Numbers go on from the highest already there. A file appears whole: it is written under a
-//! name no loader reads, then renamed.
+//! Numbers go on from the highest already there. A file appears whole (`crate::whole_file`): it
+//! is written under a name no loader reads, then renamed.
 
 use std::{
     fs, io,
     path::{Path, PathBuf},
     sync::atomic::{AtomicU64, Ordering},
 };
+
+use crate::whole_file::write_whole;
 
 /// The recorder's folder.
 #[derive(Debug)]
@@ -37,8 +39,8 @@ impl StubDir {
     }
 
     /// Writes `text`, the stub of a call of `method` (`package.Service/Method`), as the next
-    /// file; returns its path.
-    pub fn write(&self, method: &str, text: &str) -> io::Result<PathBuf> {
+    /// file; returns its path, or why it could not be written, in words.
+    pub fn write(&self, method: &str, text: &str) -> Result<PathBuf, String> {
         let number = self.next.fetch_add(1, Ordering::Relaxed);
         let method: String = method
             .chars()
@@ -49,11 +51,8 @@ impl StubDir {
             .collect();
         let name = format!("{number:04}-{method}.yaml");
         let path = self.dir.join(&name);
-        let partial = self.dir.join(format!(".{name}.partial"));
-        fs::write(&partial, text)?;
-        fs::rename(&partial, &path).inspect_err(|_| {
-            let _ = fs::remove_file(&partial);
-        })?;
+        // Whole, so that the watching serve never reads half a stub file.
+        write_whole(&path, text.as_bytes())?;
         Ok(path)
     }
 }
