@@ -22,20 +22,14 @@ fail() {
     exit 1
 }
 trap 'fail "line $LINENO: $BASH_COMMAND"' ERR
+# shellcheck source=../lib/venv.sh
+source tests/lib/venv.sh
 
 mkdir -p "$root" || fail "cannot create $root"
 
 # --- Python venv -------------------------------------------------------------------------------
 python=$venv/bin/python
-stamp=$venv/.requirements
-if [[ ! -x $python || ! -f $stamp || "$(cat "$stamp")" != "$requirements" ]]; then
-    command -v python3 >/dev/null || fail "python3 not found"
-    python3 -m venv "$venv" || fail "python3 -m venv $venv (is the venv module installed?)"
-    # shellcheck disable=SC2086 # the list is meant to split into words
-    "$python" -m pip install --quiet --disable-pip-version-check $requirements \
-        || fail "pip install $requirements"
-    echo "$requirements" >"$stamp"
-fi
+ensure_venv "$venv" "$requirements"
 
 proxy=$venv/bin/proxy
 [[ -x $proxy ]] || fail "proxy.py installed, but $proxy is missing"
